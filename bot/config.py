@@ -1,0 +1,149 @@
+"""Typed settings read from the environment and `.env`.
+
+Every setting is validated up front so a mistake is reported as one line naming
+the setting, instead of a traceback deep inside discord.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yarl
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_DATA_DIR = Path("data")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the bot cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+    def __repr__(self) -> str:
+        # The token must never reach a log line, even through a repr.
+        token = "<set>" if self.token else None
+        return (
+            f"Settings(token={token!r}, data_dir={str(self.data_dir)!r}, "
+            f"dev_guild_id={self.dev_guild_id!r}, log_level={self.log_level!r}, "
+            f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r})"
+        )
+
+
+def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
+    url = yarl.URL(value)
+    if url.scheme not in schemes or not url.host:
+        raise ConfigError(
+            f"{name} must be a {' or '.join(schemes)} URL such as "
+            f"{schemes[0]}://127.0.0.1:8080{'/api/v10' if 'http' in schemes else '/'}; "
+            f"got {value!r}"
+        )
+    return value.rstrip("/") if "http" in schemes else value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate settings from `environ` (default: os.environ after `.env`)."""
+    if environ is None:
+        from dotenv import load_dotenv
+
+        load_dotenv(override=False)
+        environ = os.environ
+
+    def get(name: str) -> str | None:
+        value = environ.get(name, "").strip()
+        return value or None
+
+    token = get("DISCORD_TOKEN")
+    if token is not None and (" " in token or len(token) < 20):
+        raise ConfigError(
+            "DISCORD_TOKEN does not look like a bot token: copy it from the Bot page "
+            "of your application at https://discord.com/developers/applications"
+        )
+
+    dev_guild_id = None
+    if raw := get("DEV_GUILD_ID"):
+        if not raw.isdigit():
+            raise ConfigError(f"DEV_GUILD_ID must be a server id (digits only); got {raw!r}")
+        dev_guild_id = int(raw)
+
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {log_level!r}")
+
+    data_dir = Path(get("DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"DATA_DIR must be a folder; {str(data_dir)!r} is a file")
+
+    api_base = get("DISCORD_API_BASE")
+    if api_base:
+        api_base = _url("DISCORD_API_BASE", api_base, ("http", "https"))
+    gateway_url = get("DISCORD_GATEWAY_URL")
+    if gateway_url:
+        gateway_url = _url("DISCORD_GATEWAY_URL", gateway_url, ("ws", "wss"))
+
+    return Settings(
+        token=token,
+        data_dir=data_dir,
+        dev_guild_id=dev_guild_id,
+        log_level=log_level,
+        api_base=api_base,
+        gateway_url=gateway_url,
+    )
+
+
+def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
+    """Point discord.py's REST base and gateway at a proxy or emulator.
+
+    Must run before the client logs in: discord.py reads both when it connects.
+    """
+    import discord.gateway
+    import discord.http
+
+    if api_base:
+        discord.http.Route.BASE = api_base
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces the token wherever it would appear in a log record."""
+
+    def __init__(self, secret: str | None) -> None:
+        super().__init__()
+        self._secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without the secret; never drops a record."""
+        if self._secret:
+            message = record.getMessage()
+            if self._secret in message:
+                record.msg = message.replace(self._secret, "[redacted token]")
+                record.args = None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    """Configure the root logger once, with the token redacted from every line."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
+    )
+    handler.addFilter(RedactingFilter(settings.token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # discord.py logs every gateway frame at DEBUG; keep it at INFO unless asked.
+    logging.getLogger("discord").setLevel(max(logging.INFO, root.level))

@@ -1,0 +1,77 @@
+"""What every store module shares: the connection, transactions and time columns."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import Clock
+
+
+def ts(value: datetime | None) -> str | None:
+    """A datetime as the text the stores keep: ISO 8601 in UTC, sortable."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def dt(value: str | None) -> datetime | None:
+    """The inverse of `ts`."""
+    return None if value is None else datetime.fromisoformat(value)
+
+
+class StoreBase:
+    """A connection to one store, used only while its lock is held."""
+
+    def __init__(self, conn: aiosqlite.Connection, key: int, clock: Clock) -> None:
+        self.conn = conn
+        self.key = key
+        self.clock = clock
+
+    def now(self) -> datetime:
+        """The injected clock's time."""
+        return self.clock.now()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Everything inside commits together or not at all."""
+        if self.conn.in_transaction:
+            yield  # already inside one: join it
+            return
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await self.conn.rollback()
+            raise
+        await self.conn.commit()
+
+    async def fetchall(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> list[aiosqlite.Row]:
+        """All rows of a query."""
+        async with self.conn.execute(sql, _params(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> aiosqlite.Row | None:
+        """The first row of a query, or None."""
+        async with self.conn.execute(sql, _params(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> int:
+        """Run one statement; returns the last row id."""
+        async with self.conn.execute(sql, _params(params)) as cursor:
+            return cursor.lastrowid
+
+
+def _params(params: Iterable[Any] | Mapping[str, Any]) -> tuple[Any, ...] | Mapping[str, Any]:
+    """Named parameters stay a mapping; positional ones become a tuple."""
+    return params if isinstance(params, Mapping) else tuple(params)

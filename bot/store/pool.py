@@ -1,0 +1,199 @@
+"""Opening, migrating and bounding the per-member and per-server SQLite stores.
+
+One file per member (`users/<id>.sqlite3`) and per server (`guilds/<id>.sqlite3`).
+Connections are kept in a small LRU so the thread count (aiosqlite runs one
+thread per connection) stays flat however many members there are; every use of
+one store holds that store's lock, so a member's writes never interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+import weakref
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+KINDS = ("users", "guilds")
+_MIGRATION_SETS = {"users": "member", "guilds": "guild"}
+BUSY_TIMEOUT_MS = 5000
+
+
+def _migrations(kind: str) -> list[tuple[int, str]]:
+    """The numbered migrations for one kind of store, in order."""
+    folder = resources.files("bot.store") / "migrations" / _MIGRATION_SETS[kind]
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class StorePool:
+    """Hands out connections to stores, at most `max_open` kept open at once."""
+
+    def __init__(self, data_dir: Path, clock: Clock, *, max_open: int = 32) -> None:
+        self.data_dir = Path(data_dir)
+        self.clock = clock
+        self.max_open = max_open
+        self._open: OrderedDict[tuple[str, int], aiosqlite.Connection] = OrderedDict()
+        self._locks: weakref.WeakValueDictionary[tuple[str, int], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._migrations = {kind: _migrations(kind) for kind in KINDS}
+        self._moved_aside: dict[tuple[str, int], Path] = {}
+        for kind in KINDS:
+            _private_dir(self.data_dir / kind)
+
+    # -- paths -------------------------------------------------------------
+    def path(self, kind: str, key: int) -> Path:
+        """The file of one store."""
+        return self.data_dir / kind / f"{int(key)}.sqlite3"
+
+    def exists(self, kind: str, key: int) -> bool:
+        """Whether a store has ever been created (without creating it)."""
+        return self.path(kind, key).exists()
+
+    def ids(self, kind: str) -> list[int]:
+        """Every store of one kind on disk (for the background consistency scan)."""
+        return sorted(
+            int(p.name.removesuffix(".sqlite3"))
+            for p in (self.data_dir / kind).glob("*.sqlite3")
+            if p.name.removesuffix(".sqlite3").isdigit()
+        )
+
+    @property
+    def open_count(self) -> int:
+        """How many connections are open now."""
+        return len(self._open)
+
+    # -- use ---------------------------------------------------------------
+    @asynccontextmanager
+    async def connection(self, kind: str, key: int) -> AsyncIterator[aiosqlite.Connection]:
+        """Hold one store's lock and yield its open connection."""
+        store_key = (kind, int(key))
+        lock = self._locks.get(store_key)
+        if lock is None:
+            lock = self._locks[store_key] = asyncio.Lock()
+        async with lock:
+            conn = self._open.get(store_key)
+            if conn is None:
+                conn = await self._open_store(kind, int(key))
+                self._open[store_key] = conn
+            self._open.move_to_end(store_key)
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    # A caller raised mid-transaction: nothing half-written survives.
+                    await conn.rollback()
+            await self._evict()
+
+    def take_moved_aside(self, kind: str, key: int) -> Path | None:
+        """Where an unreadable store was moved, once, so the member can be told."""
+        return self._moved_aside.pop((kind, int(key)), None)
+
+    async def delete(self, kind: str, key: int) -> bool:
+        """Close and remove one store's files; True if there was one."""
+        store_key = (kind, int(key))
+        lock = self._locks.get(store_key)
+        if lock is None:
+            lock = self._locks[store_key] = asyncio.Lock()
+        async with lock:
+            conn = self._open.pop(store_key, None)
+            if conn is not None:
+                await conn.close()
+            path = self.path(kind, key)
+            existed = path.exists()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return existed
+
+    async def close(self) -> None:
+        """Close every open connection (shutdown)."""
+        while self._open:
+            _, conn = self._open.popitem(last=False)
+            await conn.close()
+
+    # -- internals ---------------------------------------------------------
+    async def _evict(self) -> None:
+        for store_key in list(self._open):
+            if len(self._open) <= self.max_open:
+                return
+            lock = self._locks.get(store_key)
+            if lock is not None and lock.locked():
+                continue  # in use right now; the next release will try again
+            conn = self._open.pop(store_key)
+            await conn.close()
+
+    async def _open_store(self, kind: str, key: int) -> aiosqlite.Connection:
+        path = self.path(kind, key)
+        try:
+            return await self._connect(path, kind)
+        except sqlite3.OperationalError:
+            raise  # locked or unreachable, not unreadable: never move a good file
+        except sqlite3.DatabaseError as error:
+            moved = self._move_aside(path)
+            log.warning("store %s was unreadable (%s); moved aside to %s", path, error, moved)
+            self._moved_aside[(kind, key)] = moved
+            return await self._connect(path, kind)
+
+    def _move_aside(self, path: Path) -> Path:
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%SZ")
+        moved = path.with_name(f"{path.name}.unreadable-{stamp}")
+        path.rename(moved)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return moved
+
+    async def _connect(self, path: Path, kind: str) -> aiosqlite.Connection:
+        created = not path.exists()
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await self._migrate(conn, kind)
+        except BaseException:
+            await conn.close()
+            raise
+        if created:
+            os.chmod(path, 0o600)
+        return conn
+
+    async def _migrate(self, conn: aiosqlite.Connection, kind: str) -> None:
+        async with conn.execute("PRAGMA user_version") as cursor:
+            (version,) = await cursor.fetchone()
+        pending = [(n, sql) for n, sql in self._migrations[kind] if n > version]
+        if not pending:
+            return
+        # All pending steps in one transaction: a store is never left half-migrated.
+        script = "BEGIN IMMEDIATE;\n"
+        for number, sql in pending:
+            script += f"{sql}\nPRAGMA user_version = {number};\n"
+        script += "COMMIT;"
+        try:
+            await conn.executescript(script)
+        except BaseException:
+            if conn.in_transaction:
+                await conn.rollback()
+            raise
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)

@@ -1,0 +1,211 @@
+"""Prospects in a member's store (Step 1), with the status that follows from their records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.models import Prospect
+from bot.store.base import StoreBase, dt, ts
+
+PROSPECT_FIELDS = (
+    "name",
+    "role",
+    "organization",
+    "stage",
+    "linkedin",
+    "email",
+    "source",
+    "notes",
+    "referred_by",
+    "connected_on",
+)
+
+# A prospect's status follows from its records, most advanced first.
+STATUS_SQL = """
+CASE
+    WHEN EXISTS (SELECT 1 FROM meetings m WHERE m.prospect_id = p.id AND m.thanked_at IS NOT NULL)
+        THEN 'thanked'
+    WHEN EXISTS (SELECT 1 FROM meetings m WHERE m.prospect_id = p.id AND m.cancelled_at IS NULL
+                 AND (m.done = 1 OR m.starts_at <= :now))
+        THEN 'met'
+    WHEN EXISTS (SELECT 1 FROM meetings m WHERE m.prospect_id = p.id AND m.cancelled_at IS NULL)
+        THEN 'scheduled'
+    WHEN EXISTS (SELECT 1 FROM outreach o WHERE o.prospect_id = p.id AND o.outcome IS NOT NULL)
+        THEN 'replied'
+    WHEN EXISTS (SELECT 1 FROM outreach o WHERE o.prospect_id = p.id)
+        THEN 'contacted'
+    ELSE 'to-contact'
+END
+"""
+
+
+def prospect_from_row(row: aiosqlite.Row) -> Prospect:
+    """A Prospect from a `prospects` row."""
+    return Prospect(
+        id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        organization=row["organization"],
+        stage=row["stage"],
+        linkedin=row["linkedin"],
+        email=row["email"],
+        source=row["source"],
+        notes=row["notes"],
+        referred_by=row["referred_by"],
+        created_at=dt(row["created_at"]),
+    )
+
+
+class ProspectsMixin(StoreBase):
+    """Adding, finding, changing and removing prospects."""
+
+    async def add_prospect(self, name: str, **fields: Any) -> Prospect:
+        """Add one prospect; `fields` are any of PROSPECT_FIELDS."""
+        unknown = set(fields) - set(PROSPECT_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown prospect fields: {sorted(unknown)}")
+        now = ts(self.now())
+        columns = ["name", *fields, "created_at", "updated_at"]
+        values = [name, *fields.values(), now, now]
+        async with self.transaction():
+            new_id = await self.execute(
+                f"INSERT INTO prospects ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                values,
+            )
+        prospect = await self.get_prospect(new_id)
+        assert prospect is not None
+        return prospect
+
+    async def get_prospect(self, prospect_id: int) -> Prospect | None:
+        """One prospect by id, or None (ids from another member simply aren't here)."""
+        row = await self.fetchone("SELECT * FROM prospects WHERE id = ?", (prospect_id,))
+        return None if row is None else prospect_from_row(row)
+
+    async def prospect_status(self, prospect_id: int) -> str:
+        """to-contact, contacted, replied, scheduled, met or thanked."""
+        row = await self.fetchone(
+            f"SELECT {STATUS_SQL} AS status FROM prospects p WHERE p.id = :id",
+            {"id": prospect_id, "now": ts(self.now())},
+        )
+        return row["status"] if row else "to-contact"
+
+    async def list_prospects(
+        self, *, stage: str | None = None, status: str | None = None
+    ) -> list[tuple[Prospect, str]]:
+        """Every prospect with its status, filtered, newest first."""
+        rows = await self.fetchall(
+            f"""
+            SELECT * FROM (SELECT p.*, {STATUS_SQL} AS status FROM prospects p)
+            WHERE (:stage IS NULL OR stage = :stage) AND (:status IS NULL OR status = :status)
+            ORDER BY created_at DESC, id DESC
+            """,
+            {"stage": stage, "status": status, "now": ts(self.now())},
+        )
+        return [(prospect_from_row(row), row["status"]) for row in rows]
+
+    async def search_prospects(self, text: str, limit: int = 25) -> list[Prospect]:
+        """Autocomplete: best match first (name starts with, then contains, then org/role)."""
+        text = text.strip()
+        like = f"%{_escape_like(text)}%"
+        prefix = f"{_escape_like(text)}%"
+        rows = await self.fetchall(
+            r"""
+            SELECT *,
+                CASE WHEN name LIKE :prefix ESCAPE '\' THEN 0
+                     WHEN name LIKE :like ESCAPE '\' THEN 1
+                     ELSE 2 END AS rank
+            FROM prospects
+            WHERE :text = '' OR name LIKE :like ESCAPE '\'
+               OR organization LIKE :like ESCAPE '\' OR role LIKE :like ESCAPE '\'
+            ORDER BY rank, updated_at DESC, id DESC
+            LIMIT :limit
+            """,
+            {"text": text, "like": like, "prefix": prefix, "limit": limit},
+        )
+        return [prospect_from_row(row) for row in rows]
+
+    async def find_prospect_by_name(self, name: str) -> Prospect | None:
+        """The prospect with exactly this name (case-insensitive), if one."""
+        row = await self.fetchone(
+            "SELECT * FROM prospects WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (name,)
+        )
+        return None if row is None else prospect_from_row(row)
+
+    async def prospect_identities(self) -> list[tuple[str, str | None, str | None]]:
+        """(name, organization, linkedin) of every prospect, for duplicate checks."""
+        rows = await self.fetchall("SELECT name, organization, linkedin FROM prospects")
+        return [(row["name"], row["organization"], row["linkedin"]) for row in rows]
+
+    async def update_prospect(self, prospect_id: int, **fields: Any) -> Prospect | None:
+        """Change some fields of a prospect; None if there is no such prospect."""
+        unknown = set(fields) - set(PROSPECT_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown prospect fields: {sorted(unknown)}")
+        if fields:
+            assignments = ", ".join(f"{column} = ?" for column in fields)
+            async with self.transaction():
+                await self.execute(
+                    f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ?",
+                    [*fields.values(), ts(self.now()), prospect_id],
+                )
+        return await self.get_prospect(prospect_id)
+
+    async def remove_prospect(self, prospect_id: int) -> bool:
+        """Remove a prospect and, through the schema's cascades, its outreach,
+        meetings and their reminders. True if it existed."""
+        async with self.transaction():
+            existed = await self.fetchone("SELECT 1 FROM prospects WHERE id = ?", (prospect_id,))
+            await self.execute("DELETE FROM prospects WHERE id = ?", (prospect_id,))
+        return existed is not None
+
+    async def referrals_of(self, prospect_id: int) -> list[Prospect]:
+        """The people this prospect referred the member to."""
+        rows = await self.fetchall(
+            "SELECT * FROM prospects WHERE referred_by = ? ORDER BY id", (prospect_id,)
+        )
+        return [prospect_from_row(row) for row in rows]
+
+    async def count_prospects(self) -> int:
+        """How many prospects the member has."""
+        row = await self.fetchone("SELECT COUNT(*) AS n FROM prospects")
+        return row["n"]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class TimelineMixin(StoreBase):
+    """A prospect's history across outreach, meetings and thanks, for their card."""
+
+    async def prospect_timeline(self, prospect_id: int) -> list[tuple[datetime, str]]:
+        """(when, what happened) in time order."""
+        events: list[tuple[datetime, str]] = []
+        for row in await self.fetchall(
+            "SELECT * FROM outreach WHERE prospect_id = ? ORDER BY sent_at", (prospect_id,)
+        ):
+            via = f" by {row['via']}" if row["via"] else ""
+            events.append((dt(row["sent_at"]), f"Request sent{via}"))
+            if row["outcome"]:
+                events.append(
+                    (dt(row["replied_at"]) or dt(row["sent_at"]), f"Reply: {row['outcome']}")
+                )
+        for row in await self.fetchall(
+            "SELECT * FROM meetings WHERE prospect_id = ? ORDER BY starts_at", (prospect_id,)
+        ):
+            if row["cancelled_at"]:
+                what = "Meeting cancelled"
+            elif row["done"] or dt(row["starts_at"]) <= self.now():
+                what = "Met"
+            else:
+                what = "Meeting scheduled"
+            events.append((dt(row["starts_at"]), f"{what} ({row['minutes']} min)"))
+            if row["thanked_at"]:
+                medium = f" ({row['thanks_medium']})" if row["thanks_medium"] else ""
+                events.append((dt(row["thanked_at"]), f"Thank-you sent{medium}"))
+        events.sort(key=lambda event: event[0])
+        return events

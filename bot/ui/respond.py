@@ -1,0 +1,46 @@
+"""Answering a member: ephemeral by default, notices first, no accidental pings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.ui.limits import CONTENT, clip
+
+NOTICES_KEY = "notices"
+
+
+def with_notices(interaction: discord.Interaction, content: str | None) -> str | None:
+    """Prefix the member's pending one-line notices (e.g. DMs closed) to `content`, once."""
+    notices: list[str] = interaction.extras.pop(NOTICES_KEY, None) or []
+    if not notices:
+        return content
+    lines = "\n".join(f"-# ⚠️ {notice}" for notice in notices)
+    return clip(f"{lines}\n{content}" if content else lines, CONTENT)
+
+
+async def reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    embeds: Sequence[discord.Embed] = (),
+    view: discord.ui.View | None = None,
+    files: Sequence[discord.File] = (),
+    ephemeral: bool = True,
+) -> None:
+    """Send the answer to a command, as a response or (after a defer) a followup."""
+    kwargs: dict = {
+        "content": with_notices(interaction, clip(content, CONTENT) if content else None),
+        "embeds": [embed] if embed else list(embeds),
+        "files": list(files),
+        "ephemeral": ephemeral,
+        "allowed_mentions": discord.AllowedMentions.none(),
+    }
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)

@@ -1,0 +1,99 @@
+"""Small reusable views: a paginator and a confirm prompt, both for the invoker only."""
+
+from __future__ import annotations
+
+import contextlib
+
+import discord
+
+PAGE_TIMEOUT = 600  # ephemeral messages can be edited for 15 minutes
+
+
+class OwnedView(discord.ui.View):
+    """A view only its owner may press; its buttons are disabled when it times out."""
+
+    def __init__(self, owner_id: int, *, timeout: float | None = PAGE_TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.interaction: discord.Interaction | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Refuse anyone but the owner, with a word why."""
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "These buttons belong to someone else's command.", ephemeral=True
+            )
+            return False
+        return True
+
+    async def on_timeout(self) -> None:
+        """Disable every button so a stale press can't do anything."""
+        for item in self.children:
+            if hasattr(item, "disabled"):
+                item.disabled = True
+        if self.interaction is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.interaction.edit_original_response(view=self)
+
+
+class Paginator(OwnedView):
+    """Pages of embeds with Previous / Next buttons."""
+
+    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
+        super().__init__(owner_id)
+        self.pages = pages
+        self.index = 0
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def send(self, interaction: discord.Interaction) -> None:
+        """Send the first page ephemerally (with buttons only when there is more than one)."""
+        view = self if len(self.pages) > 1 else discord.utils.MISSING
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=self.pages[0], view=view, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=self.pages[0], view=view, ephemeral=True)
+        self.interaction = interaction
+        if len(self.pages) <= 1:
+            self.stop()
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Show the page before."""
+        self.index = max(0, self.index - 1)
+        self._refresh()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Show the page after."""
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        self._refresh()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+
+class Confirm(OwnedView):
+    """Asks the owner to confirm a destructive action; `value` is True, False or None."""
+
+    def __init__(self, owner_id: int, *, confirm_label: str = "Confirm") -> None:
+        super().__init__(owner_id, timeout=120)
+        self.value: bool | None = None
+        self.confirm.label = confirm_label
+        self.result_interaction: discord.Interaction | None = None
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Go ahead."""
+        self.value = True
+        self.result_interaction = interaction
+        self.stop()
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Leave everything as it is."""
+        self.value = False
+        self.result_interaction = interaction
+        self.stop()

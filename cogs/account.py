@@ -1,0 +1,269 @@
+"""The member's account: /help, /settings, /mydata."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.business_days import parse_clock
+from bot.domain.export import tables_to_csv, to_json
+from bot.domain.timezones import UnknownTimezone, resolve_timezone, suggest_timezones
+from bot.ui.embeds import make_embed
+from bot.ui.errors import UserError
+from bot.ui.limits import CHOICES
+from bot.ui.respond import reply
+from bot.ui.views import Confirm
+from cogs._common import EVERYWHERE, SHORT_MAX, text_option
+
+HELP_STEPS = (
+    (
+        "1 · Locate people",
+        "Meet emerging, mid-career and established professionals.\n"
+        "`/prospect add` · `/prospect import` (your LinkedIn Connections.csv) · "
+        "`/prospect list` · `/prospect show` · `/prospect edit` · `/prospect remove`",
+    ),
+    (
+        "2 · Make contact",
+        "A brief, friendly request: under 100 words, 30 minutes, at their convenience.\n"
+        "`/outreach draft` · `/outreach check` · `/outreach sent` (3B7 follow-ups) · "
+        "`/outreach reply`",
+    ),
+    (
+        "3 · Be prepared",
+        "TIARA questions: Trends, Insights, Advice, Resources, Assignments — and always "
+        "ask who else to talk to.\n`/meeting schedule` · `/meeting prep` · `/meeting calendar` · "
+        "`/questions list` · `/questions add` · `/questions vote`",
+    ),
+    (
+        "4 · Follow up with thanks",
+        "Within 24 hours, naming something specific you learned; I'll nudge you by DM.\n"
+        "`/meeting done` · `/meeting log` · `/thanks draft` · `/thanks sent`",
+    ),
+    (
+        "Your account",
+        "`/progress` · `/settings timezone|profile|reminders|show` · `/mydata export|delete` · "
+        "officers: `/club stats`",
+    ),
+)
+PRIVACY = (
+    "Your prospects, meetings and notes live in a store of your own that only your "
+    "commands can reach; replies showing them are visible only to you. The server's "
+    "question bank is shared, and officers see only anonymous monthly counts. "
+    "`/mydata export` gives you everything; `/mydata delete` erases it."
+)
+
+
+def help_embed() -> discord.Embed:
+    """The four steps, their commands, and privacy in one paragraph."""
+    return make_embed(
+        "Informational interviews, step by step",
+        "Find people, ask for a conversation, prepare, and thank them afterwards.",
+        fields=[*HELP_STEPS, ("Privacy", PRIVACY)],
+    )
+
+
+class Account(commands.Cog):
+    """Help, preferences and the member's own data."""
+
+    settings = app_commands.Group(
+        name="settings", description="Your time zone, profile and reminders", **EVERYWHERE
+    )
+    mydata = app_commands.Group(
+        name="mydata",
+        description="Export or delete everything the bot keeps about you",
+        **EVERYWHERE,
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="The four steps and the commands for each")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    async def help_(self, interaction: discord.Interaction) -> None:
+        """Show how the bot works."""
+        await reply(interaction, embed=help_embed())
+
+    # -- /settings -----------------------------------------------------------------
+    @settings.command(name="timezone")
+    @app_commands.describe(tz="Your time zone, e.g. America/New_York (start typing a city)")
+    async def timezone(self, interaction: discord.Interaction, tz: str) -> None:
+        """Set your time zone, used for every time you type and every reminder."""
+        try:
+            zone = resolve_timezone(tz)
+        except UnknownTimezone as error:
+            raise UserError(str(error)) from None
+        async with self.bot.stores.member(interaction.user.id) as store:
+            await store.set_settings(timezone=zone.key)
+        now = self.bot.clock.now().astimezone(zone)
+        await reply(interaction, f"Time zone set to **{zone.key}** (it's {now:%H:%M} there now).")
+
+    @timezone.autocomplete("tz")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """IANA names, best match first."""
+        return [
+            app_commands.Choice(name=name, value=name)
+            for name in suggest_timezones(current, limit=CHOICES)
+        ]
+
+    @settings.command(name="profile")
+    @app_commands.describe(
+        name="Your name as you sign your requests",
+        school="Your school or club, e.g. State University Career Club",
+        interest="The field you're exploring, e.g. healthcare analytics",
+    )
+    async def profile(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, SHORT_MAX] | None = None,
+        school: app_commands.Range[str, 1, SHORT_MAX] | None = None,
+        interest: app_commands.Range[str, 1, SHORT_MAX] | None = None,
+    ) -> None:
+        """Set what your drafts say about you."""
+        values = {
+            "profile_name": text_option(name, label="Name", limit=SHORT_MAX, example="Sam Lee"),
+            "profile_school": text_option(
+                school, label="School", limit=SHORT_MAX, example="State University"
+            ),
+            "profile_interest": text_option(
+                interest, label="Interest", limit=SHORT_MAX, example="healthcare analytics"
+            ),
+        }
+        values = {k: v for k, v in values.items() if v is not None}
+        if not values:
+            raise UserError(
+                "Tell me at least one thing, e.g. `/settings profile name:Sam Lee "
+                "school:State University interest:healthcare analytics`."
+            )
+        async with self.bot.stores.member(interaction.user.id) as store:
+            await store.set_settings(**values)
+            current = await store.settings()
+        await reply(interaction, embed=settings_embed(current, title="Profile saved"))
+
+    @settings.command(name="reminders")
+    @app_commands.describe(
+        thanks_after_hours="Hours after a meeting ends before the first thank-you nudge (1–24)",
+        quiet_start="No DMs from this local time, e.g. 22:00",
+        quiet_end="…until this local time, e.g. 08:00",
+        dms="Send me reminder DMs",
+    )
+    async def reminders(
+        self,
+        interaction: discord.Interaction,
+        thanks_after_hours: app_commands.Range[int, 1, 24] | None = None,
+        quiet_start: str | None = None,
+        quiet_end: str | None = None,
+        dms: bool | None = None,
+    ) -> None:
+        """Choose when and whether the bot nudges you."""
+        values: dict[str, object] = {}
+        if thanks_after_hours is not None:
+            if not 1 <= thanks_after_hours <= 24:
+                raise UserError("thanks_after_hours must be between 1 and 24, e.g. `2`.")
+            values["thanks_after_hours"] = thanks_after_hours
+        for key, raw in (("quiet_start", quiet_start), ("quiet_end", quiet_end)):
+            if raw is not None:
+                try:
+                    values[key] = parse_clock(raw).strftime("%H:%M")
+                except ValueError as error:
+                    raise UserError(f"{key}: {error}") from None
+        if dms is not None:
+            values["dms"] = dms
+        if not values:
+            raise UserError(
+                "Tell me what to change, e.g. `/settings reminders quiet_start:22:00 "
+                "quiet_end:07:30`."
+            )
+        async with self.bot.stores.member(interaction.user.id) as store:
+            await store.set_settings(**values)
+            current = await store.settings()
+        await reply(interaction, embed=settings_embed(current, title="Reminder settings saved"))
+
+    @settings.command(name="show")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """See your settings."""
+        async with self.bot.stores.member(interaction.user.id) as store:
+            current = await store.settings()
+        await reply(interaction, embed=settings_embed(current, title="Your settings"))
+
+    # -- /mydata -------------------------------------------------------------------
+    @mydata.command(name="export")
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Download everything the bot keeps about you (JSON and CSV)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.bot.stores.member(interaction.user.id) as store:
+            tables = await store.export()
+        files = [discord.File(io.BytesIO(to_json(tables)), filename="mydata.json")]
+        files += [
+            discord.File(io.BytesIO(tables_to_csv(rows)), filename=f"{name}.csv")
+            for name, rows in tables.items()
+            if rows
+        ]
+        counts = ", ".join(f"{len(rows)} {name}" for name, rows in tables.items() if rows)
+        await reply(
+            interaction,
+            f"Here is everything I keep about you ({counts or 'nothing yet'}). "
+            "`mydata.json` has it all; each CSV is one table.",
+            files=files[:10],
+        )
+
+    @mydata.command(name="delete")
+    async def delete(self, interaction: discord.Interaction) -> None:
+        """Erase your store and every reminder (asks first)."""
+        view = Confirm(interaction.user.id, confirm_label="Delete everything")
+        await interaction.response.send_message(
+            "Delete **all** your prospects, requests, meetings, notes, settings and "
+            "reminders? This can't be undone — `/mydata export` first if you want a copy.",
+            view=view,
+            ephemeral=True,
+        )
+        view.interaction = interaction
+        await view.wait()
+        if not view.value or view.result_interaction is None:
+            if view.result_interaction is not None:
+                await view.result_interaction.response.edit_message(
+                    content="Nothing was deleted.", view=None
+                )
+            else:
+                await interaction.edit_original_response(
+                    content="No answer, so nothing was deleted.", view=None
+                )
+            return
+        await self.bot.reminders.forget_member(interaction.user.id)
+        await self.bot.stores.delete_member(interaction.user.id)
+        await view.result_interaction.response.edit_message(
+            content="Done: your store and every reminder are gone.", view=None
+        )
+
+
+def settings_embed(current, *, title: str) -> discord.Embed:
+    """The member's settings as a card."""
+    profile = current.profile
+    quiet = (
+        "off"
+        if current.quiet_start == current.quiet_end
+        else f"{current.quiet_start}–{current.quiet_end}"
+    )
+    return make_embed(
+        title,
+        fields=[
+            ("Time zone", current.timezone),
+            ("Name", profile.name or "not set"),
+            ("School or club", profile.school or "not set"),
+            ("Interest", profile.interest or "not set"),
+            ("Thank-you nudge", f"{current.thanks_after_hours} h after a meeting ends"),
+            ("Quiet hours", quiet),
+            ("Reminder DMs", "on" if current.dms else "off"),
+        ],
+        inline=True,
+    )
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Account(bot))

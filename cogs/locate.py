@@ -1,0 +1,286 @@
+"""Step 1 — locate people: /prospect add, list, show, edit, remove."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.linkedin import normalize_linkedin_url
+from bot.domain.models import SOURCES, STAGES, STATUSES, Prospect
+from bot.domain.timeparse import format_when
+from bot.ui.embeds import make_embed, paginate
+from bot.ui.errors import UserError
+from bot.ui.options import ProspectTransformer
+from bot.ui.respond import reply
+from bot.ui.views import Confirm, Paginator
+from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, SHORT_MAX, text_option
+
+ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
+CLEAR = "-"
+
+
+def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=value, value=value) for value in values]
+
+
+def _linkedin(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return normalize_linkedin_url(value)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
+def prospect_line(prospect: Prospect, status: str) -> str:
+    """One prospect in a list."""
+    extra = " · ".join(part for part in (prospect.role, prospect.organization) if part)
+    tags = " · ".join(part for part in (prospect.stage, status) if part)
+    return f"**{prospect.name}**" + (f" — {extra}" if extra else "") + f"\n-# {tags}"
+
+
+def prospect_card(
+    prospect: Prospect,
+    status: str,
+    *,
+    referred_by: Prospect | None,
+    referrals: list[Prospect],
+    timeline: list[tuple],
+) -> discord.Embed:
+    """The prospect's card: who they are, how the member knows them, what happened."""
+    headline = " · ".join(part for part in (prospect.role, prospect.organization) if part)
+    fields = [
+        ("Stage", prospect.stage or "not set"),
+        ("Status", status),
+        ("Source", prospect.source or "not set"),
+    ]
+    if prospect.linkedin:
+        fields.append(("LinkedIn", prospect.linkedin))
+    if prospect.email:
+        fields.append(("Email", prospect.email))
+    if referred_by:
+        fields.append(("Referred by", referred_by.name))
+    if referrals:
+        fields.append(("Referred you to", ", ".join(p.name for p in referrals)))
+    if prospect.notes:
+        fields.append(("Notes", prospect.notes))
+    history = "\n".join(f"{format_when(when).split(' ')[0]} — {what}" for when, what in timeline)
+    fields.append(("Timeline", history or "Nothing yet: draft a request with `/outreach draft`."))
+    embed = make_embed(prospect.name, headline or None, fields=fields, footer=f"id {prospect.id}")
+    for index in range(3):
+        embed.set_field_at(index, name=fields[index][0], value=fields[index][1], inline=True)
+    return embed
+
+
+class Locate(commands.Cog):
+    """Find people to talk to and keep them in one private list."""
+
+    prospect = app_commands.Group(
+        name="prospect", description="Step 1: the people you'd like to talk to", **EVERYWHERE
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @prospect.command(name="add")
+    @app_commands.describe(
+        name="Their full name",
+        role="Their job title, e.g. Data Analyst",
+        organization="Where they work",
+        stage="Career stage: meet emerging, mid-career and established people",
+        linkedin="Their LinkedIn profile URL (https://www.linkedin.com/in/…)",
+        source="Where you found them",
+        notes="Anything to remember (how you met, what they work on)",
+    )
+    @app_commands.choices(stage=_choices(STAGES), source=_choices(SOURCES))
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, NAME_MAX],
+        role: app_commands.Range[str, 1, SHORT_MAX] | None = None,
+        organization: app_commands.Range[str, 1, SHORT_MAX] | None = None,
+        stage: str | None = None,
+        linkedin: app_commands.Range[str, 1, 200] | None = None,
+        source: str | None = None,
+        notes: app_commands.Range[str, 1, NOTES_MAX] | None = None,
+    ) -> None:
+        """Add someone you'd like to talk to."""
+        fields = {
+            "role": text_option(role, label="Role", limit=SHORT_MAX, example="Data Analyst"),
+            "organization": text_option(
+                organization, label="Organization", limit=SHORT_MAX, example="Acme Health"
+            ),
+            "stage": _checked(stage, STAGES, "stage"),
+            "linkedin": _linkedin(linkedin),
+            "source": _checked(source, SOURCES, "source"),
+            "notes": text_option(
+                notes, label="Notes", limit=NOTES_MAX, example="met at career fair"
+            ),
+        }
+        clean_name = text_option(name, label="Name", limit=NAME_MAX, example='"Ada Lovelace"')
+        if not clean_name:
+            raise UserError('A prospect needs a name, e.g. `/prospect add name:"Ada Lovelace"`.')
+        async with self.bot.stores.member(interaction.user.id) as store:
+            prospect = await store.add_prospect(
+                clean_name, **{k: v for k, v in fields.items() if v is not None}
+            )
+            count = await store.count_prospects()
+        tip = (
+            ""
+            if prospect.stage
+            else " Set their career stage with `/prospect edit` when you know it."
+        )
+        await reply(
+            interaction,
+            f"Added **{discord.utils.escape_markdown(prospect.name)}** to your prospects "
+            f"(you have {count}).{tip} Next: `/outreach draft prospect:{prospect.name}`.",
+        )
+
+    @prospect.command(name="list")
+    @app_commands.describe(stage="Only this career stage", status="Only this status")
+    @app_commands.choices(stage=_choices(STAGES), status=_choices(STATUSES))
+    async def list_(
+        self,
+        interaction: discord.Interaction,
+        stage: str | None = None,
+        status: str | None = None,
+    ) -> None:
+        """Your prospects, a page at a time."""
+        async with self.bot.stores.member(interaction.user.id) as store:
+            found = await store.list_prospects(
+                stage=_checked(stage, STAGES, "stage"), status=_checked(status, STATUSES, "status")
+            )
+        filters = " · ".join(part for part in (stage, status) if part)
+        title = f"Your prospects ({len(found)})" + (f" — {filters}" if filters else "")
+        pages = paginate(
+            title,
+            [prospect_line(p, s) for p, s in found],
+            empty="No prospects match. Add one with `/prospect add name:…`."
+            if filters
+            else "No prospects yet. Add one with `/prospect add name:…`.",
+        )
+        await Paginator(interaction.user.id, pages).send(interaction)
+
+    @prospect.command(name="show")
+    @app_commands.describe(prospect="Start typing a name")
+    async def show(self, interaction: discord.Interaction, prospect: ProspectOption) -> None:
+        """A prospect's card with their timeline."""
+        async with self.bot.stores.member(interaction.user.id) as store:
+            status = await store.prospect_status(prospect.id)
+            referred_by = (
+                await store.get_prospect(prospect.referred_by) if prospect.referred_by else None
+            )
+            referrals = await store.referrals_of(prospect.id)
+            timeline = await store.prospect_timeline(prospect.id)
+        embed = prospect_card(
+            prospect, status, referred_by=referred_by, referrals=referrals, timeline=timeline
+        )
+        await reply(interaction, embed=embed)
+
+    @prospect.command(name="edit")
+    @app_commands.describe(
+        prospect="Start typing a name",
+        name="New name",
+        role=f"New role ({CLEAR} clears it)",
+        organization=f"New organization ({CLEAR} clears it)",
+        stage="Career stage",
+        linkedin=f"LinkedIn profile URL ({CLEAR} clears it)",
+        source="Where you found them",
+        notes=f"Replaces the notes ({CLEAR} clears them)",
+    )
+    @app_commands.choices(stage=_choices(STAGES), source=_choices(SOURCES))
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        prospect: ProspectOption,
+        name: app_commands.Range[str, 1, NAME_MAX] | None = None,
+        role: app_commands.Range[str, 1, SHORT_MAX] | None = None,
+        organization: app_commands.Range[str, 1, SHORT_MAX] | None = None,
+        stage: str | None = None,
+        linkedin: app_commands.Range[str, 1, 200] | None = None,
+        source: str | None = None,
+        notes: app_commands.Range[str, 1, NOTES_MAX] | None = None,
+    ) -> None:
+        """Change what you know about a prospect."""
+        changes: dict[str, str | None] = {}
+        if name is not None:
+            changes["name"] = text_option(
+                name, label="Name", limit=NAME_MAX, example="Ada Lovelace"
+            )
+            if not changes["name"]:
+                raise UserError("A name can't be empty, e.g. `name:Ada Lovelace`.")
+        for key, value, limit, example in (
+            ("role", role, SHORT_MAX, "Data Analyst"),
+            ("organization", organization, SHORT_MAX, "Acme Health"),
+            ("notes", notes, NOTES_MAX, "met at the fall mixer"),
+        ):
+            if value is not None:
+                changes[key] = (
+                    None
+                    if value.strip() == CLEAR
+                    else text_option(value, label=key.capitalize(), limit=limit, example=example)
+                )
+        if linkedin is not None:
+            changes["linkedin"] = None if linkedin.strip() == CLEAR else _linkedin(linkedin)
+        if stage is not None:
+            changes["stage"] = _checked(stage, STAGES, "stage")
+        if source is not None:
+            changes["source"] = _checked(source, SOURCES, "source")
+        if not changes:
+            raise UserError(
+                "Tell me what to change, e.g. `/prospect edit prospect:… stage:established`."
+            )
+        async with self.bot.stores.member(interaction.user.id) as store:
+            updated = await store.update_prospect(prospect.id, **changes)
+        if updated is None:
+            raise UserError("That prospect was removed in the meantime.")
+        await reply(
+            interaction,
+            f"Updated **{discord.utils.escape_markdown(updated.name)}**: "
+            + ", ".join(sorted(changes))
+            + ".",
+        )
+
+    @prospect.command(name="remove")
+    @app_commands.describe(prospect="Start typing a name")
+    async def remove(self, interaction: discord.Interaction, prospect: ProspectOption) -> None:
+        """Remove a prospect with their outreach, meetings and reminders (asks first)."""
+        view = Confirm(interaction.user.id, confirm_label="Remove")
+        name = discord.utils.escape_markdown(prospect.name)
+        await interaction.response.send_message(
+            f"Remove **{name}** and everything recorded with them "
+            "(requests, meetings, reminders)? This can't be undone.",
+            view=view,
+            ephemeral=True,
+        )
+        view.interaction = interaction
+        await view.wait()
+        if not view.value or view.result_interaction is None:
+            note = "Kept." if view.value is False else "No answer, so nothing was removed."
+            target = view.result_interaction
+            if target is not None:
+                await target.response.edit_message(content=f"{note} {name} stays.", view=None)
+            else:
+                await interaction.edit_original_response(content=note, view=None)
+            return
+        async with self.bot.stores.member(interaction.user.id) as store:
+            reminder_ids = await store.reminder_ids_for_prospect(prospect.id)
+            removed = await store.remove_prospect(prospect.id)
+        await self.bot.reminders.forget(interaction.user.id, reminder_ids)
+        text = f"Removed **{name}**." if removed else f"**{name}** was already gone."
+        await view.result_interaction.response.edit_message(content=text, view=None)
+
+
+def _checked(value: str | None, allowed: tuple[str, ...], label: str) -> str | None:
+    """A choice value checked again server-side: a forged value is refused, not stored."""
+    if value is None:
+        return None
+    if value not in allowed:
+        raise UserError(f"{label} must be one of: {', '.join(allowed)} (e.g. `{allowed[0]}`).")
+    return value
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Locate(bot))

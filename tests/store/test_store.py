@@ -1,0 +1,132 @@
+"""The per-member and per-server stores: migrations, bounds, corruption, concurrency."""
+
+import asyncio
+import sqlite3
+import stat
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.store import StorePool, Stores
+from bot.store.pool import _migrations
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def stores(tmp_path, clock):
+    stores = Stores(StorePool(tmp_path, clock, max_open=8))
+    yield stores
+    await stores.close()
+
+
+async def test_migrations_bring_a_new_store_to_the_latest_version(stores, tmp_path):
+    async with stores.member(42) as store:
+        await store.add_prospect("Ada Lovelace")
+    latest = _migrations("users")[-1][0]
+    with sqlite3.connect(tmp_path / "users" / "42.sqlite3") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_guild_store_has_its_own_schema(stores, tmp_path):
+    async with stores.guild(7) as guild:
+        row = await guild.fetchone("SELECT COUNT(*) AS n FROM questions")
+    assert row["n"] == 0
+    assert (tmp_path / "guilds" / "7.sqlite3").exists()
+
+
+async def test_stores_are_private_files_in_private_folders(stores, tmp_path):
+    async with stores.member(42) as store:
+        await store.add_prospect("Ada Lovelace")
+    assert stat.S_IMODE((tmp_path / "users").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "users" / "42.sqlite3").stat().st_mode) == 0o600
+
+
+def _sqlite_threads() -> int:
+    return sum("_connection_worker_thread" in t.name for t in threading.enumerate())
+
+
+async def test_open_connections_stay_bounded_with_many_members(stores):
+    peak = 0
+    for user_id in range(1, 101):
+        async with stores.member(user_id) as store:
+            await store.add_prospect(f"Person {user_id}")
+        peak = max(peak, stores.pool.open_count)
+    assert peak <= 8
+    # A closed connection's thread exits right after its close; allow it to finish.
+    for _ in range(100):
+        if _sqlite_threads() <= 8:
+            break
+        await asyncio.sleep(0.02)
+    assert _sqlite_threads() <= 8
+    # Closed stores reopen with their data intact.
+    async with stores.member(1) as store:
+        assert [p.name for p, _ in await store.list_prospects()] == ["Person 1"]
+
+
+async def test_a_file_that_is_not_a_database_is_moved_aside(stores, tmp_path):
+    users = tmp_path / "users"
+    (users / "13.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    async with stores.member(99) as other:
+        await other.add_prospect("Grace Hopper")
+    async with stores.member(13) as store:
+        assert await store.list_prospects() == []
+        await store.add_prospect("Fresh Start")
+    moved = stores.pool.take_moved_aside("users", 13)
+    assert moved is not None and moved.exists()
+    assert moved.read_bytes().startswith(b"this is not sqlite")
+    async with stores.member(99) as other:  # nobody else affected
+        assert [p.name for p, _ in await other.list_prospects()] == ["Grace Hopper"]
+
+
+async def test_fifty_concurrent_writes_for_one_member_are_all_kept(stores):
+    async def add(n: int) -> None:
+        async with stores.member(5) as store:
+            await store.add_prospect(f"Prospect {n}")
+
+    await asyncio.gather(*(add(n) for n in range(50)))
+    async with stores.member(5) as store:
+        assert await store.count_prospects() == 50
+
+
+async def test_a_failed_transaction_leaves_nothing_half_written(stores):
+    with pytest.raises(RuntimeError):
+        async with stores.member(8) as store, store.transaction():
+            await store.execute(
+                "INSERT INTO prospects (name, created_at, updated_at) VALUES ('A', 'x', 'x')"
+            )
+            raise RuntimeError("boom")
+    async with stores.member(8) as store:
+        assert await store.count_prospects() == 0
+
+
+async def test_deleting_a_member_removes_the_file(stores, tmp_path):
+    async with stores.member(21) as store:
+        await store.add_prospect("Ada")
+    assert await stores.delete_member(21)
+    assert not (tmp_path / "users" / "21.sqlite3").exists()
+    async with stores.member(21) as store:
+        assert await store.count_prospects() == 0
+
+
+async def test_settings_default_and_round_trip(stores):
+    async with stores.member(3) as store:
+        assert (await store.settings()).timezone == "UTC"
+        await store.set_settings(timezone="Europe/Berlin", profile_name="Sam")
+        current = await store.settings()
+    assert current.timezone == "Europe/Berlin"
+    assert current.profile.name == "Sam"
+
+
+async def test_notices_are_shown_once(stores):
+    async with stores.member(3) as store:
+        await store.add_notice("Your DMs are closed", key="dm_closed")
+        await store.add_notice("Your DMs are closed", key="dm_closed")
+        assert await store.take_notices() == ["Your DMs are closed"]
+        assert await store.take_notices() == []
