@@ -1,0 +1,254 @@
+import re
+
+import pytest
+
+from bot.domain.linkedin import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    ConnectionsFileError,
+    ImportedConnection,
+    ImportPlan,
+    normalize_linkedin_url,
+    plan_import,
+)
+
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+PREAMBLE = (
+    "Notes:\n"
+    '"When exporting your connection data, you may notice that some of the email '
+    "addresses are missing. You will only see email addresses for connections who "
+    'have allowed their connections to see or download their email address."\n'
+    "\n"
+)
+
+
+def export(*rows, bom=True, preamble=True):
+    text = (PREAMBLE if preamble else "") + HEADER + "\n" + "".join(r + "\n" for r in rows)
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+ADA = (
+    "Ada,Lovelace,https://www.linkedin.com/in/ada-lovelace,,Analytical Engines,Engineer,27 Nov 2026"
+)
+
+
+# --- normalize_linkedin_url -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://www.linkedin.com/in/ada-lovelace",
+        "https://www.linkedin.com/in/ada-lovelace/",
+        "http://www.linkedin.com/in/ada-lovelace",
+        "https://linkedin.com/in/ada-lovelace",
+        "linkedin.com/in/ada-lovelace",
+        "www.linkedin.com/in/Ada-Lovelace/",
+        "https://uk.linkedin.com/in/ada-lovelace?trk=people#about",
+        "https://www.linkedin.com/in/ada-lovelace/details/experience/",
+        "  <https://www.linkedin.com/in/ada-lovelace>  ",
+        "HTTPS://WWW.LINKEDIN.COM/IN/ADA-LOVELACE",
+    ],
+)
+def test_normalize_variants(text):
+    assert normalize_linkedin_url(text) == "https://www.linkedin.com/in/ada-lovelace"
+
+
+def test_normalize_pub_and_unicode():
+    assert (
+        normalize_linkedin_url("http://www.linkedin.com/pub/ada-lovelace/1a/2b/3c")
+        == "https://www.linkedin.com/pub/ada-lovelace/1a/2b/3c"
+    )
+    encoded = normalize_linkedin_url("https://www.linkedin.com/in/Jos%C3%A9-garc%c3%ADa")
+    assert encoded == "https://www.linkedin.com/in/jos%C3%A9-garc%C3%ADa"
+    assert normalize_linkedin_url("linkedin.com/in/JOSÉ-García") == encoded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "ada lovelace",
+        "https://example.com/in/ada",
+        "https://evil-linkedin.com/in/ada",
+        "https://linkedin.com.evil.example/in/ada",
+        "https://www.linkedin.com/company/analytical-engines",
+        "https://www.linkedin.com/in/",
+        "https://www.linkedin.com/",
+        "ftp://linkedin.com/in/ada",
+        "https://user@linkedin.com/in/ada",
+        "https://www.linkedin.com/in/ada lovelace",
+        "javascript:alert(1)",
+    ],
+)
+def test_normalize_rejects(text):
+    with pytest.raises(ValueError, match=re.escape("https://www.linkedin.com/in/ada-lovelace")):
+        normalize_linkedin_url(text)
+
+
+# --- plan_import -------------------------------------------------------------------
+
+
+def test_realistic_export_with_bom_and_notes():
+    data = export(
+        ADA,
+        "Grace,Hopper,https://www.linkedin.com/in/grace-hopper,grace@navy.example,"
+        '"US Navy, Reserve","Rear Admiral, Retired",3 Oct 2025',
+        "José,García,https://www.linkedin.com/in/jose-garcia,,Banco Ñ,Analista,1 Jan 2026",
+    )
+    plan = plan_import(data, [])
+    assert isinstance(plan, ImportPlan)
+    assert plan.skipped == []
+    assert plan.rejected == []
+    assert plan.added[0] == ImportedConnection(
+        name="Ada Lovelace",
+        linkedin="https://www.linkedin.com/in/ada-lovelace",
+        email=None,
+        organization="Analytical Engines",
+        role="Engineer",
+        connected_on="27 Nov 2026",
+    )
+    grace = plan.added[1]
+    assert grace.organization == "US Navy, Reserve"
+    assert grace.role == "Rear Admiral, Retired"
+    assert grace.email == "grace@navy.example"
+    assert plan.added[2].name == "José García"
+
+
+def test_without_bom_or_preamble_and_crlf():
+    data = export(ADA, bom=False, preamble=False).replace(b"\n", b"\r\n")
+    assert [c.name for c in plan_import(data, []).added] == ["Ada Lovelace"]
+
+
+def test_header_found_case_insensitively_and_columns_by_name():
+    data = (
+        b"url,first name,last name,company\n"
+        b"https://linkedin.com/in/ada-lovelace,Ada,Lovelace,Engines\n"
+    )
+    (conn,) = plan_import(data, []).added
+    assert conn.name == "Ada Lovelace"
+    assert conn.organization == "Engines"
+    assert conn.role is None
+
+
+def test_duplicates_against_existing():
+    existing = [
+        ("Ada Lovelace", "Somewhere Else", "http://linkedin.com/in/Ada-Lovelace/"),
+        ("grace  HOPPER", "us navy", None),
+    ]
+    data = export(
+        ADA,  # line 5: same URL, different organization
+        "Grace,Hopper,,,US Navy,Admiral,",  # line 6: same name + organization
+    )
+    plan = plan_import(data, existing)
+    assert plan.added == []
+    assert plan.skipped == [(5, "already in your list"), (6, "already in your list")]
+
+
+def test_duplicates_within_file():
+    data = export(
+        ADA,  # line 5
+        "Charles,Babbage,,,Engines,,",  # line 6
+        "Ada,Lovelace,https://linkedin.com/in/ada-lovelace?trk=x,,Other,,",  # line 7: URL
+        "charles,BABBAGE,,,engines,,",  # line 8: name + organization
+    )
+    plan = plan_import(data, [])
+    assert [c.name for c in plan.added] == ["Ada Lovelace", "Charles Babbage"]
+    assert [line for line, _ in plan.skipped] == [7, 8]
+    assert "line 5" in plan.skipped[0][1]
+    assert "line 6" in plan.skipped[1][1]
+    assert all("already in your list" in reason for _, reason in plan.skipped)
+
+
+def test_same_name_different_profiles_are_different_people():
+    data = export(
+        "John,Smith,https://www.linkedin.com/in/john-smith-1,,Google,,",
+        "John,Smith,https://www.linkedin.com/in/john-smith-2,,Google,,",
+    )
+    assert len(plan_import(data, [("John Smith", "Google", None)]).added) == 0
+    assert len(plan_import(data, []).added) == 2
+
+
+def test_rejected_rows_with_reasons():
+    data = export(
+        ",,,,Company,,1 Jan 2026",  # line 5: no name
+        "Ada,Lovelace,too,few",  # line 6: wrong column count
+        "Bad,Url,https://example.com/ada,,,,",  # line 7
+        "Cher,,https://www.linkedin.com/in/cher,,,,",  # line 8: one name is enough
+        "",  # blank lines are ignored
+    )
+    plan = plan_import(data, [])
+    assert [c.name for c in plan.added] == ["Cher"]
+    assert plan.rejected[0] == (5, "no name")
+    assert plan.rejected[1][0] == 6
+    assert "4 columns" in plan.rejected[1][1] and "7" in plan.rejected[1][1]
+    assert plan.rejected[2][0] == 7
+    assert "LinkedIn" in plan.rejected[2][1]
+
+
+def test_line_numbers_count_multiline_fields():
+    data = export(
+        'Ada,Lovelace,,,"Analytical\nEngines",,',  # lines 5-6
+        ",,,,,,x",  # line 7
+    )
+    plan = plan_import(data, [])
+    assert plan.added[0].organization == "Analytical Engines"
+    assert plan.rejected == [(7, "no name")]
+
+
+def test_bad_email_dropped_but_row_kept():
+    (conn,) = plan_import(export("Ada,Lovelace,,not-an-email,,,"), []).added
+    assert conn.email is None
+    assert conn.linkedin is None
+
+
+def test_header_only_is_empty_plan():
+    assert plan_import(export(), []) == ImportPlan([], [], [])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"Notes:\nnothing here\n",
+        b"name,company\nAda,Engines\n",
+        ("Notes:\n" * 30 + HEADER + "\n" + ADA + "\n").encode(),
+    ],
+)
+def test_missing_header(data):
+    with pytest.raises(ConnectionsFileError) as exc:
+        plan_import(data, [])
+    message = str(exc.value)
+    assert "First Name, Last Name, URL, Email Address, Company, Position, Connected On" in message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 4,  # binary junk
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+        HEADER.encode("utf-16"),
+        (HEADER + "\nJos\xe9,Garc\xeda,,,,,\n").encode("latin-1"),
+    ],
+)
+def test_not_text(data):
+    with pytest.raises(ConnectionsFileError, match=r"Connections\.csv"):
+        plan_import(data, [])
+
+
+def test_too_big():
+    data = export(ADA) + b" " * MAX_IMPORT_BYTES
+    with pytest.raises(ConnectionsFileError, match="limit"):
+        plan_import(data, [])
+
+
+def test_too_many_rows():
+    rows = [f"P{i},Person,,,Org,," for i in range(MAX_IMPORT_ROWS + 1)]
+    with pytest.raises(ConnectionsFileError, match="5,000"):
+        plan_import(export(*rows), [])
+    ok = plan_import(export(*rows[:MAX_IMPORT_ROWS]), [])
+    assert len(ok.added) == MAX_IMPORT_ROWS
+
+
+def test_error_types():
+    assert issubclass(ConnectionsFileError, ValueError)
