@@ -12,7 +12,7 @@ from bot.config import ConfigError, Settings, apply_endpoints, load_settings, se
 
 log = logging.getLogger("bot")
 
-NO_TOKEN_HELP = """\
+SETUP_HELP = """\
 No DISCORD_TOKEN is set, so there is no Discord application to connect to.
 To run the bot on Discord:
   1. Create an application at https://discord.com/developers/applications
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from bot.sandbox import run_sandbox
         except ImportError:
-            print(NO_TOKEN_HELP, file=sys.stderr)
+            print(SETUP_HELP, file=sys.stderr)
             return 2
         return asyncio.run(run_sandbox(settings))
     return asyncio.run(run_bot(settings))
