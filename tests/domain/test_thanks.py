@@ -1,0 +1,130 @@
+"""Step 4 rules: the thank-you names what was learned and who was referred."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.outreach import count_words
+from bot.domain.thanks import (
+    TAKEAWAY_PLACEHOLDER,
+    ThanksDraft,
+    draft_thanks,
+    split_takeaways,
+)
+
+BASE = {
+    "member_name": "Alex Kim",
+    "prospect_name": "Dana Lee",
+    "organization": "Acme Health",
+    "takeaways": "Build a small portfolio of real analyses\nJoin the local ASA chapter",
+    "referrals": ["Sam Ortiz", "Priya Shah"],
+}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_email_names_takeaways_and_referrals(seed: int) -> None:
+    draft = draft_thanks(**BASE, seed=seed)
+    assert isinstance(draft, ThanksDraft)
+    assert draft.subject == "Thank you for your time, Dana"
+    assert "Build a small portfolio of real analyses" in draft.text
+    assert "Join the local ASA chapter" in draft.text
+    assert "Sam Ortiz and Priya Shah" in draft.text
+    # The promise to report back on the referral.
+    assert "let you know" in draft.text or "tell you how" in draft.text
+    assert draft.text.rstrip().endswith("Alex Kim")
+    assert draft.missing == []
+    assert count_words(draft.text) < 110
+
+
+def test_wordings_differ_by_seed() -> None:
+    assert len({draft_thanks(**BASE, seed=s).text for s in range(3)}) == 3
+    assert len({draft_thanks(**BASE, medium="handwritten", seed=s).text for s in range(3)}) == 3
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_handwritten_is_card_sized(seed: int) -> None:
+    met = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    draft = draft_thanks(**BASE, medium="handwritten", met_on=met, seed=seed)
+    assert draft.subject is None
+    assert draft.text.startswith("Dear Dana,")
+    assert count_words(draft.text) <= 60
+    assert "Build a small portfolio" in draft.text
+    assert "Sam Ortiz and Priya Shah" in draft.text
+
+
+def test_handwritten_shortens_a_long_takeaway() -> None:
+    long = " ".join(["word"] * 40)
+    draft = draft_thanks(**{**BASE, "takeaways": long}, medium="handwritten")
+    assert "…" in draft.text
+    assert count_words(draft.text) <= 60
+
+
+def test_no_takeaways_leaves_a_visible_placeholder() -> None:
+    for medium in ("email", "handwritten"):
+        for seed in range(3):
+            draft = draft_thanks(**{**BASE, "takeaways": None}, medium=medium, seed=seed)
+            assert TAKEAWAY_PLACEHOLDER in draft.text
+            assert "takeaways — add them with /meeting done" in draft.missing
+
+
+def test_missing_member_name() -> None:
+    draft = draft_thanks(**{**BASE, "member_name": None})
+    assert "[your name]" in draft.text
+    assert any(m.startswith("your name") for m in draft.missing)
+
+
+def test_no_referrals_no_referral_sentence() -> None:
+    draft = draft_thanks(**{**BASE, "referrals": []})
+    assert "introduc" not in draft.text
+    assert "let you know how" not in draft.text
+
+
+def test_single_referral() -> None:
+    draft = draft_thanks(**{**BASE, "referrals": ["Sam Ortiz"]}, seed=1)
+    assert "introduction to Sam Ortiz" in draft.text
+    assert "that conversation goes" in draft.text
+
+
+def test_met_on_is_shown_in_member_timezone() -> None:
+    # 02:00 UTC on Wednesday is still Tuesday evening in New York.
+    met = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
+    draft = draft_thanks(**BASE, met_on=met, tz=ZoneInfo("America/New_York"))
+    assert "on Tuesday, March 3" in draft.text
+    card = draft_thanks(**BASE, met_on=met, tz=ZoneInfo("America/New_York"), medium="handwritten")
+    assert "on Tuesday" in card.text
+
+
+def test_naive_met_on_and_bad_medium_raise() -> None:
+    with pytest.raises(ValueError):
+        draft_thanks(**BASE, met_on=datetime(2026, 3, 3, 15, 0))
+    with pytest.raises(ValueError):
+        draft_thanks(**BASE, medium="carrier pigeon")
+
+
+def test_title_in_prospect_name() -> None:
+    draft = draft_thanks(**{**BASE, "prospect_name": "Dr. Dana Lee"})
+    assert draft.subject == "Thank you for your time, Dr. Lee"
+
+
+def test_organization_is_optional() -> None:
+    draft = draft_thanks(**{**BASE, "organization": None})
+    assert "your work at" not in draft.text
+    assert draft.missing == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "items"),
+    [
+        (None, []),
+        ("   ", []),
+        ("- Learn SQL\n- Talk to the data team.", ["Learn SQL", "Talk to the data team"]),
+        ("Learn SQL; read Storytelling with Data", ["Learn SQL", "read Storytelling with Data"]),
+        ("Learn SQL. Read the annual report.", ["Learn SQL", "Read the annual report"]),
+        ("1. Network early\n2) Volunteer", ["Network early", "Volunteer"]),
+    ],
+)
+def test_split_takeaways(raw: str | None, items: list[str]) -> None:
+    assert split_takeaways(raw) == items
