@@ -107,6 +107,18 @@ class InterviewBot(commands.Bot):
             )
         return notices
 
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, _command: app_commands.Command
+    ) -> None:
+        """A command that answered without `reply` still delivers the member's notices."""
+        notices = interaction.extras.pop(NOTICES_KEY, None)
+        if notices and interaction.response.is_done():
+            await interaction.followup.send(
+                "\n".join(f"-# ⚠️ {notice}" for notice in notices),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+
     async def on_ready(self) -> None:
         """Log who we are; nothing else belongs here."""
         log.info("ready as %s (%s) in %d servers", self.user, self.user.id, len(self.guilds))

@@ -6,6 +6,8 @@ import contextlib
 
 import discord
 
+from bot.ui.respond import reply
+
 PAGE_TIMEOUT = 600  # ephemeral messages can be edited for 15 minutes
 
 
@@ -51,11 +53,7 @@ class Paginator(OwnedView):
 
     async def send(self, interaction: discord.Interaction) -> None:
         """Send the first page ephemerally (with buttons only when there is more than one)."""
-        view = self if len(self.pages) > 1 else discord.utils.MISSING
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=self.pages[0], view=view, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=self.pages[0], view=view, ephemeral=True)
+        await reply(interaction, embed=self.pages[0], view=self if len(self.pages) > 1 else None)
         self.interaction = interaction
         if len(self.pages) <= 1:
             self.stop()

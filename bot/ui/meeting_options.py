@@ -1,0 +1,62 @@
+"""The `meeting` option: autocompletes the member's own meetings, resolves to a Meeting.
+
+As with prospects, the value sent back is the meeting's id and it is looked up only in
+the pressing member's store, so a typed or forged id from someone else finds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+
+from bot.domain.models import Meeting, Prospect
+from bot.ui.errors import UserError
+from bot.ui.limits import CHOICE_NAME, CHOICES, clip
+
+
+def meeting_label(meeting: Meeting, prospect: Prospect, tz: ZoneInfo, now: datetime) -> str:
+    """How a meeting reads in a list of choices: "Ada Lovelace — Dec 3 07:30" in the
+    member's zone (with the year when it isn't this year)."""
+    local = meeting.starts_at.astimezone(tz)
+    when = f"{local:%b} {local.day} {local:%H:%M}"
+    if local.year != now.astimezone(tz).year:
+        when = f"{local:%b} {local.day} {local.year} {local:%H:%M}"
+    suffix = f" — {when}"
+    return clip(prospect.name, CHOICE_NAME - len(suffix)) + suffix
+
+
+class MeetingTransformer(app_commands.Transformer):
+    """`meeting` options: autocomplete by the person's name, resolve to the member's Meeting."""
+
+    async def autocomplete(
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        """Up to 25 of the member's meetings, best match first (upcoming before past)."""
+        async with interaction.client.stores.member(interaction.user.id) as store:
+            found = await store.search_meetings(value, limit=CHOICES)
+            tz = ZoneInfo((await store.settings()).timezone)
+        now = interaction.client.clock.now()
+        return [
+            app_commands.Choice(name=meeting_label(m, p, tz, now), value=str(m.id))
+            for m, p in found
+        ]
+
+    async def transform(self, interaction: discord.Interaction, value: Any) -> Meeting:
+        """The meeting with this id (or with the person of this exact name) in the
+        member's own store."""
+        text = str(value).strip()
+        async with interaction.client.stores.member(interaction.user.id) as store:
+            meeting = await store.get_meeting(int(text)) if text.isdigit() else None
+            if meeting is None:
+                meeting = await store.find_meeting_by_name(text)
+        if meeting is None:
+            raise UserError(
+                f"I can't find a meeting {clip(text, 80)!r} among yours. Start typing the "
+                "person's name and pick one from the suggestions, or add one with "
+                '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.'
+            )
+        return meeting

@@ -1,0 +1,86 @@
+"""End-to-end fixtures: the real bot, unmodified, against the local Discord emulator.
+
+Time is a FakeClock: a test moves it (`clock.advance(hours=3)`) and the reminder
+engine delivers what fell due, so no test waits for real time to pass.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.client import InterviewBot
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.emulator.driver import Driver
+from bot.emulator.harness import running_bot
+from bot.emulator.server import Emulator
+
+TOKEN = "emulator-token-for-end-to-end-tests"
+START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday afternoon
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The bot's clock, at Friday 2026-11-27 15:00 UTC until a test moves it."""
+    return FakeClock(START)
+
+
+@pytest.fixture
+async def emu():
+    """A started emulator; stopped after the test."""
+    async with Emulator(token=TOKEN) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def guild(emu):
+    """The career club's server."""
+    return emu.add_guild("Career Club")
+
+
+@pytest.fixture
+def alice(emu, guild):
+    """A member of the club."""
+    return emu.add_user("alice", guild=guild)
+
+
+@pytest.fixture
+def bob(emu, guild):
+    """Another member of the club."""
+    return emu.add_user("bob", guild=guild)
+
+
+@pytest.fixture
+def officer(emu, guild):
+    """A club officer with Manage Server."""
+    return emu.add_user("officer", guild=guild, manage_guild=True)
+
+
+@pytest.fixture
+def settings(tmp_path, emu) -> Settings:
+    """Settings pointing the bot at the emulator, with data in a temporary folder."""
+    return Settings(
+        token=TOKEN,
+        data_dir=tmp_path / "data",
+        api_base=emu.rest_base,
+        gateway_url=emu.gateway_url,
+    )
+
+
+@pytest.fixture
+async def bot(emu, guild, alice, bob, officer, settings, clock):
+    """The real InterviewBot, logged in to the emulator with every cog loaded and synced."""
+    client = InterviewBot(settings, clock=clock, guild_ready_timeout=0.05)
+    async with running_bot(client, emu):
+        yield client
+    # Whatever a test did, the bot must never have sent Discord something it refuses.
+    assert emu.violations == [], emu.violations
+    assert emu.unknown_routes == [], emu.unknown_routes
+
+
+@pytest.fixture
+def driver(emu, bot) -> Driver:
+    """Acts as a member: runs slash commands, clicks buttons, reads DMs."""
+    return Driver(emu)

@@ -1,0 +1,91 @@
+"""/help, /settings and /mydata end to end."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+
+async def test_help_shows_the_four_steps_and_privacy(driver, alice, guild):
+    reply = await driver.run("/help", user=alice, guild=guild)
+    for step in ("Locate", "Make contact", "Be prepared", "thanks", "Privacy"):
+        assert step in reply.text
+
+
+async def test_every_command_is_synced(driver, bot):
+    names = set(driver.command_names())
+    assert {"help", "prospect", "settings", "mydata"} <= names
+
+
+async def test_timezone_autocompletes_and_is_saved(driver, bot, alice, guild):
+    choices = await driver.autocomplete("/settings timezone tz:new y", user=alice, guild=guild)
+    assert choices[0]["value"] == "America/New_York"
+    reply = await driver.run("/settings timezone tz:America/New_York", user=alice, guild=guild)
+    assert "America/New_York" in reply.text
+    async with bot.stores.member(alice.id) as store:
+        assert (await store.settings()).timezone == "America/New_York"
+
+
+async def test_an_unknown_timezone_is_rejected_with_suggestions(driver, bot, alice, guild):
+    reply = await driver.run("/settings timezone tz:Europe/Berln", user=alice, guild=guild)
+    assert reply.ephemeral
+    assert "Europe/Berlin" in reply.text
+    async with bot.stores.member(alice.id) as store:
+        assert (await store.settings()).timezone == "UTC"
+
+
+async def test_profile_and_reminders_show_up_in_settings(driver, alice, guild):
+    await driver.run(
+        '/settings profile name:"Alice Chen" school:"State U" interest:"health tech"',
+        user=alice,
+        guild=guild,
+    )
+    await driver.run(
+        "/settings reminders quiet_start:23:00 quiet_end:7am thanks_after_hours:3",
+        user=alice,
+        guild=guild,
+    )
+    shown = await driver.run("/settings show", user=alice, guild=guild)
+    for text in ("Alice Chen", "State U", "health tech", "23:00–07:00", "3 h"):
+        assert text in shown.text
+
+
+async def test_bad_quiet_hours_are_refused(driver, bot, alice, guild):
+    reply = await driver.run("/settings reminders quiet_start:25:99", user=alice, guild=guild)
+    assert reply.ephemeral
+    assert "quiet_start" in reply.text
+    async with bot.stores.member(alice.id) as store:
+        assert (await store.settings()).quiet_start == "22:00"
+
+
+async def test_export_gives_json_and_escaped_csv(driver, alice, guild):
+    await driver.run(
+        '/prospect add name:"=HYPERLINK(1)" organization:"+Acme"', user=alice, guild=guild
+    )
+    reply = await driver.run("/mydata export", user=alice, guild=guild)
+    assert reply.ephemeral
+    files = dict(reply.files)
+    data = json.loads(files["mydata.json"])
+    assert data["prospects"][0]["name"] == "=HYPERLINK(1)"
+    rows = list(csv.DictReader(io.StringIO(files["prospects.csv"].decode())))
+    assert rows[0]["name"] == "'=HYPERLINK(1)"
+    assert rows[0]["organization"] == "'+Acme"
+
+
+async def test_delete_asks_then_removes_the_store(driver, bot, alice, guild, settings):
+    await driver.run('/prospect add name:"Ada"', user=alice, guild=guild)
+    prompt = await driver.run("/mydata delete", user=alice, guild=guild)
+    done = await driver.click(prompt, "Delete everything", user=alice)
+    assert "gone" in done.text
+    assert not (settings.data_dir / "users" / f"{alice.id}.sqlite3").exists()
+
+
+async def test_a_corrupt_store_is_set_aside_and_the_member_told(
+    driver, bot, alice, guild, settings
+):
+    path = settings.data_dir / "users" / f"{alice.id}.sqlite3"
+    path.write_bytes(b"definitely not a database" * 50)
+    reply = await driver.run("/prospect list", user=alice, guild=guild)
+    assert "set aside" in reply.text
+    assert list(path.parent.glob(f"{alice.id}.sqlite3.unreadable-*"))
