@@ -1,30 +1,613 @@
-"""The reminder engine (built out by the meetings issue)."""
+"""The reminder engine: when each DM the bot owes a member goes out, and exactly once.
+
+The member's store is the truth (a `reminders` row per DM); APScheduler is only the
+timer, one in-memory job per pending row, keyed by member and row id. A small index
+file (bot/reminders/index.py) lets start-up rebuild every job from one file; a
+background pass over all stores then repairs any drift between the two.
+
+Delivery of one reminder:
+  1. open the member's store, re-read the row and CLAIM it (pending → sending,
+     attempts + 1, committed), then let the kind's renderer (registered by a cog)
+     say what the DM contains;
+  2. send it with a nonce derived from the member and the reminder, so Discord
+     drops a repeat (a row left in 'sending' by a crash is sent again with the same
+     nonce, and Discord answers with the message it already has);
+  3. record the outcome: sent (with the message id), dm_closed (never retried, the
+     member gets a notice), cancelled (no longer needed), or back to pending with a
+     backoff when Discord or the network failed for a while.
+
+Late reminders: a reminder that fell due more than LATE_AFTER before the engine
+started is marked late (`Reminder.late`, kept in the row). The RENDERER says so in
+its words ("This reminder should have arrived earlier…"); the engine adds no note,
+so a DM never carries two.
+
+Time: due times follow the injected Clock. APScheduler runs on real time, so a job's
+run date is real now + (due − clock.now()); a test clock's jumps run `run_due()`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiohttp
+import discord
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
+from bot.domain.business_days import delay_past_quiet_hours, parse_clock
+from bot.domain.models import REMINDER_KINDS, Reminder, Settings
+from bot.reminders.index import DueIndex
+from bot.store.reminders import FINAL_STATES
+from bot.ui.limits import CONTENT, clip
+
+if TYPE_CHECKING:
+    from bot.store import MemberStore, Stores
+
+log = logging.getLogger(__name__)
+
+JOB_FUNC = "bot.reminders.engine:deliver_job"
+DM_CHANNEL_SETTING = "dm_channel_id"
+LATE_AFTER = timedelta(minutes=5)
+DM_CLOSED_NOTICE = (
+    "I couldn't DM you a reminder because your DMs are closed. To get reminders, allow "
+    "direct messages (Privacy Settings → allow DMs from server members, or from this app); "
+    "`/progress` lists what you missed."
+)
+# After a passing failure (Discord 5xx, timeout, connection), try again after these waits.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(minutes=60),
+)
+# A reminder that still fails after this many attempts (about 10 hours) is given up.
+MAX_ATTEMPTS = 12
+# How many DMs are delivered at once (each holds a store briefly and one REST call).
+MAX_CONCURRENT_DELIVERIES = 8
+# How long stop() lets DMs already on their way finish.
+STOP_GRACE_SECONDS = 5.0
+
+DM_CLOSED = 50007
+UNKNOWN_CHANNEL = 10003
+UNKNOWN_USER = 10013
+
+# APScheduler keeps real time; this is the one place the engine reads it, only to turn
+# the injected clock's due times into real run dates.
+_REAL_TIME = Clock()
+
+_running_engine: ReminderEngine | None = None
+
+
+@dataclass
+class Outgoing:
+    """What a renderer wants sent: the DM's text, embed and buttons."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+
+Renderer = Callable[["MemberStore", Reminder], Awaitable[Outgoing | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyReport:
+    """What one consistency pass found and repaired."""
+
+    members: int = 0
+    armed: int = 0
+    dropped: int = 0
+    resumed: int = 0
+
+
+def job_id(user_id: int, reminder_id: int) -> str:
+    """The scheduler job of one member's reminder."""
+    return f"reminder:{user_id}:{reminder_id}"
+
+
+def nonce_for(user_id: int, reminder_id: int) -> str:
+    """The DM's nonce: the same for every attempt at one reminder, different for every
+    other. Reminder ids are per member and Discord de-duplicates nonces per sender (the
+    bot), so the member is part of it; hashed to fit Discord's 25 characters."""
+    digest = hashlib.sha256(f"{user_id}:{reminder_id}".encode()).hexdigest()
+    return f"r{digest[:24]}"
+
+
+async def deliver_job(user_id: int, reminder_id: int) -> None:
+    """The scheduler's job function (referenced by text, with primitive arguments)."""
+    engine = _running_engine
+    if engine is None:
+        log.warning("reminder %s of member %s fired with no engine running", reminder_id, user_id)
+        return
+    await engine.deliver(user_id, reminder_id)
+
+
+@dataclass(slots=True)
+class _Claimed:
+    """A reminder claimed for sending, with what to send and where."""
+
+    reminder: Reminder
+    outgoing: Outgoing
+    channel_id: int | None
 
 
 class ReminderEngine:
-    """Owns timing and delivery bookkeeping of the DMs the bot owes members."""
+    """Owns timing and delivery bookkeeping of the DMs the bot owes members.
 
-    def __init__(self, bot: Any, stores: Any, clock: Clock, data_dir: Path) -> None:
+    Cogs `register` a renderer per kind in `cog_load`; after committing new reminder
+    rows they call `arm`, after cancelling or deleting rows `forget` / `forget_member`.
+    """
+
+    def __init__(self, bot: Any, stores: Stores, clock: Clock, data_dir: Path) -> None:
         self.bot = bot
         self.stores = stores
         self.clock = clock
-        self.data_dir = data_dir
+        self.data_dir = Path(data_dir)
+        self.index = DueIndex(self.data_dir)
+        self.scheduler: AsyncIOScheduler | None = None
+        self.consistency: asyncio.Task[ConsistencyReport] | None = None
+        self.running = False
+        self.started_at: datetime | None = None
+        self._renderers: dict[str, Renderer] = {}
+        self._in_flight: set[tuple[int, int]] = set()
+        self._delivering: set[asyncio.Task[Any]] = set()
+        self._background: set[asyncio.Task[Any]] = set()
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_DELIVERIES)
+        self._listening = False
 
-    async def start(self) -> None:
-        """Rebuild timers from the stores."""
+    # -- the cogs' API -------------------------------------------------------------
+    def register(self, kind: str, render: Renderer) -> None:
+        """Say how reminders of `kind` are rendered (one renderer per kind; the last wins).
 
-    async def stop(self) -> None:
-        """Stop the timers."""
+        The renderer runs with the member's store open and the row claimed; it returns
+        what to send, or None when the reminder is no longer needed (it is cancelled).
+        When `reminder.late` is set it adds a line saying the DM should have arrived
+        earlier (the engine adds none). It must not call the engine (the store is held).
+        """
+        if kind not in REMINDER_KINDS:
+            raise ValueError(f"unknown reminder kind {kind!r}; one of {REMINDER_KINDS}")
+        self._renderers[kind] = render
 
-    async def forget(self, user_id: int, reminder_ids: list[int]) -> None:
-        """Drop the timers of reminders whose rows are gone."""
+    async def arm(self, user_id: int, reminder_ids: Iterable[int]) -> None:
+        """Start the timers of newly committed reminder rows.
+
+        Call it after leaving the `async with stores.member(...)` block that wrote the
+        rows: it reads their due times from the store (which would wait for itself).
+        """
+        ids = list(reminder_ids)
+        if not ids or not self.running:
+            return  # not started: start-up's consistency pass will arm them
+        async with self.stores.member(user_id) as store:
+            due: list[tuple[int, datetime]] = []
+            for reminder_id in ids:
+                reminder = await store.get_reminder(reminder_id)
+                if reminder is not None and reminder.state == "pending":
+                    due.append((reminder.id, reminder.due_at))
+            await self.index.put(user_id, due)
+        for reminder_id, due_at in due:
+            self._schedule(user_id, reminder_id, due_at)
+
+    async def forget(self, user_id: int, reminder_ids: Iterable[int]) -> None:
+        """Drop the timers of reminders that were cancelled or deleted."""
+        ids = list(reminder_ids)
+        if not ids or not self.running:
+            return
+        await self.index.remove(user_id, ids)
+        for reminder_id in ids:
+            self._unschedule(user_id, reminder_id)
 
     async def forget_member(self, user_id: int) -> None:
-        """Drop every timer of a member whose store was deleted."""
+        """Drop every timer of a member (before their store is deleted)."""
+        if not self.running:
+            return
+        ids = set(await self.index.remove_member(user_id))
+        assert self.scheduler is not None
+        prefix = job_id(user_id, 0).removesuffix("0")
+        ids.update(
+            int(job.id.removeprefix(prefix))
+            for job in self.scheduler.get_jobs()
+            if job.id.startswith(prefix)
+        )
+        for reminder_id in ids:
+            self._unschedule(user_id, reminder_id)
+
+    async def run_due(self) -> None:
+        """Deliver everything due by the injected clock's now."""
+        if not self.running:
+            return
+        entries = await self.index.due_by(self.clock.now())
+        await asyncio.gather(*(self.deliver(user_id, rid) for user_id, rid, _ in entries))
+
+    # -- lifecycle -----------------------------------------------------------------
+    async def start(self) -> None:
+        """Rebuild every job from the index file, then check the stores in the background.
+
+        Returns as soon as the jobs are scheduled (it never opens a member's store);
+        reminders that fell due while the bot was down fire at once, marked late.
+        """
+        global _running_engine
+        if self.running:
+            return
+        self.started_at = self.clock.now()
+        await self.index.open()
+        # APScheduler logs every job it adds and runs at INFO; the engine logs what matters.
+        apscheduler_log = logging.getLogger("apscheduler")
+        if apscheduler_log.level == logging.NOTSET:
+            apscheduler_log.setLevel(logging.WARNING)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        entries = await self.index.all()
+        for user_id, reminder_id, due_at in entries:
+            self._schedule(user_id, reminder_id, due_at)
+        self.scheduler.start()
+        self.running = True
+        _running_engine = self
+        if not self._listening:
+            self.clock.on_jump(self._clock_jumped)
+            self._listening = True
+        self.consistency = self._spawn(self.check_consistency(), "reminders-consistency")
+        log.info("reminders: %d timers rebuilt from the index", len(entries))
+
+    async def stop(self) -> None:
+        """Stop the timers, let DMs already on their way finish briefly, close the index."""
+        global _running_engine
+        if not self.running:
+            return
+        self.running = False
+        if _running_engine is self:
+            _running_engine = None
+        # Let DMs on their way be recorded first: the scheduler's executor cancels the
+        # jobs still running when it shuts down.
+        if self._delivering:
+            await asyncio.wait(set(self._delivering), timeout=STOP_GRACE_SECONDS)
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        leftovers = self._background | self._delivering
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
+        await self.index.close()
+
+    # -- consistency -----------------------------------------------------------------
+    async def check_consistency(self) -> ConsistencyReport:
+        """Compare every member's store with the index and repair drift both ways.
+
+        Pending rows missing from the index (or with another due time) are armed; index
+        entries whose row is no longer pending are dropped; rows left in 'sending' by a
+        crash go back to pending, so they are sent again with the same nonce.
+        """
+        started = _REAL_TIME.now()
+        members = await asyncio.to_thread(self.stores.pool.ids, "users")
+        armed = dropped = resumed = 0
+        for user_id in members:
+            if not self.running:
+                break
+            a, d, r = await self._check_member(user_id)
+            armed, dropped, resumed = armed + a, dropped + d, resumed + r
+        if self.running:
+            for user_id in await self.index.members() - set(members):
+                if not self.stores.pool.exists("users", user_id):
+                    before = len(await self.index.of_member(user_id))
+                    await self.forget_member(user_id)
+                    dropped += before
+        report = ConsistencyReport(len(members), armed, dropped, resumed)
+        log.info(
+            "reminders: checked %d stores in %.1fs: %d armed, %d dropped, %d resumed",
+            report.members,
+            (_REAL_TIME.now() - started).total_seconds(),
+            armed,
+            dropped,
+            resumed,
+        )
+        return report
+
+    async def _check_member(self, user_id: int) -> tuple[int, int, int]:
+        # The index is changed while the member's store is held, so a cog's cancel or
+        # add for this member can't slip in between reading the rows and fixing the index.
+        async with self.stores.member(user_id) as store:
+            sending = self._sending_ids(user_id)
+            resumed = await store.reset_interrupted_reminders(keep=sending)
+            pending = {r.id: r.due_at for r in await store.pending_reminders()}
+            indexed = await self.index.of_member(user_id)
+            stale = [rid for rid in indexed if rid not in pending and rid not in sending]
+            changed = [(rid, due) for rid, due in pending.items() if indexed.get(rid) != due]
+            await self.index.put(user_id, changed)
+            await self.index.remove(user_id, stale)
+        for reminder_id, due_at in changed:
+            self._schedule(user_id, reminder_id, due_at)
+        for reminder_id in stale:
+            self._unschedule(user_id, reminder_id)
+        if resumed:
+            log.info("reminders: resending %s of member %s after a restart", resumed, user_id)
+        return len(changed), len(stale), len(resumed)
+
+    # -- delivery ----------------------------------------------------------------------
+    async def deliver(self, user_id: int, reminder_id: int) -> None:
+        """Send one reminder if it is due and still owed (safe to call any number of times)."""
+        key = (user_id, reminder_id)
+        if key in self._in_flight or not self.running:
+            return  # already on its way from another fire
+        self._in_flight.add(key)
+        task = asyncio.current_task()
+        if task is not None:
+            self._delivering.add(task)
+        try:
+            async with self._slots:
+                claimed = await self._claim(user_id, reminder_id)
+                if claimed is not None:
+                    await self._send_and_record(user_id, claimed)
+        except Exception as error:
+            log.exception("reminders: delivering %s of member %s failed", reminder_id, user_id)
+            try:
+                # If it was claimed, it is ours: back to pending with a backoff.
+                await self._retry(user_id, reminder_id, 0, f"unexpected: {error!r}")
+            except Exception:
+                log.exception("reminders: %s of member %s left to the next check", *key[::-1])
+        finally:
+            self._in_flight.discard(key)
+            if task is not None:
+                self._delivering.discard(task)
+
+    async def _claim(self, user_id: int, reminder_id: int) -> _Claimed | None:
+        """Step 1: decide under the member's store lock; claim and render if it goes now."""
+        if not self.stores.pool.exists("users", user_id):
+            await self._drop(user_id, reminder_id)  # the member deleted their data
+            return None
+        now = self.clock.now()
+        async with self.stores.member(user_id) as store:
+            reminder = await store.get_reminder(reminder_id)
+            if reminder is None or reminder.state in FINAL_STATES:
+                await self._drop(user_id, reminder_id)
+                return None
+            if reminder.state == "sending":
+                # Not on its way in this process, so a crash interrupted it: send again.
+                others = self._sending_ids(user_id) - {reminder_id}
+                await store.reset_interrupted_reminders(keep=others)
+                log.info("reminders: resending %s of member %s", reminder_id, user_id)
+            if reminder.due_at > now:
+                # Moved later since this timer was set (quiet hours, a retry, a cog).
+                await self._rearm(user_id, reminder_id, reminder.due_at)
+                return None
+            settings = await store.settings()
+            if not settings.dms:
+                await store.finish_reminder(reminder_id, "dismissed", error="DMs turned off")
+                await self._drop(user_id, reminder_id)
+                return None
+            late = reminder.late or (
+                self.started_at is not None and reminder.due_at < self.started_at - LATE_AFTER
+            )
+            quiet_end = _after_quiet_hours(now, settings)
+            if quiet_end > now:
+                await store.postpone_reminder(reminder_id, due_at=quiet_end, late=late)
+                await self._rearm(user_id, reminder_id, quiet_end)
+                log.info("reminders: %s of member %s waits for quiet hours", reminder_id, user_id)
+                return None
+            render = self._renderers.get(reminder.kind)
+            if render is None:
+                log.error("reminders: no renderer for %r; is its cog loaded?", reminder.kind)
+                retry_at = now + BACKOFF[-1]
+                await store.postpone_reminder(reminder_id, due_at=retry_at, late=late)
+                await self._rearm(user_id, reminder_id, retry_at)
+                return None
+            claimed = await store.claim_reminder(reminder_id, late=late)
+            if claimed is None:
+                return None
+            try:
+                outgoing = await render(store, claimed)
+            except Exception as error:
+                log.exception("reminders: rendering %s of member %s failed", reminder_id, user_id)
+                await self._retry_locked(store, claimed, f"render: {error!r}")
+                return None
+            if outgoing is None or (outgoing.content is None and outgoing.embed is None):
+                await store.finish_reminder(reminder_id, "cancelled", error="no longer needed")
+                await self._drop(user_id, reminder_id)
+                return None
+            channel_id = await store.get_setting(DM_CHANNEL_SETTING)
+        return _Claimed(claimed, outgoing, channel_id)
+
+    async def _send_and_record(self, user_id: int, claimed: _Claimed) -> None:
+        """Steps 2 and 3: send outside the store lock, then record the outcome."""
+        reminder = claimed.reminder
+        try:
+            message, channel_id = await self._send(user_id, claimed)
+        except discord.Forbidden as error:
+            if error.code != DM_CLOSED:
+                raise
+            await self._dms_closed(user_id, reminder)
+            return
+        except discord.NotFound as error:
+            if error.code != UNKNOWN_USER:
+                raise
+            await self._finish(user_id, reminder.id, "cancelled", error="the user no longer exists")
+            return
+        except (
+            discord.HTTPException,
+            discord.RateLimited,
+            aiohttp.ClientError,
+            OSError,
+            TimeoutError,
+        ) as error:
+            await self._retry(user_id, reminder.id, reminder.attempts, _describe(error))
+            return
+        if not self.stores.pool.exists("users", user_id):
+            await self._drop(user_id, reminder.id)
+            return
+        async with self.stores.member(user_id) as store:
+            await store.finish_reminder(reminder.id, "sent", message_id=message.id)
+            if channel_id != claimed.channel_id:
+                await store.set_settings(**{DM_CHANNEL_SETTING: channel_id})
+            await self._drop(user_id, reminder.id)
+        log.info(
+            "reminders: sent %s %s to member %s%s",
+            reminder.kind,
+            reminder.id,
+            user_id,
+            " (late)" if reminder.late else "",
+        )
+
+    async def _send(self, user_id: int, claimed: _Claimed) -> tuple[discord.Message, int]:
+        """Send the DM (one request when the DM channel is known); returns it and the channel."""
+        reminder, outgoing = claimed.reminder, claimed.outgoing
+        kwargs: dict[str, Any] = {
+            "nonce": nonce_for(user_id, reminder.id),
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+        if outgoing.content:
+            kwargs["content"] = clip(outgoing.content, CONTENT)
+        if outgoing.embed is not None:
+            kwargs["embed"] = outgoing.embed
+        if outgoing.view is not None:
+            kwargs["view"] = outgoing.view
+        channel_id = claimed.channel_id
+        if channel_id is not None:
+            channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+            try:
+                return await channel.send(**kwargs), channel_id
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_CHANNEL:
+                    raise
+                log.info("reminders: member %s's DM channel is gone; opening another", user_id)
+        user = await self.bot.fetch_user(user_id)
+        dm = await user.create_dm()
+        channel = self.bot.get_partial_messageable(dm.id, type=discord.ChannelType.private)
+        return await channel.send(**kwargs), dm.id
+
+    async def _dms_closed(self, user_id: int, reminder: Reminder) -> None:
+        if not self.stores.pool.exists("users", user_id):
+            await self._drop(user_id, reminder.id)
+            return
+        async with self.stores.member(user_id) as store:
+            await store.finish_reminder(reminder.id, "dm_closed", error="DMs closed (50007)")
+            await store.add_notice(DM_CLOSED_NOTICE, key="dm_closed")
+            await self._drop(user_id, reminder.id)
+        log.info("reminders: member %s has DMs closed; %s kept undelivered", user_id, reminder.id)
+
+    async def _retry(self, user_id: int, reminder_id: int, attempts: int, error: str) -> None:
+        if not self.stores.pool.exists("users", user_id):
+            await self._drop(user_id, reminder_id)
+            return
+        async with self.stores.member(user_id) as store:
+            reminder = await store.get_reminder(reminder_id)
+            if reminder is not None and reminder.state == "sending":
+                await self._retry_locked(store, reminder, error, attempts=attempts)
+
+    async def _retry_locked(
+        self, store: MemberStore, reminder: Reminder, error: str, *, attempts: int | None = None
+    ) -> None:
+        """Back to pending after a passing failure, due again after the backoff."""
+        user_id, attempts = store.user_id, attempts or reminder.attempts
+        if attempts >= MAX_ATTEMPTS:
+            log.error(
+                "reminders: giving up on %s of member %s after %d attempts: %s",
+                reminder.id,
+                user_id,
+                attempts,
+                error,
+            )
+            await store.finish_reminder(reminder.id, "cancelled", error=f"gave up: {error}")
+            await self._drop(user_id, reminder.id)
+            return
+        retry_at = self.clock.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        await store.release_reminder(reminder.id, due_at=retry_at, error=error)
+        await self._rearm(user_id, reminder.id, retry_at)
+        log.warning(
+            "reminders: %s of member %s not sent (%s); trying again at %s",
+            reminder.id,
+            user_id,
+            error,
+            retry_at.isoformat(timespec="seconds"),
+        )
+
+    async def _finish(self, user_id: int, reminder_id: int, state: str, *, error: str) -> None:
+        if self.stores.pool.exists("users", user_id):
+            async with self.stores.member(user_id) as store:
+                await store.finish_reminder(reminder_id, state, error=error)
+        await self._drop(user_id, reminder_id)
+
+    # -- timers ------------------------------------------------------------------------
+    def _schedule(self, user_id: int, reminder_id: int, due_at: datetime) -> None:
+        """(Re)place the reminder's job: real now + (due − clock now); at once if due."""
+        if self.scheduler is None:
+            return
+        wait = max(due_at - self.clock.now(), timedelta(0))
+        self.scheduler.add_job(
+            JOB_FUNC,
+            "date",
+            run_date=_REAL_TIME.now() + wait,
+            args=[user_id, reminder_id],
+            id=job_id(user_id, reminder_id),
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def _unschedule(self, user_id: int, reminder_id: int) -> None:
+        if self.scheduler is None:
+            return
+        with contextlib.suppress(JobLookupError):  # already fired, or never set
+            self.scheduler.remove_job(job_id(user_id, reminder_id))
+
+    async def _rearm(self, user_id: int, reminder_id: int, due_at: datetime) -> None:
+        await self.index.put(user_id, [(reminder_id, due_at)])
+        self._schedule(user_id, reminder_id, due_at)
+
+    async def _drop(self, user_id: int, reminder_id: int) -> None:
+        """The reminder is no longer owed: its job and index entry go with it."""
+        await self.index.remove(user_id, [reminder_id])
+        self._unschedule(user_id, reminder_id)
+
+    def _clock_jumped(self) -> None:
+        """A test clock moved: deliver what is now due and re-time the other jobs."""
+        if self.running:
+            self._spawn(self._after_jump(), "reminders-clock-jump")
+
+    async def _after_jump(self) -> None:
+        await self.run_due()
+        if not self.running:
+            return
+        now = self.clock.now()
+        for user_id, reminder_id, due_at in await self.index.all():
+            if due_at > now:
+                self._schedule(user_id, reminder_id, due_at)
+
+    def _sending_ids(self, user_id: int) -> set[int]:
+        return {rid for uid, rid in self._in_flight if uid == user_id}
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+        return task
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("reminders: %s failed", task.get_name(), exc_info=task.exception())
+
+
+def _after_quiet_hours(when: datetime, settings: Settings) -> datetime:
+    """`when`, or the end of the member's quiet hours if it falls inside them."""
+    try:
+        tz = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    try:
+        start, end = parse_clock(settings.quiet_start), parse_clock(settings.quiet_end)
+    except ValueError:
+        return when  # unreadable quiet hours never hold a reminder back
+    return delay_past_quiet_hours(when, tz, start, end)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, discord.HTTPException):
+        return f"{type(error).__name__} {error.status} ({error.code}): {error.text}"[:300]
+    return f"{type(error).__name__}: {error}"[:300]

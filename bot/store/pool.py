@@ -135,7 +135,9 @@ class StorePool:
             lock = self._locks.get(store_key)
             if lock is not None and lock.locked():
                 continue  # in use right now; the next release will try again
-            conn = self._open.pop(store_key)
+            conn = self._open.pop(store_key, None)
+            if conn is None:
+                continue  # another release evicted it while we awaited a close
             await conn.close()
 
     async def _open_store(self, kind: str, key: int) -> aiosqlite.Connection:

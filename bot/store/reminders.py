@@ -1,12 +1,119 @@
-"""Reminders in a member's store."""
+"""Reminders in a member's store: the rows the reminder engine times and delivers.
+
+A reminder moves through these states (the engine in bot/reminders owns the moves):
+
+    pending ──claim──▶ sending ──▶ sent | dm_closed | dismissed | cancelled
+       ▲                  │
+       └──── release ─────┘   (a send that failed for a passing reason, or a crash)
+"""
 
 from __future__ import annotations
 
-from bot.store.base import StoreBase
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.models import REMINDER_KINDS, Reminder
+from bot.store.base import StoreBase, dt, ts
+
+# The states a reminder can end in; a row in one of them is never sent again.
+FINAL_STATES = ("sent", "dm_closed", "dismissed", "cancelled")
+# The states the bot still owes a DM in (what cancel_reminders can stop).
+OWED_STATES = ("pending", "sending")
+
+
+def reminder_from_row(row: aiosqlite.Row) -> Reminder:
+    """A Reminder from a `reminders` row (its subject is the meeting or the outreach)."""
+    return Reminder(
+        id=row["id"],
+        kind=row["kind"],
+        subject_id=row["meeting_id"] if row["meeting_id"] is not None else row["outreach_id"],
+        due_at=dt(row["due_at"]),
+        state=row["state"],
+        attempts=row["attempts"],
+        message_id=row["message_id"],
+        late=bool(row["late"]),
+        step=row["step"],
+    )
 
 
 class RemindersMixin(StoreBase):
     """Reminder rows (the engine in bot/reminders owns their timing and delivery)."""
+
+    # -- what cogs use -----------------------------------------------------------
+    async def add_reminder(
+        self,
+        kind: str,
+        *,
+        due_at: datetime,
+        meeting_id: int | None = None,
+        outreach_id: int | None = None,
+        step: int = 0,
+    ) -> int:
+        """Add a pending reminder about one meeting or one outreach; returns its id.
+
+        Joins the caller's `async with store.transaction():` when there is one. Once the
+        rows are committed (and the store block is left), call `engine.arm(user_id, ids)`.
+        """
+        if kind not in REMINDER_KINDS:
+            raise ValueError(f"unknown reminder kind {kind!r}; one of {REMINDER_KINDS}")
+        if (meeting_id is None) == (outreach_id is None):
+            raise ValueError("a reminder is about exactly one meeting or one outreach")
+        now = ts(self.now())
+        async with self.transaction():
+            return await self.execute(
+                "INSERT INTO reminders (kind, meeting_id, outreach_id, step, due_at, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (kind, meeting_id, outreach_id, step, ts(due_at), now, now),
+            )
+
+    async def cancel_reminders(
+        self,
+        *,
+        meeting_id: int | None = None,
+        outreach_id: int | None = None,
+        kinds: tuple[str, ...] | None = None,
+    ) -> list[int]:
+        """Stop the reminders still owed about a meeting or an outreach (optionally only
+        some kinds); returns their ids, for `engine.forget(user_id, ids)`."""
+        if meeting_id is None and outreach_id is None:
+            raise ValueError("say which meeting or outreach to cancel reminders for")
+        kind_filter = ""
+        params: list[object] = [ts(self.now()), meeting_id, meeting_id, outreach_id, outreach_id]
+        if kinds is not None:
+            if not kinds:
+                return []
+            kind_filter = f" AND kind IN ({', '.join('?' for _ in kinds)})"
+            params.extend(kinds)
+        async with self.transaction():
+            rows = await self.fetchall(
+                "UPDATE reminders SET state = 'cancelled', updated_at = ? "
+                "WHERE state IN ('pending', 'sending') "
+                "AND (? IS NULL OR meeting_id = ?) AND (? IS NULL OR outreach_id = ?)"
+                f"{kind_filter} RETURNING id",
+                params,
+            )
+        return sorted(row["id"] for row in rows)
+
+    async def get_reminder(self, reminder_id: int) -> Reminder | None:
+        """One reminder by id, or None."""
+        row = await self.fetchone("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
+        return None if row is None else reminder_from_row(row)
+
+    async def pending_reminders(self) -> list[Reminder]:
+        """Reminders waiting to be sent, soonest first."""
+        rows = await self.fetchall(
+            "SELECT * FROM reminders WHERE state = 'pending' ORDER BY due_at, id"
+        )
+        return [reminder_from_row(row) for row in rows]
+
+    async def undelivered_reminders(self) -> list[Reminder]:
+        """Reminders that couldn't be sent because the member's DMs are closed (/progress)."""
+        rows = await self.fetchall(
+            "SELECT * FROM reminders WHERE state = 'dm_closed' ORDER BY due_at, id"
+        )
+        return [reminder_from_row(row) for row in rows]
 
     async def reminder_ids_for_prospect(self, prospect_id: int) -> list[int]:
         """Every reminder about this prospect's outreach or meetings."""
@@ -20,3 +127,78 @@ class RemindersMixin(StoreBase):
             {"p": prospect_id},
         )
         return [row["id"] for row in rows]
+
+    # -- what the engine uses ----------------------------------------------------
+    async def claim_reminder(self, reminder_id: int, *, late: bool = False) -> Reminder | None:
+        """Take a pending reminder for sending (pending → sending, one more attempt),
+        committed before the DM goes out; None if it wasn't pending (already claimed,
+        sent or cancelled), so a second claim never sends twice. `late` is remembered."""
+        async with self.transaction():
+            row = await self.fetchone(
+                "UPDATE reminders SET state = 'sending', attempts = attempts + 1, "
+                "late = MAX(late, ?), updated_at = ? WHERE id = ? AND state = 'pending' "
+                "RETURNING *",
+                (int(late), ts(self.now()), reminder_id),
+            )
+        return None if row is None else reminder_from_row(row)
+
+    async def release_reminder(
+        self, reminder_id: int, *, due_at: datetime, error: str | None = None
+    ) -> bool:
+        """Put a claimed reminder back to pending, due again at `due_at` (a passing
+        failure: Discord down, a timeout). True if it was being sent."""
+        async with self.transaction():
+            row = await self.fetchone(
+                "UPDATE reminders SET state = 'pending', due_at = ?, last_error = ?, "
+                "updated_at = ? WHERE id = ? AND state = 'sending' RETURNING id",
+                (ts(due_at), error, ts(self.now()), reminder_id),
+            )
+        return row is not None
+
+    async def postpone_reminder(
+        self, reminder_id: int, *, due_at: datetime, late: bool = False
+    ) -> bool:
+        """Move a pending reminder to `due_at` (e.g. past quiet hours). True if pending."""
+        async with self.transaction():
+            row = await self.fetchone(
+                "UPDATE reminders SET due_at = ?, late = MAX(late, ?), updated_at = ? "
+                "WHERE id = ? AND state = 'pending' RETURNING id",
+                (ts(due_at), int(late), ts(self.now()), reminder_id),
+            )
+        return row is not None
+
+    async def finish_reminder(
+        self,
+        reminder_id: int,
+        state: str,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """End a reminder that is still owed (sent, dm_closed, dismissed or cancelled).
+        False if it had already ended, e.g. the member cancelled it meanwhile."""
+        if state not in FINAL_STATES:
+            raise ValueError(f"{state!r} is not a final reminder state")
+        async with self.transaction():
+            row = await self.fetchone(
+                "UPDATE reminders SET state = ?, message_id = COALESCE(?, message_id), "
+                "last_error = ?, updated_at = ? "
+                "WHERE id = ? AND state IN ('pending', 'sending') RETURNING id",
+                (state, message_id, error, ts(self.now()), reminder_id),
+            )
+        return row is not None
+
+    async def reset_interrupted_reminders(self, *, keep: Iterable[int] = ()) -> list[int]:
+        """Rows left in 'sending' by a crash go back to pending so they're sent again
+        (with the same nonce, so Discord drops a repeat). `keep`: ids being sent right
+        now by this process. Returns the ids reset."""
+        keep = set(keep)
+        async with self.transaction():
+            rows = await self.fetchall("SELECT id FROM reminders WHERE state = 'sending'")
+            reset = sorted(row["id"] for row in rows if row["id"] not in keep)
+            for reminder_id in reset:
+                await self.execute(
+                    "UPDATE reminders SET state = 'pending', updated_at = ? WHERE id = ?",
+                    (ts(self.now()), reminder_id),
+                )
+        return reset

@@ -1,0 +1,135 @@
+"""The persisted index of what is due: one small SQLite file for every member.
+
+Start-up reads this one file to rebuild the scheduler's jobs instead of opening
+every member's store (10,000 stores take 20 s or more to open). It is a cache of
+the stores, never the truth: the engine's background consistency pass repairs it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+INDEX_FILE = "reminder-index.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS due (
+    user_id     INTEGER NOT NULL,
+    reminder_id INTEGER NOT NULL,
+    due_at      TEXT NOT NULL,
+    PRIMARY KEY (user_id, reminder_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS due_at ON due (due_at);
+"""
+
+IndexEntry = tuple[int, int, datetime]
+"""(user_id, reminder_id, due_at)."""
+
+
+def _ts(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the reminder index")
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class DueIndex:
+    """(user_id, reminder_id, due_at) of every pending reminder, in `DATA_DIR`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / INDEX_FILE
+        self._conn: aiosqlite.Connection | None = None
+
+    async def open(self) -> None:
+        """Open (creating if need be) the index file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = await self._connect()
+        except sqlite3.DatabaseError:
+            # It is only a cache: start an empty one; the consistency pass refills it.
+            self.path.rename(self.path.with_name(f"{self.path.name}.unreadable"))
+            self._conn = await self._connect()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.executescript(_SCHEMA)
+        except BaseException:
+            await conn.close()
+            raise
+        self.path.chmod(0o600)
+        return conn
+
+    async def close(self) -> None:
+        """Close the file."""
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        """The open connection (after `open`)."""
+        if self._conn is None:
+            raise RuntimeError("the reminder index is not open")
+        return self._conn
+
+    async def put(self, user_id: int, entries: Iterable[tuple[int, datetime]]) -> None:
+        """Record (reminder_id, due_at) pairs of one member, replacing earlier due times."""
+        rows = [(user_id, reminder_id, _ts(due_at)) for reminder_id, due_at in entries]
+        if rows:
+            await self.conn.executemany(
+                "INSERT INTO due (user_id, reminder_id, due_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id, reminder_id) DO UPDATE SET due_at = excluded.due_at",
+                rows,
+            )
+
+    async def remove(self, user_id: int, reminder_ids: Iterable[int]) -> None:
+        """Drop some of a member's entries."""
+        rows = [(user_id, reminder_id) for reminder_id in reminder_ids]
+        if rows:
+            await self.conn.executemany(
+                "DELETE FROM due WHERE user_id = ? AND reminder_id = ?", rows
+            )
+
+    async def remove_member(self, user_id: int) -> list[int]:
+        """Drop every entry of a member; returns their reminder ids."""
+        async with self.conn.execute(
+            "DELETE FROM due WHERE user_id = ? RETURNING reminder_id", (user_id,)
+        ) as cursor:
+            return sorted(row[0] for row in await cursor.fetchall())
+
+    async def of_member(self, user_id: int) -> dict[int, datetime]:
+        """One member's entries: reminder_id → due_at."""
+        async with self.conn.execute(
+            "SELECT reminder_id, due_at FROM due WHERE user_id = ?", (user_id,)
+        ) as cursor:
+            return {row[0]: datetime.fromisoformat(row[1]) for row in await cursor.fetchall()}
+
+    async def all(self) -> list[IndexEntry]:
+        """Every entry, soonest first."""
+        async with self.conn.execute(
+            "SELECT user_id, reminder_id, due_at FROM due ORDER BY due_at"
+        ) as cursor:
+            return [
+                (row[0], row[1], datetime.fromisoformat(row[2])) for row in await cursor.fetchall()
+            ]
+
+    async def due_by(self, when: datetime) -> list[IndexEntry]:
+        """Entries due at or before `when`, soonest first."""
+        async with self.conn.execute(
+            "SELECT user_id, reminder_id, due_at FROM due WHERE due_at <= ? ORDER BY due_at",
+            (_ts(when),),
+        ) as cursor:
+            return [
+                (row[0], row[1], datetime.fromisoformat(row[2])) for row in await cursor.fetchall()
+            ]
+
+    async def members(self) -> set[int]:
+        """Every member with an entry."""
+        async with self.conn.execute("SELECT DISTINCT user_id FROM due") as cursor:
+            return {row[0] for row in await cursor.fetchall()}

@@ -1,0 +1,445 @@
+"""The reminder engine: timing, claims, nonces and delivery states, against real stores."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import discord
+import pytest
+
+from bot.reminders.engine import (
+    BACKOFF,
+    DM_CHANNEL_SETTING,
+    DM_CLOSED_NOTICE,
+    JOB_FUNC,
+    deliver_job,
+    job_id,
+    nonce_for,
+)
+from bot.reminders.index import INDEX_FILE
+
+from .conftest import ALICE, BOB, add_meeting_reminder, http_error
+
+
+def index_rows(tmp_path) -> set[tuple[int, int, str]]:
+    with sqlite3.connect(tmp_path / INDEX_FILE) as conn:
+        return set(conn.execute("SELECT user_id, reminder_id, due_at FROM due"))
+
+
+def job_ids(engine) -> set[str]:
+    return {job.id for job in engine.scheduler.get_jobs()}
+
+
+async def reminder(stores, user_id, reminder_id):
+    async with stores.member(user_id) as store:
+        return await store.get_reminder(reminder_id)
+
+
+async def until(predicate, timeout: float = 5) -> None:
+    """Let the engine's tasks run until `predicate()` holds (for outcomes with no DM)."""
+    async with asyncio.timeout(timeout):
+        while not await predicate():
+            await asyncio.sleep(0.01)
+
+
+async def settled(stores, user_id, reminder_id, state):
+    async def check():
+        return (await reminder(stores, user_id, reminder_id)).state == state
+
+    await until(check)
+
+
+# -- delivery ---------------------------------------------------------------------------
+async def test_a_reminder_is_sent_when_the_clock_reaches_it(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=2), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    assert job_ids(engine) == {job_id(ALICE, rid)}
+
+    clock.set(clock.now() + timedelta(hours=1))
+    await engine.run_due()
+    assert fake_discord.attempts == []
+
+    clock.advance(hours=1)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    sent = fake_discord.sent[0]
+    assert sent.kwargs["content"] == f"thanks #{rid}"
+    assert sent.kwargs["nonce"] == nonce_for(ALICE, rid)
+    assert sent.kwargs["allowed_mentions"].to_dict() == discord.AllowedMentions.none().to_dict()
+    await settled(stores, ALICE, rid, "sent")
+    row = await reminder(stores, ALICE, rid)
+    assert row.message_id == sent.message_id
+    assert row.attempts == 1
+    assert not row.late
+    assert index_rows(engine.data_dir) == set()
+    assert job_ids(engine) == set()
+
+
+async def test_the_job_is_a_textual_reference_that_always_runs_once(engine, stores, clock):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(days=1), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    job = engine.scheduler.get_job(job_id(ALICE, rid))
+    assert job.func_ref == JOB_FUNC
+    assert job.args == (ALICE, rid)
+    assert job.misfire_grace_time is None
+    assert job.coalesce is True
+    # Real run date = real now + (due − clock now): about a day from now.
+    wait = job.next_run_time - datetime.now(UTC)
+    assert timedelta(hours=23, minutes=59) < wait <= timedelta(days=1)
+
+
+async def test_a_second_fire_of_a_sent_reminder_sends_nothing(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    await settled(stores, ALICE, rid, "sent")
+
+    await deliver_job(ALICE, rid)
+    await engine.deliver(ALICE, rid)
+    await engine.run_due()
+
+    assert len(fake_discord.attempts) == 1
+    assert (await reminder(stores, ALICE, rid)).attempts == 1
+
+
+async def test_fires_at_the_same_moment_send_one_dm(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    clock.set(clock.now() + timedelta(hours=1))
+    await asyncio.gather(*(engine.deliver(ALICE, rid) for _ in range(5)), engine.run_due())
+    await settled(stores, ALICE, rid, "sent")
+    assert len(fake_discord.attempts) == 1
+
+
+async def test_a_claimed_reminder_cannot_be_claimed_again(stores, clock):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    async with stores.member(ALICE) as store:
+        first = await store.claim_reminder(rid)
+        second = await store.claim_reminder(rid)
+    assert first is not None and first.state == "sending" and first.attempts == 1
+    assert second is None
+
+
+async def test_the_dm_channel_is_opened_once_then_kept(engine, stores, clock, fake_discord):
+    first = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    second = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=2), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [first, second])
+    clock.advance(hours=1)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    await settled(stores, ALICE, first, "sent")
+    clock.advance(hours=1)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 2)
+    assert fake_discord.dm_channels_opened == 1
+    async with stores.member(ALICE) as store:
+        assert await store.get_setting(DM_CHANNEL_SETTING) == fake_discord.sent[0].channel_id
+
+
+async def test_a_vanished_dm_channel_is_replaced(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    async with stores.member(ALICE) as store:
+        await store.set_settings(**{DM_CHANNEL_SETTING: 999})
+    fake_discord.failures.append(http_error(discord.NotFound, 404, 10003, "Unknown Channel"))
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    await settled(stores, ALICE, rid, "sent")
+    async with stores.member(ALICE) as store:
+        assert await store.get_setting(DM_CHANNEL_SETTING) == fake_discord.sent[0].channel_id
+    assert fake_discord.sent[0].channel_id != 999
+
+
+async def test_a_reminder_no_longer_needed_is_cancelled_unsent(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    async with stores.member(ALICE) as store:
+        await store.mark_thanked((await store.get_reminder(rid)).subject_id, "email")
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    clock.advance(hours=1)
+    await settled(stores, ALICE, rid, "cancelled")
+    assert fake_discord.attempts == []
+    assert index_rows(engine.data_dir) == set()
+
+
+# -- quiet hours, DM settings ----------------------------------------------------------
+async def test_a_reminder_due_in_quiet_hours_waits_for_them_to_end(
+    engine, stores, clock, fake_discord
+):
+    async with stores.member(ALICE) as store:
+        await store.set_settings(timezone="America/New_York")  # 15:00 UTC is 10:00 there
+    # Due 23:30 in New York (04:30 UTC next day): quiet until 08:00 New York (13:00 UTC).
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=13.5), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    clock.advance(hours=13.5)
+
+    morning = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)
+
+    async def postponed():
+        return (await reminder(stores, ALICE, rid)).due_at == morning
+
+    await until(postponed)
+    row = await reminder(stores, ALICE, rid)
+    assert row.state == "pending" and row.attempts == 0
+    assert index_rows(engine.data_dir) == {(ALICE, rid, morning.isoformat())}
+    assert fake_discord.attempts == []
+
+    clock.set(morning)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+
+
+async def test_a_member_who_turned_dms_off_gets_none(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    async with stores.member(ALICE) as store:
+        await store.set_settings(dms=False)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await settled(stores, ALICE, rid, "dismissed")
+    assert fake_discord.attempts == []
+
+
+async def test_closed_dms_keep_the_reminder_leave_a_notice_and_never_retry(
+    engine, stores, clock, fake_discord
+):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.closed.add(ALICE)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await settled(stores, ALICE, rid, "dm_closed")
+
+    clock.advance(days=3)
+    await engine.run_due()
+    await engine.deliver(ALICE, rid)
+    assert len(fake_discord.attempts) == 1
+    assert index_rows(engine.data_dir) == set()
+    async with stores.member(ALICE) as store:
+        assert [r.id for r in await store.undelivered_reminders()] == [rid]
+        assert await store.take_notices() == [DM_CLOSED_NOTICE]
+
+
+# -- failures ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "failure",
+    [
+        http_error(discord.DiscordServerError, 503, 0, "Service Unavailable"),
+        TimeoutError(),
+        ConnectionResetError("connection reset by peer"),
+    ],
+    ids=["server-error", "timeout", "connection"],
+)
+async def test_a_passing_failure_is_retried_after_a_backoff(
+    engine, stores, clock, fake_discord, failure
+):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.failures.append(failure)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    retry_at = clock.now() + BACKOFF[0]
+
+    async def released():
+        row = await reminder(stores, ALICE, rid)
+        return row.state == "pending" and row.attempts == 1
+
+    await until(released)
+    assert (await reminder(stores, ALICE, rid)).due_at == retry_at
+    assert index_rows(engine.data_dir) == {(ALICE, rid, retry_at.isoformat())}
+    assert fake_discord.sent == []
+
+    clock.advance(BACKOFF[0])
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    await settled(stores, ALICE, rid, "sent")
+    first, second = fake_discord.attempts
+    assert first["nonce"] == second["nonce"] == nonce_for(ALICE, rid)
+    assert (await reminder(stores, ALICE, rid)).attempts == 2
+
+
+async def test_backoff_grows_with_each_failed_attempt(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.failures.extend(
+        http_error(discord.DiscordServerError, 500, 0, "Internal Server Error") for _ in range(3)
+    )
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    for attempt, wait in enumerate(BACKOFF[:3], start=1):
+        expected = clock.now() + wait
+
+        async def released(attempt=attempt):
+            row = await reminder(stores, ALICE, rid)
+            return row.state == "pending" and row.attempts == attempt
+
+        await until(released)
+        assert (await reminder(stores, ALICE, rid)).due_at == expected
+        clock.advance(wait)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+
+
+# -- forgetting ---------------------------------------------------------------------------
+async def test_forget_removes_the_jobs_and_index_entries(engine, stores, clock, fake_discord):
+    a1 = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    a2 = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=2), clock=clock)
+    b1 = await add_meeting_reminder(stores, BOB, due_in=timedelta(hours=1), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [a1, a2])
+    await engine.arm(BOB, [b1])
+    assert len(job_ids(engine)) == 3
+
+    async with stores.member(ALICE) as store:
+        meeting_id = (await store.get_reminder(a1)).subject_id
+        cancelled = await store.cancel_reminders(meeting_id=meeting_id)
+    assert cancelled == [a1]
+    await engine.forget(ALICE, cancelled)
+    assert job_ids(engine) == {job_id(ALICE, a2), job_id(BOB, b1)}
+    assert {(u, r) for u, r, _ in index_rows(engine.data_dir)} == {(ALICE, a2), (BOB, b1)}
+
+    await engine.forget_member(BOB)
+    assert job_ids(engine) == {job_id(ALICE, a2)}
+    assert {(u, r) for u, r, _ in index_rows(engine.data_dir)} == {(ALICE, a2)}
+
+    clock.advance(hours=2)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    assert fake_discord.sent[0].kwargs["content"] == f"thanks #{a2}"
+
+
+async def test_cancel_reminders_can_pick_kinds(stores, clock):
+    async with stores.member(ALICE) as store:
+        prospect = await store.add_prospect("Grace Hopper")
+        meeting = await store.add_meeting(prospect.id, clock.now() + timedelta(days=2))
+        prep = await store.add_reminder("prep", due_at=clock.now(), meeting_id=meeting.id)
+        thanks = await store.add_reminder("thanks", due_at=clock.now(), meeting_id=meeting.id)
+        assert await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",)) == [thanks]
+        assert await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",)) == []
+        assert [r.id for r in await store.pending_reminders()] == [prep]
+        with pytest.raises(ValueError, match="exactly one"):
+            await store.add_reminder("prep", due_at=clock.now())
+        with pytest.raises(ValueError, match="which meeting"):
+            await store.cancel_reminders()
+
+
+# -- start-up, restarts, drift ---------------------------------------------------------------
+async def test_start_up_rebuilds_jobs_from_the_index_without_opening_stores(
+    make_engine, stores, clock, fake_discord
+):
+    first = make_engine()
+    ids = {
+        ALICE: [
+            await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=h), clock=clock)
+            for h in (1, 2)
+        ],
+        BOB: [await add_meeting_reminder(stores, BOB, due_in=timedelta(hours=3), clock=clock)],
+    }
+    await first.start()
+    for user_id, reminder_ids in ids.items():
+        await first.arm(user_id, reminder_ids)
+    await first.stop()
+    await stores.close()
+
+    second = make_engine()
+    await second.start()
+    assert stores.pool.open_count == 0  # the consistency pass hasn't run yet
+    assert job_ids(second) == {job_id(u, r) for u, rs in ids.items() for r in rs}
+    report = await second.consistency
+    assert (report.members, report.armed, report.dropped, report.resumed) == (2, 0, 0, 0)
+
+    clock.advance(hours=3)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 3)
+
+
+async def test_reminders_missed_while_offline_are_sent_at_once_marked_late(
+    make_engine, stores, clock, fake_discord, rendered
+):
+    first = make_engine()
+    await first.start()
+    missed = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    just_due = await add_meeting_reminder(
+        stores, BOB, due_in=timedelta(hours=3, minutes=58), clock=clock
+    )
+    await first.arm(ALICE, [missed])
+    await first.arm(BOB, [just_due])
+    await first.stop()
+
+    clock.set(clock.now() + timedelta(hours=4))  # the bot was down for four hours
+    second = make_engine()
+    await second.start()
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 2)
+    assert sorted(rendered) == sorted([(ALICE, missed, True), (BOB, just_due, False)])
+    await settled(stores, ALICE, missed, "sent")
+    assert (await reminder(stores, ALICE, missed)).late
+    assert not (await reminder(stores, BOB, just_due)).late
+
+
+async def test_the_consistency_pass_repairs_drift_both_ways(
+    make_engine, stores, clock, fake_discord, tmp_path
+):
+    engine = make_engine()
+    await engine.start()
+    await engine.consistency
+    # Committed but never armed (the bot died between commit and arm).
+    unarmed = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    # Armed, then cancelled without forget.
+    stale = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    await engine.arm(ALICE, [stale])
+    async with stores.member(ALICE) as store:
+        await store.cancel_reminders(meeting_id=(await store.get_reminder(stale)).subject_id)
+    # Armed for a member whose store is gone.
+    gone = await add_meeting_reminder(stores, BOB, due_in=timedelta(hours=1), clock=clock)
+    await engine.arm(BOB, [gone])
+    await stores.delete_member(BOB)
+    # Claimed by a process that crashed before recording the send.
+    stuck = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=-1), clock=clock)
+    async with stores.member(ALICE) as store:
+        await store.claim_reminder(stuck)
+    await engine.stop()
+
+    engine = make_engine()
+    await engine.start()
+    report = await engine.consistency
+    assert (report.members, report.armed, report.dropped, report.resumed) == (1, 2, 2, 1)
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    assert fake_discord.sent[0].kwargs["nonce"] == nonce_for(ALICE, stuck)
+    await settled(stores, ALICE, stuck, "sent")
+    assert {(u, r) for u, r, _ in index_rows(tmp_path)} == {(ALICE, unarmed)}
+    assert job_ids(engine) == {job_id(ALICE, unarmed)}
+    assert not stores.pool.exists("users", BOB)
+
+
+async def test_a_send_interrupted_by_a_crash_is_not_repeated(
+    make_engine, stores, clock, fake_discord
+):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    first = make_engine()
+    await first.start()
+    await first.arm(ALICE, [rid])
+    await fake_discord.wait_for(lambda: len(fake_discord.sent) == 1)
+    await settled(stores, ALICE, rid, "sent")
+    await first.stop()
+    # Rewind the row to what a crash between the send and its record leaves behind.
+    async with stores.member(ALICE) as store:
+        await store.execute("UPDATE reminders SET state = 'sending' WHERE id = ?", (rid,))
+    first_index = first.index
+    await first_index.open()
+    await first_index.put(ALICE, [(rid, clock.now())])
+    await first_index.close()
+
+    second = make_engine()
+    await second.start()
+    await settled(stores, ALICE, rid, "sent")
+    assert len(fake_discord.attempts) == 2  # sent again with the same nonce…
+    assert len(fake_discord.sent) == 1  # …and Discord kept the first message
+    assert (await reminder(stores, ALICE, rid)).message_id == fake_discord.sent[0].message_id
+
+
+async def test_a_deleted_member_is_never_recreated_by_a_timer(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await stores.delete_member(ALICE)  # without forget_member
+    clock.advance(hours=1)
+    await engine.run_due()
+    assert fake_discord.attempts == []
+    assert not stores.pool.exists("users", ALICE)
+    assert index_rows(engine.data_dir) == set()
