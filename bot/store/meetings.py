@@ -1,9 +1,261 @@
-"""Meetings in a member's store."""
+"""Meetings in a member's store (Steps 3 and 4): the meeting, its questions, its referrals."""
 
 from __future__ import annotations
 
-from bot.store.base import StoreBase
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.models import Meeting, Prospect
+from bot.store.base import StoreBase, dt, ts
+from bot.store.prospects import prospect_from_row
+
+# A meeting is "upcoming" until it has started; cancelled ones show only under "all".
+_RANGE_SQL = {
+    "upcoming": "m.cancelled_at IS NULL AND m.done = 0 AND m.starts_at > :now",
+    "past": "m.cancelled_at IS NULL AND (m.done = 1 OR m.starts_at <= :now)",
+    "all": "1 = 1",
+}
+_RANGE_ORDER = {
+    "upcoming": "m.starts_at ASC",
+    "past": "m.starts_at DESC",
+    "all": "m.starts_at DESC",
+}
+
+# Prospect columns prefixed so one query returns a meeting with its prospect.
+_PROSPECT_COLUMNS = (
+    "id",
+    "name",
+    "role",
+    "organization",
+    "stage",
+    "linkedin",
+    "email",
+    "source",
+    "notes",
+    "referred_by",
+    "created_at",
+)
+_JOINED = (
+    "SELECT m.*, "
+    + ", ".join(f"p.{column} AS p_{column}" for column in _PROSPECT_COLUMNS)
+    + " FROM meetings m JOIN prospects p ON p.id = m.prospect_id"
+)
+
+
+def meeting_from_row(row: aiosqlite.Row) -> Meeting:
+    """A Meeting from a `meetings` row."""
+    return Meeting(
+        id=row["id"],
+        prospect_id=row["prospect_id"],
+        starts_at=dt(row["starts_at"]),
+        minutes=row["minutes"],
+        format=row["format"],
+        place=row["place"],
+        takeaways=row["takeaways"],
+        done=bool(row["done"]),
+        cancelled=row["cancelled_at"] is not None,
+        thanked_at=dt(row["thanked_at"]),
+        thanks_medium=row["thanks_medium"],
+        thanks_skipped=bool(row["thanks_skipped"]),
+    )
+
+
+def _joined(row: aiosqlite.Row) -> tuple[Meeting, Prospect]:
+    prospect = prospect_from_row({column: row[f"p_{column}"] for column in _PROSPECT_COLUMNS})
+    return meeting_from_row(row), prospect
 
 
 class MeetingsMixin(StoreBase):
-    """Meetings queries (filled in by the issue that builds them)."""
+    """Scheduling, logging, listing and closing meetings; their questions and referrals."""
+
+    async def add_meeting(
+        self,
+        prospect_id: int,
+        starts_at: datetime,
+        *,
+        minutes: int = 30,
+        format: str | None = None,
+        place: str | None = None,
+        takeaways: str | None = None,
+        done: bool = False,
+        guild_id: int | None = None,
+    ) -> Meeting:
+        """Record a meeting with a prospect (joins an open transaction)."""
+        async with self.transaction():
+            new_id = await self.execute(
+                """
+                INSERT INTO meetings
+                    (prospect_id, starts_at, minutes, format, place, takeaways, done,
+                     guild_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    prospect_id,
+                    ts(starts_at),
+                    minutes,
+                    format,
+                    place,
+                    takeaways,
+                    int(done),
+                    guild_id,
+                    ts(self.now()),
+                ),
+            )
+        meeting = await self.get_meeting(new_id)
+        assert meeting is not None
+        return meeting
+
+    async def get_meeting(self, meeting_id: int) -> Meeting | None:
+        """One meeting by id, or None (ids from another member simply aren't here)."""
+        row = await self.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+        return None if row is None else meeting_from_row(row)
+
+    async def get_meeting_with_prospect(self, meeting_id: int) -> tuple[Meeting, Prospect] | None:
+        """A meeting and the person it is with, or None."""
+        row = await self.fetchone(f"{_JOINED} WHERE m.id = ?", (meeting_id,))
+        return None if row is None else _joined(row)
+
+    async def list_meetings(self, range_: str = "upcoming") -> list[tuple[Meeting, Prospect]]:
+        """Meetings in a range (upcoming: soonest first; past and all: latest first)."""
+        rows = await self.fetchall(
+            f"{_JOINED} WHERE {_RANGE_SQL[range_]} ORDER BY {_RANGE_ORDER[range_]}, m.id",
+            {"now": ts(self.now())},
+        )
+        return [_joined(row) for row in rows]
+
+    async def search_meetings(self, text: str, limit: int = 25) -> list[tuple[Meeting, Prospect]]:
+        """Autocomplete: meetings not cancelled whose person matches, best match first
+        (name starts with, then contains, then organization); upcoming soonest first,
+        then the most recent past ones."""
+        text = text.strip()
+        like = f"%{_escape_like(text)}%"
+        prefix = f"{_escape_like(text)}%"
+        rows = await self.fetchall(
+            rf"""
+            {_JOINED}
+            WHERE m.cancelled_at IS NULL AND (
+                :text = '' OR p.name LIKE :like ESCAPE '\' OR p.organization LIKE :like ESCAPE '\'
+            )
+            ORDER BY
+                CASE WHEN p.name LIKE :prefix ESCAPE '\' THEN 0
+                     WHEN p.name LIKE :like ESCAPE '\' THEN 1 ELSE 2 END,
+                CASE WHEN m.starts_at > :now THEN 0 ELSE 1 END,
+                CASE WHEN m.starts_at > :now THEN m.starts_at END ASC,
+                m.starts_at DESC,
+                m.id DESC
+            LIMIT :limit
+            """,
+            {"text": text, "like": like, "prefix": prefix, "now": ts(self.now()), "limit": limit},
+        )
+        return [_joined(row) for row in rows]
+
+    async def find_meeting_by_name(self, name: str) -> Meeting | None:
+        """The meeting (not cancelled) with the prospect of exactly this name: the next
+        upcoming one, else the latest."""
+        row = await self.fetchone(
+            f"""
+            {_JOINED}
+            WHERE m.cancelled_at IS NULL AND p.name = :name COLLATE NOCASE
+            ORDER BY CASE WHEN m.starts_at > :now THEN 0 ELSE 1 END,
+                     CASE WHEN m.starts_at > :now THEN m.starts_at END ASC,
+                     m.starts_at DESC
+            LIMIT 1
+            """,
+            {"name": name, "now": ts(self.now())},
+        )
+        return None if row is None else meeting_from_row(row)
+
+    async def mark_meeting_done(self, meeting_id: int, *, takeaways: str | None = None) -> None:
+        """The meeting happened; `takeaways` (when given) replace what was recorded."""
+        await self.execute(
+            "UPDATE meetings SET done = 1, takeaways = COALESCE(?, takeaways) WHERE id = ?",
+            (takeaways, meeting_id),
+        )
+
+    async def cancel_meeting(self, meeting_id: int) -> None:
+        """Mark a meeting cancelled (it stays on the prospect's timeline)."""
+        await self.execute(
+            "UPDATE meetings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+            (ts(self.now()), meeting_id),
+        )
+
+    async def mark_thanked(self, meeting_id: int, medium: str | None) -> None:
+        """The member sent their thank-you (by email or a handwritten note)."""
+        await self.execute(
+            "UPDATE meetings SET thanked_at = ?, thanks_medium = ?, thanks_skipped = 0 "
+            "WHERE id = ?",
+            (ts(self.now()), medium, meeting_id),
+        )
+
+    async def skip_thanks(self, meeting_id: int) -> None:
+        """The member chose not to be nudged about thanking for this meeting."""
+        await self.execute("UPDATE meetings SET thanks_skipped = 1 WHERE id = ?", (meeting_id,))
+
+    # -- referrals ---------------------------------------------------------------
+    async def add_referrals(
+        self, meeting_id: int, referrer_id: int, names: Iterable[str]
+    ) -> list[tuple[Prospect, bool]]:
+        """Each name becomes a prospect referred by `referrer_id` (source referral), or,
+        when already in the list, is linked to it; returns (prospect, newly added)."""
+        result: list[tuple[Prospect, bool]] = []
+        async with self.transaction():
+            for name in names:
+                existing = await self.find_prospect_by_name(name)  # type: ignore[attr-defined]
+                if existing is not None and existing.id == referrer_id:
+                    continue  # they can't refer the member to themselves
+                if existing is None:
+                    prospect = await self.add_prospect(  # type: ignore[attr-defined]
+                        name, source="referral", referred_by=referrer_id
+                    )
+                    created = True
+                else:
+                    prospect = existing
+                    created = False
+                    if existing.referred_by is None:
+                        await self.execute(
+                            "UPDATE prospects SET referred_by = ?, updated_at = ? WHERE id = ?",
+                            (referrer_id, ts(self.now()), existing.id),
+                        )
+                await self.execute(
+                    "INSERT OR IGNORE INTO referrals (meeting_id, prospect_id) VALUES (?, ?)",
+                    (meeting_id, prospect.id),
+                )
+                result.append((prospect, created))
+        return result
+
+    async def meeting_referrals(self, meeting_id: int) -> list[Prospect]:
+        """The people the member was referred to in this meeting."""
+        rows = await self.fetchall(
+            "SELECT p.* FROM referrals r JOIN prospects p ON p.id = r.prospect_id "
+            "WHERE r.meeting_id = ? ORDER BY p.id",
+            (meeting_id,),
+        )
+        return [prospect_from_row(row) for row in rows]
+
+    # -- questions ---------------------------------------------------------------
+    async def set_meeting_questions(
+        self, meeting_id: int, questions: Iterable[tuple[str, str | None]]
+    ) -> None:
+        """Replace the questions chosen for a meeting with (text, category) pairs."""
+        async with self.transaction():
+            await self.execute("DELETE FROM meeting_questions WHERE meeting_id = ?", (meeting_id,))
+            for position, (text, category) in enumerate(questions):
+                await self.execute(
+                    "INSERT INTO meeting_questions (meeting_id, position, text, category) "
+                    "VALUES (?, ?, ?, ?)",
+                    (meeting_id, position, text, category),
+                )
+
+    async def meeting_questions(self, meeting_id: int) -> list[tuple[str, str | None]]:
+        """The questions chosen for a meeting as (text, category), in order."""
+        rows = await self.fetchall(
+            "SELECT text, category FROM meeting_questions WHERE meeting_id = ? ORDER BY position",
+            (meeting_id,),
+        )
+        return [(row["text"], row["category"]) for row in rows]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,367 @@
+"""Step 4 — follow up with thanks: /thanks draft, /thanks sent, and the thank-you nudges.
+
+The nudge DM's buttons are DynamicItems: their custom_id carries the action and the
+meeting id, so they keep working after a restart; they act only on the presser's store.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.models import MEDIUMS, Meeting, Prospect, Reminder
+from bot.domain.reminder_plan import THANKS_SNOOZED_STEP, PlannedNudge, snooze_due
+from bot.domain.thanks import draft_thanks
+from bot.domain.timeparse import format_when
+from bot.reminders import Outgoing
+from bot.store import MemberStore
+from bot.ui.embeds import make_embed
+from bot.ui.errors import UserError, message_for, send_ephemeral
+from bot.ui.limits import CONTENT, clip
+from bot.ui.meeting_options import MeetingTransformer
+from bot.ui.respond import reply
+from cogs._common import EVERYWHERE
+
+log = logging.getLogger(__name__)
+
+MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
+
+NUDGE_ACTIONS = {
+    "sent": ("Sent it", discord.ButtonStyle.success),
+    "draft": ("Draft it for me", discord.ButtonStyle.primary),
+    "snooze": ("Remind me tomorrow", discord.ButtonStyle.secondary),
+    "skip": ("Skip", discord.ButtonStyle.secondary),
+}
+
+
+def _escape(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+class ThankYouNudgeButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"thanks:(?P<action>sent|draft|snooze|skip):(?P<meeting>[0-9]+)(?::(?P<owner>[0-9]+))?",
+):
+    """One button of the thank-you nudge; its custom_id says what to do to which meeting
+    (and whose DM it was sent to, so a forwarded or forged button is refused outright)."""
+
+    def __init__(self, action: str, meeting_id: int, owner_id: int | None = None) -> None:
+        label, style = NUDGE_ACTIONS[action]
+        custom_id = f"thanks:{action}:{meeting_id}" + (f":{owner_id}" if owner_id else "")
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        self.action = action
+        self.meeting_id = meeting_id
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Button,
+        match: re.Match[str],
+        /,
+    ) -> ThankYouNudgeButton:
+        """Rebuild the button from a press (also after a restart)."""
+        owner = match["owner"]
+        return cls(match["action"], int(match["meeting"]), int(owner) if owner else None)
+
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        """Hand the press to the Step 4 cog; errors become a short ephemeral answer."""
+        cog: FollowUp | None = interaction.client.get_cog(FollowUp.__cog_name__)
+        try:
+            if cog is None:
+                raise UserError("Thank-you reminders are unavailable right now; try again soon.")
+            if self.owner_id is not None and self.owner_id != interaction.user.id:
+                raise UserError(
+                    "These buttons belong to someone else's reminder; they can't change anything."
+                )
+            await cog.on_nudge_button(interaction, self.action, self.meeting_id)
+        except Exception as error:
+            text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
+            if text is None:
+                log.exception("thank-you button %s failed", self.custom_id)
+                text = "Something went wrong on our side and nothing was changed. Please try again."
+            await send_ephemeral(interaction, text)
+
+
+def nudge_view(meeting_id: int, owner_id: int) -> discord.ui.View:
+    """The thank-you nudge's four buttons."""
+    view = discord.ui.View(timeout=None)
+    for action in NUDGE_ACTIONS:
+        view.add_item(ThankYouNudgeButton(action, meeting_id, owner_id))
+    return view
+
+
+def nudge_text(prospect: Prospect, meeting: Meeting, *, step: int, late: bool) -> str:
+    """The thank-you nudge's message: who, which meeting, and why now."""
+    name = _escape(prospect.name)
+    lead = {
+        0: f"How did it go with **{name}**? Time to say thank you",
+        1: f"A gentle reminder to thank **{name}**",
+    }.get(step, f"Last reminder to thank **{name}**")
+    if step == THANKS_SNOOZED_STEP:
+        lead = f"As you asked: time to thank **{name}**"
+    text = (
+        f"{lead} for your conversation {format_when(meeting.starts_at)}.\n"
+        "A short email or handwritten note within 24 hours, naming something specific you "
+        "learned, is what they'll remember."
+    )
+    if PlannedNudge(step, meeting.starts_at).last and step != THANKS_SNOOZED_STEP:
+        text += " I won't remind you again after this one."
+    if late:
+        text += "\n-# This reminder should have arrived earlier (the bot was offline)."
+    return text
+
+
+def draft_message(
+    prospect: Prospect,
+    meeting: Meeting,
+    referrals: list[Prospect],
+    *,
+    member_name: str | None,
+    tz: ZoneInfo,
+    medium: str,
+) -> tuple[str, list[discord.File]]:
+    """The draft in a code block (copies cleanly), what's missing, and the next step; as a
+    .txt file too when it would not fit in one message."""
+    draft = draft_thanks(
+        member_name=member_name,
+        prospect_name=prospect.name,
+        organization=prospect.organization,
+        takeaways=meeting.takeaways,
+        referrals=[p.name for p in referrals],
+        medium=medium,
+        met_on=meeting.starts_at,
+        tz=tz,
+        seed=meeting.id,
+    )
+    kind = "email" if medium == "email" else "handwritten note"
+    head = f"Your thank-you {kind} to **{_escape(prospect.name)}**:"
+    if draft.subject:
+        head += f"\n**Subject:** {draft.subject}"
+    tail = []
+    if draft.missing:
+        tail.append("Fill in before sending: " + "; ".join(draft.missing) + ".")
+    if meeting.thanked_at:
+        tail.append(f"-# You already marked this one thanked {format_when(meeting.thanked_at)}.")
+    else:
+        tail.append(f"When it's sent: `/thanks sent meeting:{prospect.name} medium:{medium}`.")
+    body = draft.text.replace("```", "'''")
+    content = f"{head}\n```\n{body}\n```\n" + "\n".join(tail)
+    if len(content) <= CONTENT:
+        return content, []
+    file_text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.text
+    short = f"{head}\nIt's long, so here it is as a file.\n" + "\n".join(tail)
+    return clip(short, CONTENT), [
+        discord.File(io.BytesIO(file_text.encode("utf-8")), filename="thank-you.txt")
+    ]
+
+
+class FollowUp(commands.Cog, name="FollowUp"):
+    """Thank the people you met, with a draft and a nudge until it's done."""
+
+    thanks = app_commands.Group(
+        name="thanks", description="Step 4: thank the people you met", **EVERYWHERE
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Render the thank-you nudges and answer their buttons, even after a restart."""
+        self.bot.reminders.register("thanks", self.render_nudge)
+        self.bot.add_dynamic_items(ThankYouNudgeButton)
+
+    async def cog_unload(self) -> None:
+        """Stop answering the nudge buttons."""
+        self.bot.remove_dynamic_items(ThankYouNudgeButton)
+
+    # -- shared ----------------------------------------------------------------------
+    async def _meeting(self, store: MemberStore, meeting_id: int) -> tuple[Meeting, Prospect]:
+        found = await store.get_meeting_with_prospect(meeting_id)
+        if found is None:
+            raise UserError(
+                "I can't find that meeting among yours. Pick one from the suggestions of "
+                "`/thanks draft meeting:…`."
+            )
+        meeting, prospect = found
+        if meeting.cancelled:
+            raise UserError(f"Your meeting with {prospect.name} was cancelled.")
+        if not meeting.done and meeting.starts_at > store.now():
+            raise UserError(
+                f"Your meeting with {prospect.name} is {format_when(meeting.starts_at)}, still "
+                "ahead: thank them once you've met."
+            )
+        return meeting, prospect
+
+    async def _draft(self, user_id: int, meeting_id: int, medium: str) -> tuple[str, list]:
+        async with self.bot.stores.member(user_id) as store:
+            meeting, prospect = await self._meeting(store, meeting_id)
+            referrals = await store.meeting_referrals(meeting.id)
+            settings = await store.settings()
+        return draft_message(
+            prospect,
+            meeting,
+            referrals,
+            member_name=settings.profile.name,
+            tz=ZoneInfo(settings.timezone),
+            medium=medium,
+        )
+
+    async def _close_nudges(
+        self, user_id: int, meeting_id: int, *, medium: str | None, skip: bool = False
+    ) -> tuple[Meeting, Prospect, bool]:
+        """Mark thanked (or skipped) and end the pending nudges; the bool says whether it
+        was already thanked, in which case nothing changed."""
+        async with self.bot.stores.member(user_id) as store:
+            meeting, prospect = await self._meeting(store, meeting_id)
+            if meeting.thanked_at:
+                return meeting, prospect, True
+            async with store.transaction():
+                if skip:
+                    await store.skip_thanks(meeting.id)
+                else:
+                    await store.mark_thanked(meeting.id, medium)
+                dropped = await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
+            meeting = await store.get_meeting(meeting.id) or meeting
+        await self.bot.reminders.forget(user_id, dropped)
+        return meeting, prospect, False
+
+    # -- /thanks draft ---------------------------------------------------------------
+    @thanks.command(name="draft")
+    @app_commands.describe(
+        meeting="The meeting (start typing the person's name)",
+        medium="Email (default) or a handwritten note",
+    )
+    @app_commands.choices(medium=[app_commands.Choice(name=m, value=m) for m in MEDIUMS])
+    async def draft(
+        self, interaction: discord.Interaction, meeting: MeetingOption, medium: str | None = None
+    ) -> None:
+        """A thank-you naming what you learned, ready to copy."""
+        content, files = await self._draft(interaction.user.id, meeting.id, _medium(medium))
+        await reply(interaction, content, files=files)
+
+    # -- /thanks sent ----------------------------------------------------------------
+    @thanks.command(name="sent")
+    @app_commands.describe(
+        meeting="The meeting (start typing the person's name)",
+        medium="How you thanked them: email (default) or a handwritten note",
+    )
+    @app_commands.choices(medium=[app_commands.Choice(name=m, value=m) for m in MEDIUMS])
+    async def sent(
+        self, interaction: discord.Interaction, meeting: MeetingOption, medium: str | None = None
+    ) -> None:
+        """Record that you thanked them; the reminders stop."""
+        chosen = _medium(medium)
+        meeting, prospect, already = await self._close_nudges(
+            interaction.user.id, meeting.id, medium=chosen
+        )
+        await reply(interaction, _sent_text(meeting, prospect, already=already))
+
+    # -- the nudge -------------------------------------------------------------------
+    async def render_nudge(self, store: MemberStore, reminder: Reminder) -> Outgoing | None:
+        """The thank-you nudge DM, or None once it's thanked, skipped or cancelled."""
+        found = await store.get_meeting_with_prospect(reminder.subject_id)
+        if found is None:
+            return None
+        meeting, prospect = found
+        if meeting.cancelled or meeting.thanked_at or meeting.thanks_skipped:
+            return None
+        text = nudge_text(
+            prospect,
+            meeting,
+            step=reminder.step,
+            late=reminder.late,
+        )
+        embed = None
+        if meeting.takeaways:
+            embed = make_embed(
+                "What you noted", meeting.takeaways, footer=f"meeting id {meeting.id}"
+            )
+        return Outgoing(content=text, embed=embed, view=nudge_view(meeting.id, store.user_id))
+
+    async def on_nudge_button(
+        self, interaction: discord.Interaction, action: str, meeting_id: int
+    ) -> None:
+        """Sent it / Draft it for me / Remind me tomorrow / Skip, on the presser's store."""
+        user_id = interaction.user.id
+        if action == "draft":
+            content, files = await self._draft(user_id, meeting_id, "email")
+            await interaction.response.send_message(
+                content,
+                files=files,
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            return
+        if action == "sent":
+            meeting, prospect, already = await self._close_nudges(user_id, meeting_id, medium=None)
+            done = "✅ " + _sent_text(meeting, prospect, already=already)
+        elif action == "skip":
+            meeting, prospect, already = await self._close_nudges(
+                user_id, meeting_id, medium=None, skip=True
+            )
+            done = (
+                "✅ " + _sent_text(meeting, prospect, already=True)
+                if already
+                else f"Skipped: no more thank-you reminders for **{_escape(prospect.name)}**. "
+                "If you do send one, `/thanks sent` records it."
+            )
+        else:
+            due = await self._snooze(user_id, meeting_id)
+            done = f"⏰ I'll remind you again {format_when(due)}."
+        await interaction.response.edit_message(
+            content=clip(done, CONTENT), view=None, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    async def _snooze(self, user_id: int, meeting_id: int):
+        """Replace the pending nudges with one tomorrow."""
+        async with self.bot.stores.member(user_id) as store:
+            meeting, prospect = await self._meeting(store, meeting_id)
+            if meeting.thanked_at or meeting.thanks_skipped:
+                raise UserError(
+                    f"Your thank-you to {prospect.name} is already settled; no reminder needed."
+                )
+            due = snooze_due(store.now())
+            async with store.transaction():
+                dropped = await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
+                new_id = await store.add_reminder(
+                    "thanks", due_at=due, meeting_id=meeting.id, step=THANKS_SNOOZED_STEP
+                )
+        await self.bot.reminders.forget(user_id, dropped)
+        await self.bot.reminders.arm(user_id, [new_id])
+        return due
+
+
+def _medium(value: str | None) -> str:
+    if value is None:
+        return "email"
+    if value not in MEDIUMS:
+        raise UserError(f"medium must be one of: {', '.join(MEDIUMS)} (e.g. `email`).")
+    return value
+
+
+def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:
+    name = _escape(prospect.name)
+    if already:
+        return (
+            f"Your thank-you to **{name}** was already marked sent "
+            f"{format_when(meeting.thanked_at)}; nothing changed."
+        )
+    how = f" ({meeting.thanks_medium})" if meeting.thanks_medium else ""
+    return (
+        f"Marked your thank-you to **{name}** as sent{how}; no more reminders for it. "
+        "Later, tell them how their advice (and any introductions) worked out."
+    )
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(FollowUp(bot))

@@ -1,0 +1,587 @@
+"""Step 3 — be prepared: /meeting schedule, log, done, prep, list, cancel, calendar."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.calendar import CalendarEvent, build_ics
+from bot.domain.models import MEETING_FORMATS, MEETING_RANGES, Meeting, Prospect, Reminder
+from bot.domain.prep import default_prep_questions, prep_checklist
+from bot.domain.questions import load_default_questions
+from bot.domain.reminder_plan import prep_due, thanks_plan
+from bot.domain.timeparse import WhenError, format_when, parse_when
+from bot.reminders import Outgoing
+from bot.store import MemberStore
+from bot.ui.embeds import make_embed, paginate
+from bot.ui.errors import UserError
+from bot.ui.meeting_options import MeetingTransformer
+from bot.ui.options import ProspectTransformer
+from bot.ui.respond import reply
+from bot.ui.views import Paginator
+from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, text_option
+
+log = logging.getLogger(__name__)
+
+ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
+MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
+
+MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
+PLACE_MAX = 200
+REFERRALS_MAX = 10
+PREP_DM_QUESTIONS = 3
+REFERRALS_EXAMPLE = '`referrals:"Grace Hopper, Alan Turing"`'
+
+
+def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=value, value=value) for value in values]
+
+
+def _checked(value: str | None, allowed: tuple[str, ...], label: str) -> str | None:
+    """A choice value checked again server-side: a forged value is refused, not stored."""
+    if value is None or value in allowed:
+        return value
+    raise UserError(f"{label} must be one of: {', '.join(allowed)} (e.g. `{allowed[0]}`).")
+
+
+def _minutes(value: int | None) -> int:
+    if value is None:
+        return MINUTES_DEFAULT
+    if not MINUTES_MIN <= value <= MINUTES_MAX:
+        raise UserError(
+            f"minutes must be between {MINUTES_MIN} and {MINUTES_MAX}, e.g. `minutes:30` "
+            "(ask for 30 minutes, an hour at most)."
+        )
+    return value
+
+
+def parse_referrals(text: str | None) -> list[str]:
+    """Comma-separated names, tidied and without repeats; refused (with an example)
+    when one is too long or there are too many."""
+    if text is None:
+        return []
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in re.split(r"[,;\n]", text):
+        name = " ".join(part.split())
+        if not name or name.casefold() in seen:
+            continue
+        if len(name) > NAME_MAX:
+            raise UserError(
+                f"A referral's name is at most {NAME_MAX} characters; separate names with "
+                f"commas, e.g. {REFERRALS_EXAMPLE}."
+            )
+        seen.add(name.casefold())
+        names.append(name)
+    if len(names) > REFERRALS_MAX:
+        raise UserError(
+            f"That's {len(names)} referrals; add up to {REFERRALS_MAX} at a time, "
+            f"e.g. {REFERRALS_EXAMPLE}."
+        )
+    return names
+
+
+def _escape(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def _headline(prospect: Prospect) -> str:
+    return " · ".join(part for part in (prospect.role, prospect.organization) if part)
+
+
+def meeting_line(meeting: Meeting, prospect: Prospect, now: datetime) -> str:
+    """One meeting in a list, with Discord timestamps."""
+    if meeting.cancelled:
+        state = "cancelled"
+    elif meeting.thanked_at:
+        state = "thanked"
+    elif meeting.thanks_skipped:
+        state = "met · no thank-you reminders"
+    elif meeting.done or meeting.starts_at <= now:
+        state = "met · thank-you to send"
+    else:
+        state = "upcoming"
+    details = " · ".join(
+        part for part in (f"{meeting.minutes} min", meeting.format, meeting.place, state) if part
+    )
+    return f"**{_escape(prospect.name)}** — {format_when(meeting.starts_at)}\n-# {details}"
+
+
+def prep_sheet(
+    meeting: Meeting, prospect: Prospect, questions: list[tuple[str, str | None]]
+) -> discord.Embed:
+    """The prep sheet: when, who they are, the questions, a short checklist."""
+    who = [_headline(prospect) or "Role and organization not recorded yet."]
+    if prospect.stage:
+        who.append(f"Career stage: {prospect.stage}")
+    if prospect.linkedin:
+        who.append(prospect.linkedin)
+    where = " · ".join(
+        part for part in (f"{meeting.minutes} min", meeting.format, meeting.place) if part
+    )
+    fields = [
+        ("When", f"{format_when(meeting.starts_at)}\n{where}"),
+        ("Who they are", "\n".join(who)),
+    ]
+    if prospect.notes:
+        fields.append(("Your notes", prospect.notes))
+    fields.append(
+        (
+            "Your questions",
+            "\n".join(
+                f"{n}. {text}" + (f" *({category})*" if category else "")
+                for n, (text, category) in enumerate(questions, start=1)
+            )
+            or "None chosen yet.",
+        )
+    )
+    fields.append(
+        (
+            "Checklist",
+            "\n".join(f"☐ {item}" for item in prep_checklist(meeting.format, meeting.minutes)),
+        )
+    )
+    return make_embed(
+        f"Prep sheet: {prospect.name}",
+        "Ask for insight and advice, not a job — and always ask who else to talk to.",
+        fields=fields,
+        footer=f"meeting id {meeting.id}",
+    )
+
+
+async def questions_for(store: MemberStore, meeting_id: int) -> list[tuple[str, str | None]]:
+    """The questions chosen for a meeting; the defaults are copied in on first use so
+    the sheet stays the same if the bank changes later."""
+    questions = await store.meeting_questions(meeting_id)
+    if questions:
+        return questions
+    categories = {q.text: q.category for q in load_default_questions()}
+    questions = [(text, categories.get(text)) for text in default_prep_questions(None)]
+    await store.set_meeting_questions(meeting_id, questions)
+    return questions
+
+
+async def plan_thanks(
+    store: MemberStore, meeting_id: int, ended_at: datetime, after_hours: float
+) -> list[int]:
+    """Add the thank-you nudges for a meeting that ends (or ended) at `ended_at`."""
+    return [
+        await store.add_reminder(
+            "thanks", due_at=nudge.due_at, meeting_id=meeting_id, step=nudge.step
+        )
+        for nudge in thanks_plan(ended_at, store.now(), after_hours=after_hours)
+    ]
+
+
+def _late_note(reminder: Reminder) -> str:
+    return (
+        "\n-# This reminder should have arrived earlier (the bot was offline)."
+        if reminder.late
+        else ""
+    )
+
+
+class Prepare(commands.Cog):
+    """Schedule and record meetings, prepare for them, and put them in a calendar."""
+
+    meeting = app_commands.Group(
+        name="meeting", description="Step 3: your informational interviews", **EVERYWHERE
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Render the prep DMs the reminder engine delivers."""
+        self.bot.reminders.register("prep", self.render_prep)
+
+    # -- parsing shared by the commands ------------------------------------------------
+    def _when(self, text: str, tz: ZoneInfo, prefer: str) -> datetime:
+        try:
+            return parse_when(text, tz, self.bot.clock.now(), prefer=prefer)
+        except WhenError as error:
+            raise UserError(str(error)) from None
+
+    # -- /meeting schedule -----------------------------------------------------------
+    @meeting.command(name="schedule")
+    @app_commands.describe(
+        prospect="Who you're meeting (start typing a name)",
+        when='When, in your time zone: "tomorrow 8am", "Dec 3 7:30", "2026-12-03 07:30"',
+        minutes=f"How long ({MINUTES_MIN}–{MINUTES_MAX}; ask for 30, an hour at most)",
+        format="In person, by phone or by video",
+        place="Where, or the video link",
+    )
+    @app_commands.choices(format=_choices(MEETING_FORMATS))
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        prospect: ProspectOption,
+        when: app_commands.Range[str, 1, 100],
+        minutes: app_commands.Range[int, MINUTES_MIN, MINUTES_MAX] | None = None,
+        format: str | None = None,
+        place: app_commands.Range[str, 1, PLACE_MAX] | None = None,
+    ) -> None:
+        """Plan a meeting: a prep reminder the day before and a thank-you nudge after."""
+        length = _minutes(minutes)
+        meeting_format = _checked(format, MEETING_FORMATS, "format")
+        where = text_option(place, label="Place", limit=PLACE_MAX, example="Café Central")
+        user_id = interaction.user.id
+        async with self.bot.stores.member(user_id) as store:
+            settings = await store.settings()
+            starts_at = self._when(when, ZoneInfo(settings.timezone), "future")
+            if starts_at <= store.now():
+                raise UserError(
+                    f"{format_when(starts_at)} is in the past. To record a meeting that "
+                    f'already happened, use `/meeting log prospect:{prospect.name} when:"{when}"`.'
+                )
+            async with store.transaction():
+                meeting = await store.add_meeting(
+                    prospect.id,
+                    starts_at,
+                    minutes=length,
+                    format=meeting_format,
+                    place=where,
+                    guild_id=interaction.guild_id,
+                )
+                await questions_for(store, meeting.id)
+                reminder_ids = []
+                prep_at = prep_due(meeting.starts_at, store.now())
+                if prep_at is not None:
+                    reminder_ids.append(
+                        await store.add_reminder("prep", due_at=prep_at, meeting_id=meeting.id)
+                    )
+                reminder_ids += await plan_thanks(
+                    store, meeting.id, meeting.ends_at, settings.thanks_after_hours
+                )
+        await self.bot.reminders.arm(user_id, reminder_ids)
+        name = _escape(prospect.name)
+        details = " · ".join(part for part in (f"{length} min", meeting_format, where) if part)
+        await reply(
+            interaction,
+            embed=make_embed(
+                f"Meeting scheduled with {prospect.name}",
+                f"{format_when(starts_at)}\n{details}",
+                fields=[
+                    (
+                        "Reminders",
+                        f"A prep DM {format_when(prep_at) if prep_at else 'now'}, and a "
+                        f"thank-you nudge {settings.thanks_after_hours} h after it ends.",
+                    ),
+                    (
+                        "Next",
+                        f"`/meeting prep meeting:{name}` for your prep sheet · "
+                        "`/meeting calendar` for your calendar",
+                    ),
+                ],
+                footer=f"meeting id {meeting.id}",
+            ),
+        )
+
+    # -- /meeting log --------------------------------------------------------------
+    @meeting.command(name="log")
+    @app_commands.describe(
+        prospect="Who you met (start typing a name)",
+        when='When it started, in your time zone: "3 hours ago", "yesterday 4pm"',
+        minutes=f"How long it lasted ({MINUTES_MIN}–{MINUTES_MAX})",
+        takeaways="What you learned — your thank-you will name it",
+        referrals='People they suggested you talk to, comma-separated: "Grace Hopper, Alan Turing"',
+    )
+    async def log_(
+        self,
+        interaction: discord.Interaction,
+        prospect: ProspectOption,
+        when: app_commands.Range[str, 1, 100],
+        minutes: app_commands.Range[int, MINUTES_MIN, MINUTES_MAX] | None = None,
+        takeaways: app_commands.Range[str, 1, NOTES_MAX] | None = None,
+        referrals: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Record a meeting that already happened, with what you learned."""
+        length = _minutes(minutes)
+        notes = text_option(
+            takeaways, label="Takeaways", limit=NOTES_MAX, example="automation of claims review"
+        )
+        names = parse_referrals(referrals)
+        user_id = interaction.user.id
+        async with self.bot.stores.member(user_id) as store:
+            settings = await store.settings()
+            starts_at = self._when(when, ZoneInfo(settings.timezone), "past")
+            now = store.now()
+            if starts_at > now:
+                raise UserError(
+                    f"{format_when(starts_at)} is still ahead. To plan it, use "
+                    f'`/meeting schedule prospect:{prospect.name} when:"{when}"`.'
+                )
+            async with store.transaction():
+                meeting = await store.add_meeting(
+                    prospect.id,
+                    starts_at,
+                    minutes=length,
+                    takeaways=notes,
+                    done=True,
+                    guild_id=interaction.guild_id,
+                )
+                added = await store.add_referrals(meeting.id, prospect.id, names)
+                reminder_ids = await plan_thanks(
+                    store, meeting.id, min(meeting.ends_at, now), settings.thanks_after_hours
+                )
+        await self.bot.reminders.arm(user_id, reminder_ids)
+        await reply(
+            interaction,
+            _recorded_text(prospect, meeting, notes, added, logged=True),
+        )
+
+    # -- /meeting done ------------------------------------------------------------
+    @meeting.command(name="done")
+    @app_commands.describe(
+        meeting="The meeting (start typing the person's name)",
+        takeaways="What you learned — your thank-you will name it",
+        referrals='People they suggested you talk to, comma-separated: "Grace Hopper, Alan Turing"',
+    )
+    async def done(
+        self,
+        interaction: discord.Interaction,
+        meeting: MeetingOption,
+        takeaways: app_commands.Range[str, 1, NOTES_MAX] | None = None,
+        referrals: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Mark a meeting as held, with what you learned and who they referred you to."""
+        notes = text_option(
+            takeaways, label="Takeaways", limit=NOTES_MAX, example="automation of claims review"
+        )
+        names = parse_referrals(referrals)
+        user_id = interaction.user.id
+        async with self.bot.stores.member(user_id) as store:
+            found = await store.get_meeting_with_prospect(meeting.id)
+            if found is None:
+                raise UserError("That meeting was removed in the meantime.")
+            meeting, prospect = found
+            now = store.now()
+            if meeting.cancelled:
+                raise UserError(
+                    "That meeting was cancelled. If it did happen, record it with "
+                    f'`/meeting log prospect:{prospect.name} when:"yesterday 4pm"`.'
+                )
+            if meeting.starts_at > now:
+                raise UserError(
+                    f"That meeting is {format_when(meeting.starts_at)}, still ahead: mark it done "
+                    "once it has happened. If it happened at another time, `/meeting cancel` it "
+                    f'and `/meeting log prospect:{prospect.name} when:"…"` the real one.'
+                )
+            settings = await store.settings()
+            async with store.transaction():
+                await store.mark_meeting_done(meeting.id, takeaways=notes)
+                added = await store.add_referrals(meeting.id, prospect.id, names)
+                dropped = await store.cancel_reminders(meeting_id=meeting.id, kinds=("prep",))
+                armed: list[int] = []
+                open_thanks = not (meeting.thanked_at or meeting.thanks_skipped)
+                if open_thanks and now < meeting.ends_at:
+                    # It ended early: the nudges follow the real end, not the planned one.
+                    dropped += await store.cancel_reminders(
+                        meeting_id=meeting.id, kinds=("thanks",)
+                    )
+                    armed = await plan_thanks(store, meeting.id, now, settings.thanks_after_hours)
+            meeting = await store.get_meeting(meeting.id) or meeting
+        await self.bot.reminders.forget(user_id, dropped)
+        await self.bot.reminders.arm(user_id, armed)
+        await reply(
+            interaction, _recorded_text(prospect, meeting, meeting.takeaways, added, logged=False)
+        )
+
+    # -- /meeting prep -------------------------------------------------------------
+    @meeting.command(name="prep")
+    @app_commands.describe(meeting="The meeting (start typing the person's name)")
+    async def prep(self, interaction: discord.Interaction, meeting: MeetingOption) -> None:
+        """Your prep sheet: who they are, your questions, a short checklist."""
+        async with self.bot.stores.member(interaction.user.id) as store:
+            found = await store.get_meeting_with_prospect(meeting.id)
+            if found is None:
+                raise UserError("That meeting was removed in the meantime.")
+            meeting, prospect = found
+            questions = await questions_for(store, meeting.id)
+        await reply(interaction, embed=prep_sheet(meeting, prospect, questions))
+
+    # -- /meeting list -------------------------------------------------------------
+    @meeting.command(name="list")
+    @app_commands.describe(range="Upcoming (default), past or all meetings")
+    @app_commands.choices(range=_choices(MEETING_RANGES))
+    async def list_(self, interaction: discord.Interaction, range: str | None = None) -> None:
+        """Your meetings, a page at a time."""
+        chosen = _checked(range, MEETING_RANGES, "range") or "upcoming"
+        async with self.bot.stores.member(interaction.user.id) as store:
+            found = await store.list_meetings(chosen)
+            now = store.now()
+        empty = {
+            "upcoming": "No upcoming meetings. Plan one with "
+            '`/meeting schedule prospect:… when:"tomorrow 8am"`.',
+            "past": 'No past meetings yet. Record one with `/meeting log prospect:… when:"…"`.',
+            "all": 'No meetings yet. Plan one with `/meeting schedule prospect:… when:"…"`.',
+        }[chosen]
+        pages = paginate(
+            f"Your meetings — {chosen} ({len(found)})",
+            [meeting_line(m, p, now) for m, p in found],
+            empty=empty,
+        )
+        await Paginator(interaction.user.id, pages).send(interaction)
+
+    # -- /meeting cancel -----------------------------------------------------------
+    @meeting.command(name="cancel")
+    @app_commands.describe(meeting="The meeting (start typing the person's name)")
+    async def cancel(self, interaction: discord.Interaction, meeting: MeetingOption) -> None:
+        """Cancel a meeting and its reminders (it stays on the person's timeline)."""
+        user_id = interaction.user.id
+        async with self.bot.stores.member(user_id) as store:
+            found = await store.get_meeting_with_prospect(meeting.id)
+            if found is None:
+                raise UserError("That meeting was removed in the meantime.")
+            meeting, prospect = found
+            if meeting.cancelled:
+                raise UserError(
+                    f"Your meeting with {prospect.name} was already cancelled; nothing changed."
+                )
+            async with store.transaction():
+                await store.cancel_meeting(meeting.id)
+                dropped = await store.cancel_reminders(meeting_id=meeting.id)
+        await self.bot.reminders.forget(user_id, dropped)
+        await reply(
+            interaction,
+            f"Cancelled your meeting with **{_escape(prospect.name)}** "
+            f"({format_when(meeting.starts_at)}); its reminders are off. "
+            f"Set a new time with `/meeting schedule prospect:{prospect.name} when:…`.",
+        )
+
+    # -- /meeting calendar ---------------------------------------------------------
+    @meeting.command(name="calendar")
+    @app_commands.describe(meeting="One meeting (leave empty for all upcoming ones)")
+    async def calendar(
+        self, interaction: discord.Interaction, meeting: MeetingOption | None = None
+    ) -> None:
+        """An .ics file to add your meetings to your calendar."""
+        user_id = interaction.user.id
+        async with self.bot.stores.member(user_id) as store:
+            if meeting is not None:
+                found = await store.get_meeting_with_prospect(meeting.id)
+                chosen = [found] if found else []
+                if found and found[0].cancelled:
+                    raise UserError(
+                        f"Your meeting with {found[1].name} was cancelled, so there's nothing to "
+                        "add. `/meeting calendar` alone exports every upcoming meeting."
+                    )
+            else:
+                chosen = await store.list_meetings("upcoming")
+            events = [
+                _calendar_event(user_id, m, p, await questions_for(store, m.id)) for m, p in chosen
+            ]
+            now = store.now()
+        if not events:
+            raise UserError(
+                "You have no upcoming meetings to put in a calendar. Plan one with "
+                '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.'
+            )
+        data = build_ics(events, now=now)
+        filename = "meeting.ics" if meeting is not None else "meetings.ics"
+        count = f"{len(events)} meeting" + ("s" if len(events) != 1 else "")
+        await reply(
+            interaction,
+            f"Here is {count} as a calendar file: open it to add it to your calendar "
+            "(exporting again updates the same entries rather than duplicating them).",
+            files=[discord.File(io.BytesIO(data), filename=filename)],
+        )
+
+    # -- the prep DM ---------------------------------------------------------------
+    async def render_prep(self, store: MemberStore, reminder: Reminder) -> Outgoing | None:
+        """The prep DM: when, who, the top questions; None once it's no longer useful."""
+        found = await store.get_meeting_with_prospect(reminder.subject_id)
+        if found is None:
+            return None
+        meeting, prospect = found
+        if meeting.cancelled or meeting.done or meeting.starts_at <= store.now():
+            return None
+        questions = await questions_for(store, meeting.id)
+        top = "\n".join(
+            f"{n}. {text}" for n, (text, _) in enumerate(questions[:PREP_DM_QUESTIONS], start=1)
+        )
+        headline = _headline(prospect)
+        embed = make_embed(
+            f"Get ready: {prospect.name}",
+            headline or None,
+            fields=[
+                ("When", format_when(meeting.starts_at)),
+                ("Top questions", top or "Choose a few with `/meeting prep`."),
+                ("Full sheet", f"Open `/meeting prep meeting:{prospect.name}` for the full sheet."),
+            ],
+            footer=f"meeting id {meeting.id}",
+        )
+        content = (
+            f"Your informational interview with **{_escape(prospect.name)}** is "
+            f"<t:{int(meeting.starts_at.timestamp())}:R>." + _late_note(reminder)
+        )
+        return Outgoing(content=content, embed=embed, view=None)
+
+
+def _recorded_text(
+    prospect: Prospect,
+    meeting: Meeting,
+    takeaways: str | None,
+    referrals: list[tuple[Prospect, bool]],
+    *,
+    logged: bool,
+) -> str:
+    """What /meeting log and /meeting done say back."""
+    name = _escape(prospect.name)
+    lines = [
+        (
+            f"Logged your meeting with **{name}**"
+            if logged
+            else f"Marked your meeting with **{name}** done"
+        )
+        + f" ({format_when(meeting.starts_at)}, {meeting.minutes} min)."
+    ]
+    if takeaways:
+        lines.append("Takeaways saved: your thank-you will name them.")
+    else:
+        lines.append(
+            "No takeaways yet: add them with `/meeting done takeaways:…` so your thank-you "
+            "can name something specific you learned."
+        )
+    if referrals:
+        new = [_escape(p.name) for p, created in referrals if created]
+        linked = [_escape(p.name) for p, created in referrals if not created]
+        if new:
+            lines.append(f"New prospects referred by {name}: {', '.join(new)}.")
+        if linked:
+            lines.append(f"Already in your list, now linked to {name}: {', '.join(linked)}.")
+    if not (meeting.thanked_at or meeting.thanks_skipped):
+        lines.append(
+            f"Next: thank them within 24 hours — `/thanks draft meeting:{prospect.name}`. "
+            "I'll nudge you by DM."
+        )
+    return "\n".join(lines)
+
+
+def _calendar_event(
+    user_id: int, meeting: Meeting, prospect: Prospect, questions: list[tuple[str, str | None]]
+) -> CalendarEvent:
+    lines = [_headline(prospect)] if _headline(prospect) else []
+    if questions:
+        lines += ["", "Questions:", *(f"- {text}" for text, _ in questions)]
+    lines += ["", "Full prep sheet: /meeting prep"]
+    return CalendarEvent(
+        uid_seed=f"meeting-{user_id}-{meeting.id}",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        summary=f"Informational interview: {prospect.name}",
+        description="\n".join(lines).strip(),
+        location=meeting.place or (meeting.format if meeting.format else None),
+    )
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Prepare(bot))
