@@ -1,8 +1,9 @@
-"""The member's account: /help, /settings, /mydata."""
+"""The member's account: /help, /settings, /progress, /mydata."""
 
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -10,6 +11,9 @@ from discord.ext import commands
 
 from bot.domain.business_days import parse_clock
 from bot.domain.export import tables_to_csv, to_json
+from bot.domain.models import Reminder
+from bot.domain.progress import NextAction, funnel, next_actions, stage_mix, stage_nudge
+from bot.domain.timeparse import format_when
 from bot.domain.timezones import UnknownTimezone, resolve_timezone, suggest_timezones
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
@@ -191,6 +195,36 @@ class Account(commands.Cog):
             current = await store.settings()
         await reply(interaction, embed=settings_embed(current, title="Your settings"))
 
+    # -- /progress -----------------------------------------------------------------
+    @app_commands.command(
+        name="progress", description="Your funnel, career-stage mix and what to do next"
+    )
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    async def progress(self, interaction: discord.Interaction) -> None:
+        """Where you are with everyone, and the next actions that are due."""
+        now = self.bot.clock.now()
+        async with self.bot.stores.member(interaction.user.id) as store:
+            tz = ZoneInfo((await store.settings()).timezone)
+            pipeline = await store.pipeline()
+            owed = await store.meetings_owing_thanks()
+            requests = await store.open_requests()
+            undelivered = await store.undelivered_reminders()
+            names = await store.reminder_prospect_names([r.id for r in undelivered])
+        actions, more = next_actions(
+            now=now, tz=tz, thanks_owed=owed, open_requests=requests, pipeline=pipeline
+        )
+        mix = stage_mix(pipeline)
+        embed = progress_embed(
+            funnel(pipeline),
+            mix,
+            stage_nudge(mix),
+            actions,
+            more,
+            [(reminder, names.get(reminder.id)) for reminder in undelivered],
+        )
+        await reply(interaction, embed=embed)
+
     # -- /mydata -------------------------------------------------------------------
     @mydata.command(name="export")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -262,6 +296,73 @@ def settings_embed(current, *, title: str) -> discord.Embed:
         ],
         inline=True,
     )
+
+
+REMINDER_WHAT = {
+    "prep": "prep for your meeting with",
+    "thanks": "thank-you nudge for",
+    "followup-3": "3-day follow-up (second contact) for",
+    "followup-7": "7-day follow-up for",
+}
+
+
+def action_line(action: NextAction) -> str:
+    """One next action, in the member's words, with the command that does it."""
+    name = discord.utils.escape_markdown(action.name)
+    since = f" <t:{int(action.since.timestamp())}:R>" if action.since else ""
+    if action.kind == "thanks":
+        return f"🙏 Thank **{name}** — you met{since}. `/thanks draft meeting:…`"
+    if action.kind == "follow-up":
+        return f"📨 Follow up once with **{name}** — asked{since}, no reply."
+    if action.kind == "second-contact":
+        where = (
+            f"at **{discord.utils.escape_markdown(action.organization)}**"
+            if action.organization
+            else "in that field"
+        )
+        return f"👥 Contact a second person {where} — no reply from **{name}** yet."
+    return f"✉️ Ask **{name}** for a conversation — `/outreach draft prospect:{action.name}`"
+
+
+def progress_embed(
+    steps: list[tuple[str, int]],
+    mix: list[tuple[str, int]],
+    nudge: str | None,
+    actions: list[NextAction],
+    more: int,
+    undelivered: list[tuple[Reminder, str | None]],
+) -> discord.Embed:
+    """The dashboard: funnel, career-stage mix, next actions, reminders that missed you."""
+    if not steps or steps[0][1] == 0:
+        return make_embed(
+            "Your progress",
+            "Nothing yet. Start with `/prospect add name:…` or import your LinkedIn "
+            "connections with `/prospect import`.",
+        )
+    funnel_line = " → ".join(f"**{count}** {step}" for step, count in steps)
+    stages = " · ".join(f"{stage} {count}" for stage, count in mix)
+    fields = [("Career stages", stages + (f"\n{nudge}" if nudge else ""))]
+    if actions:
+        listed = "\n".join(action_line(action) for action in actions)
+        if more:
+            listed += f"\n-# and {more} more"
+        fields.append(("Next actions", listed))
+    else:
+        fields.append(("Next actions", "Nothing due. Nice work."))
+    if undelivered:
+        lines = [
+            f"• {REMINDER_WHAT.get(r.kind, r.kind)} **{discord.utils.escape_markdown(name)}** "
+            f"(due {format_when(r.due_at)})"
+            if name
+            else f"• {REMINDER_WHAT.get(r.kind, r.kind)} a removed record"
+            for r, name in undelivered
+        ]
+        lines.append(
+            "Your DMs with me are closed. Allow direct messages from this server's members "
+            "(server menu → Privacy Settings) so reminders reach you."
+        )
+        fields.append(("Reminders I couldn't deliver", "\n".join(lines)))
+    return make_embed("Your progress", funnel_line, fields=fields)
 
 
 async def setup(bot: commands.Bot) -> None:

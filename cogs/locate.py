@@ -6,7 +6,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.linkedin import normalize_linkedin_url
+from bot.domain.linkedin import (
+    MAX_IMPORT_BYTES,
+    ConnectionsFileError,
+    ImportPlan,
+    normalize_linkedin_url,
+    plan_import,
+)
 from bot.domain.models import SOURCES, STAGES, STATUSES, Prospect
 from bot.domain.timeparse import format_when
 from bot.ui.embeds import make_embed, paginate
@@ -136,6 +142,47 @@ class Locate(commands.Cog):
             f"Added **{discord.utils.escape_markdown(prospect.name)}** to your prospects "
             f"(you have {count}).{tip} Next: `/outreach draft prospect:{prospect.name}`.",
         )
+
+    @prospect.command(name="import")
+    @app_commands.describe(
+        file="Connections.csv from your LinkedIn data export (Settings → Data privacy → "
+        "Get a copy of your data)"
+    )
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Add your LinkedIn connections as prospects (duplicates are skipped)."""
+        if file.size > MAX_IMPORT_BYTES:
+            raise UserError(
+                f"`{file.filename}` is {file.size / 1_000_000:.1f} MB; the limit is "
+                f"{MAX_IMPORT_BYTES / 1_000_000:.0f} MB. Upload the Connections.csv from your "
+                "LinkedIn data export (it is usually well under 1 MB)."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException:
+            raise UserError(
+                "I couldn't download that file from Discord. Please attach it again."
+            ) from None
+        async with self.bot.stores.member(interaction.user.id) as store:
+            try:
+                plan = plan_import(data, existing=await store.prospect_identities())
+            except ConnectionsFileError as error:
+                raise UserError(_import_error(file.filename, str(error))) from None
+            async with store.transaction():
+                for person in plan.added:
+                    fields = {
+                        "role": person.role,
+                        "organization": person.organization,
+                        "linkedin": person.linkedin,
+                        "email": person.email,
+                        "connected_on": person.connected_on,
+                    }
+                    await store.add_prospect(
+                        person.name,
+                        source="linkedin",
+                        **{k: v for k, v in fields.items() if v is not None},
+                    )
+        await reply(interaction, import_summary(plan))
 
     @prospect.command(name="list")
     @app_commands.describe(stage="Only this career stage", status="Only this status")
@@ -270,6 +317,41 @@ class Locate(commands.Cog):
         await self.bot.reminders.forget(interaction.user.id, reminder_ids)
         text = f"Removed **{name}**." if removed else f"**{name}** was already gone."
         await view.result_interaction.response.edit_message(content=text, view=None)
+
+
+IMPORT_REASONS_SHOWN = 5
+
+
+def _import_error(filename: str, message: str) -> str:
+    """Why a file can't be imported; a file that isn't a .csv says so first."""
+    if not filename.lower().endswith((".csv", ".txt")):
+        return (
+            f"`{filename}` isn't a CSV file. {message} In your LinkedIn data export it is "
+            "the file named Connections.csv."
+        )
+    return message
+
+
+def import_summary(plan: ImportPlan) -> str:
+    """Counts added / skipped / rejected, and the first few reasons with line numbers."""
+    added = len(plan.added)
+    lines = [
+        f"Imported your LinkedIn connections: **{added} added**, {len(plan.skipped)} skipped, "
+        f"{len(plan.rejected)} rejected."
+    ]
+    for label, rows in (("Skipped", plan.skipped), ("Rejected", plan.rejected)):
+        if rows:
+            shown = [f"line {line}: {reason}" for line, reason in rows[:IMPORT_REASONS_SHOWN]]
+            more = len(rows) - IMPORT_REASONS_SHOWN
+            lines.append(
+                f"{label}: " + "; ".join(shown) + (f"; and {more} more." if more > 0 else ".")
+            )
+    if added:
+        lines.append(
+            "Set their career stage with `/prospect edit` as you go, and see who to ask first "
+            "with `/prospect list status:to-contact`."
+        )
+    return "\n".join(lines)
 
 
 def _checked(value: str | None, allowed: tuple[str, ...], label: str) -> str | None:

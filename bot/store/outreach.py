@@ -1,9 +1,156 @@
-"""Outreach in a member's store."""
+"""Outreach in a member's store (Step 2), and the read-only views /progress is built from."""
 
 from __future__ import annotations
 
-from bot.store.base import StoreBase
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.domain.models import Outreach
+from bot.domain.progress import OpenMeeting, OpenRequest, PipelineEntry
+from bot.store.base import StoreBase, dt, ts
+from bot.store.prospects import STATUS_SQL
+
+
+def outreach_from_row(row: aiosqlite.Row) -> Outreach:
+    """An Outreach from an `outreach` row."""
+    return Outreach(
+        id=row["id"],
+        prospect_id=row["prospect_id"],
+        sent_at=dt(row["sent_at"]),
+        via=row["via"],
+        outcome=row["outcome"],
+        replied_at=dt(row["replied_at"]),
+    )
 
 
 class OutreachMixin(StoreBase):
-    """Outreach queries (filled in by the issue that builds them)."""
+    """Requests the member sent, their replies, and the dashboard's queries."""
+
+    async def add_outreach(
+        self, prospect_id: int, *, sent_at: datetime, via: str | None = None
+    ) -> Outreach:
+        """Record a request sent to a prospect (joins the caller's transaction if any)."""
+        async with self.transaction():
+            new_id = await self.execute(
+                "INSERT INTO outreach (prospect_id, sent_at, via, created_at) VALUES (?, ?, ?, ?)",
+                (prospect_id, ts(sent_at), via, ts(self.now())),
+            )
+        outreach = await self.get_outreach(new_id)
+        assert outreach is not None
+        return outreach
+
+    async def get_outreach(self, outreach_id: int) -> Outreach | None:
+        """One request by id, or None (another member's ids simply aren't here)."""
+        row = await self.fetchone("SELECT * FROM outreach WHERE id = ?", (outreach_id,))
+        return None if row is None else outreach_from_row(row)
+
+    async def outreach_logged_at(self, outreach_id: int) -> datetime | None:
+        """When the member logged the request (it may have been sent well before)."""
+        row = await self.fetchone("SELECT created_at FROM outreach WHERE id = ?", (outreach_id,))
+        return None if row is None else dt(row["created_at"])
+
+    async def latest_outreach(self, prospect_id: int) -> Outreach | None:
+        """The most recent request to this prospect, or None."""
+        row = await self.fetchone(
+            "SELECT * FROM outreach WHERE prospect_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1",
+            (prospect_id,),
+        )
+        return None if row is None else outreach_from_row(row)
+
+    async def unanswered_outreach_ids(self, prospect_id: int) -> list[int]:
+        """Requests to this prospect still waiting for a reply."""
+        rows = await self.fetchall(
+            "SELECT id FROM outreach WHERE prospect_id = ? AND outcome IS NULL ORDER BY id",
+            (prospect_id,),
+        )
+        return [row["id"] for row in rows]
+
+    async def record_reply(self, outreach_id: int, outcome: str, *, replied_at: datetime) -> None:
+        """Set the outcome of a request (a later answer replaces an earlier one)."""
+        async with self.transaction():
+            await self.execute(
+                "UPDATE outreach SET outcome = ?, replied_at = ? WHERE id = ?",
+                (outcome, ts(replied_at), outreach_id),
+            )
+
+    # -- /progress -------------------------------------------------------------
+    async def pipeline(self) -> list[PipelineEntry]:
+        """Every prospect with its stage and derived status."""
+        rows = await self.fetchall(
+            f"SELECT p.id, p.name, p.stage, p.created_at, {STATUS_SQL} AS status "
+            "FROM prospects p ORDER BY p.id",
+            {"now": ts(self.now())},
+        )
+        return [
+            PipelineEntry(
+                prospect_id=row["id"],
+                name=row["name"],
+                stage=row["stage"],
+                status=row["status"],
+                created_at=dt(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+    async def meetings_owing_thanks(self) -> list[OpenMeeting]:
+        """Meetings held (done, or started) and not cancelled, thanked or skipped."""
+        rows = await self.fetchall(
+            """
+            SELECT m.id, m.starts_at, m.minutes, m.done, p.name
+            FROM meetings m JOIN prospects p ON p.id = m.prospect_id
+            WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0
+              AND (m.done = 1 OR m.starts_at <= :now)
+            ORDER BY m.starts_at
+            """,
+            {"now": ts(self.now())},
+        )
+        now = self.now()
+        owed = []
+        for row in rows:
+            ends = dt(row["starts_at"]) + timedelta(minutes=row["minutes"])
+            # A meeting marked done before its planned end is over now.
+            if row["done"]:
+                ends = min(ends, now)
+            owed.append(OpenMeeting(meeting_id=row["id"], prospect_name=row["name"], ends_at=ends))
+        return owed
+
+    async def open_requests(self) -> list[OpenRequest]:
+        """Each prospect's latest request when it has no reply and no meeting followed."""
+        rows = await self.fetchall(
+            """
+            SELECT o.id, o.sent_at, p.name, p.organization
+            FROM outreach o JOIN prospects p ON p.id = o.prospect_id
+            WHERE o.outcome IS NULL
+              AND o.id = (SELECT o2.id FROM outreach o2 WHERE o2.prospect_id = o.prospect_id
+                          ORDER BY o2.sent_at DESC, o2.id DESC LIMIT 1)
+              AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.prospect_id = o.prospect_id
+                              AND m.cancelled_at IS NULL)
+            ORDER BY o.sent_at
+            """
+        )
+        return [
+            OpenRequest(
+                outreach_id=row["id"],
+                prospect_name=row["name"],
+                organization=row["organization"],
+                sent_at=dt(row["sent_at"]),
+            )
+            for row in rows
+        ]
+
+    async def reminder_prospect_names(self, reminder_ids: list[int]) -> dict[int, str]:
+        """reminder id → the name of the prospect it is about (for /progress)."""
+        if not reminder_ids:
+            return {}
+        rows = await self.fetchall(
+            f"""
+            SELECT r.id, p.name FROM reminders r
+            LEFT JOIN meetings m ON m.id = r.meeting_id
+            LEFT JOIN outreach o ON o.id = r.outreach_id
+            JOIN prospects p ON p.id = COALESCE(m.prospect_id, o.prospect_id)
+            WHERE r.id IN ({", ".join("?" for _ in reminder_ids)})
+            """,
+            reminder_ids,
+        )
+        return {row["id"]: row["name"] for row in rows}

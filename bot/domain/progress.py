@@ -1,0 +1,178 @@
+"""The member's dashboard: how far each prospect got, the career-stage mix, what to do next.
+
+Pure functions over plain data the store returns; no Discord, no SQL, and `now` and the
+member's time zone are passed in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.business_days import add_business_days
+from bot.domain.models import STAGES, STATUSES
+
+__all__ = [
+    "FIRST_CHECKPOINT_DAYS",
+    "FUNNEL",
+    "SECOND_CHECKPOINT_DAYS",
+    "NextAction",
+    "OpenMeeting",
+    "OpenRequest",
+    "PipelineEntry",
+    "funnel",
+    "next_actions",
+    "stage_mix",
+    "stage_nudge",
+]
+
+# The 3B7 routine: business days without a reply before each checkpoint.
+FIRST_CHECKPOINT_DAYS = 3
+SECOND_CHECKPOINT_DAYS = 7
+
+# Funnel step → the statuses that have reached it (a status implies every earlier step).
+FUNNEL = (
+    ("prospects", STATUSES),
+    ("contacted", STATUSES[1:]),
+    ("replied", STATUSES[2:]),
+    ("met", ("met", "thanked")),
+    ("thanked", ("thanked",)),
+)
+NOT_SET = "not set"
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineEntry:
+    """One prospect as the dashboard sees it."""
+
+    prospect_id: int
+    name: str
+    stage: str | None
+    status: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenMeeting:
+    """A meeting that has ended (or been marked done) with no thank-you sent or skipped."""
+
+    meeting_id: int
+    prospect_name: str
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRequest:
+    """The latest request to a prospect, still without a reply."""
+
+    outreach_id: int
+    prospect_name: str
+    organization: str | None
+    sent_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """Something the member should do now.
+
+    `kind` is, in order of urgency: thanks (a meeting with no thank-you), follow-up (no
+    reply after 7 business days: follow up once), second-contact (no reply after 3: ask
+    someone else at `organization`), contact (a prospect never asked). `since` is when
+    the meeting ended, the request was sent or the prospect was added.
+    """
+
+    kind: str
+    name: str
+    since: datetime | None = None
+    organization: str | None = None
+
+
+def funnel(entries: Iterable[PipelineEntry]) -> list[tuple[str, int]]:
+    """(step, how many prospects reached it) from prospects to thanked, in order."""
+    counts = Counter(entry.status for entry in entries)
+    return [(step, sum(counts[s] for s in reached)) for step, reached in FUNNEL]
+
+
+def stage_mix(entries: Iterable[PipelineEntry]) -> list[tuple[str, int]]:
+    """(career stage, count) for every stage, then "not set" when some have none."""
+    counts = Counter(entry.stage if entry.stage in STAGES else NOT_SET for entry in entries)
+    mix = [(stage, counts[stage]) for stage in STAGES]
+    if counts[NOT_SET]:
+        mix.append((NOT_SET, counts[NOT_SET]))
+    return mix
+
+
+def stage_nudge(mix: Iterable[tuple[str, int]]) -> str | None:
+    """A nudge naming the career stages with nobody yet, or None when all three are met.
+
+    The method asks for emerging, mid-career and established people: each sees the
+    field from a different height.
+    """
+    counts = dict(mix)
+    if not any(counts.values()):
+        return None
+    missing = [stage for stage in STAGES if not counts.get(stage)]
+    if not missing:
+        return None
+    why = "meet emerging, mid-career and established people, since each sees the field differently."
+    if len(missing) == len(STAGES):
+        return (
+            f"None of your prospects has a career stage yet: {why} Set them with "
+            "`/prospect edit prospect:… stage:…`."
+        )
+    named = " and ".join(f"**{stage}**" for stage in missing)
+    tip = (
+        f"Set their stage with `/prospect edit prospect:… stage:…` ({counts[NOT_SET]} not set)."
+        if counts.get(NOT_SET)
+        else "Add one with `/prospect add name:… stage:…`."
+    )
+    return f"No {named} professionals yet: {why} {tip}"
+
+
+def _overdue_checkpoint(sent_at: datetime, now: datetime, tz: ZoneInfo) -> int | None:
+    """7 or 3 when that 3B7 checkpoint has passed without a reply, else None."""
+    for days in (SECOND_CHECKPOINT_DAYS, FIRST_CHECKPOINT_DAYS):
+        if add_business_days(sent_at, days, tz) <= now:
+            return days
+    return None
+
+
+def next_actions(
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    thanks_owed: Iterable[OpenMeeting],
+    open_requests: Iterable[OpenRequest],
+    pipeline: Iterable[PipelineEntry],
+    limit: int = 8,
+) -> tuple[list[NextAction], int]:
+    """What is due, most urgent first, and how many more were left off past `limit`.
+
+    Overdue thank-yous first (oldest meeting first: the method asks for thanks within a
+    day), then 3B7 follow-ups whose checkpoint has passed (day 7 before day 3, oldest
+    first), then prospects never contacted (oldest first).
+    """
+    actions = [
+        NextAction("thanks", meeting.prospect_name, meeting.ends_at)
+        for meeting in sorted(thanks_owed, key=lambda m: m.ends_at)
+        if meeting.ends_at <= now
+    ]
+    followups: list[tuple[int, NextAction]] = []
+    for request in open_requests:
+        checkpoint = _overdue_checkpoint(request.sent_at, now, tz)
+        if checkpoint is None:
+            continue
+        kind = "follow-up" if checkpoint == SECOND_CHECKPOINT_DAYS else "second-contact"
+        action = NextAction(kind, request.prospect_name, request.sent_at, request.organization)
+        followups.append((0 if kind == "follow-up" else 1, action))
+    followups.sort(key=lambda pair: (pair[0], pair[1].since))
+    actions += [action for _, action in followups]
+    never = sorted(
+        (entry for entry in pipeline if entry.status == "to-contact"),
+        key=lambda e: (e.created_at is None, e.created_at or now, e.prospect_id),
+    )
+    actions += [NextAction("contact", entry.name, entry.created_at) for entry in never]
+    return actions[:limit], max(0, len(actions) - limit)

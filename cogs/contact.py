@@ -1,0 +1,466 @@
+"""Step 2 — make contact: /outreach draft, check, sent, reply, and the 3B7 follow-up DMs."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.business_days import add_business_days
+from bot.domain.models import OUTCOMES, OUTREACH_VIAS, Prospect, Reminder
+from bot.domain.outreach import (
+    FORMATS,
+    MINUTES_CHOICES,
+    WORD_LIMIT,
+    WORD_TARGET,
+    Draft,
+    RuleResult,
+    check_draft,
+    draft_request,
+    followup_draft,
+    score,
+)
+from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
+from bot.domain.timeparse import WhenError, format_when, parse_when
+from bot.reminders import Outgoing
+from bot.ui.embeds import WARN, make_embed
+from bot.ui.errors import UserError
+from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
+from bot.ui.options import ProspectTransformer
+from bot.ui.respond import reply
+from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, text_option
+
+ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
+
+FOLLOWUP_KINDS = ("followup-3", "followup-7")
+CHECK_MAX = 4000  # a request is ~100 words; anything near Discord's 6,000 isn't one
+ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
+# A time sent "in the future" by less than this is clock skew, not a typo.
+FUTURE_TOLERANCE = timedelta(minutes=2)
+MISSING_TIME = "needs a time of day"
+LATE_NOTE_AFTER = timedelta(minutes=5)
+
+
+def _escape(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def _code_block(text: str) -> str:
+    """Text in a code block that copies cleanly (a stray ``` can't close it early)."""
+    return "```\n" + text.replace("```", "'''") + "\n```"
+
+
+def _commands_in_code(text: str) -> str:
+    """`/settings profile school:…` style hints shown as inline code."""
+    return re.sub(r"(/[a-z]+ [a-z]+(?: [a-z]+:…)?)", r"`\1`", text)
+
+
+def draft_message(prospect: Prospect, draft: Draft, *, minutes: int, format: str) -> str:
+    """The draft ready to copy, its word count, and what to fill in before sending."""
+    name = _escape(prospect.name)
+    words = f"{draft.word_count} words"
+    if draft.word_count > WORD_LIMIT:
+        words += f" — over the {WORD_LIMIT}-word limit"
+    elif draft.word_count > WORD_TARGET:
+        words += f" — past the {WORD_TARGET}-word target"
+    lines = [f"**Request to {name}** ({format}, {minutes} minutes) · {words}"]
+    if draft.subject:
+        lines.append(f"Subject: {_escape(draft.subject)}")
+    lines.append(_code_block(draft.text))
+    if draft.missing:
+        lines.append("**Fill in before sending:**")
+        lines += [f"• {_commands_in_code(item)}" for item in draft.missing]
+    if draft.notes:
+        lines += [f"-# {_commands_in_code(note)}" for note in draft.notes]
+    lines.append(f"Sent it? `/outreach sent prospect:{prospect.name}` starts the 3B7 follow-ups.")
+    return "\n".join(lines)
+
+
+def check_embed(results: list[RuleResult]) -> discord.Embed:
+    """One line per rule (✅/⚠️/❌) with a concrete fix for each miss, and the score."""
+    passed, total = score(results)
+    fields = []
+    for result in results:
+        value = result.detail
+        if result.fix:
+            value += f"\n**Fix:** {result.fix}"
+        fields.append((f"{ICONS[result.status]} {result.rule}", value))
+    verdict = (
+        "Ready to send."
+        if passed == total
+        else "Fix the ❌ first; the ⚠️ are worth a second look."
+        if any(r.status == "fail" for r in results)
+        else "Close: the ⚠️ are worth a second look."
+    )
+    return make_embed(
+        f"Your draft: {passed}/{total} rules pass",
+        verdict,
+        fields=fields,
+        colour=WARN if passed < total else discord.Colour(0x2B8A3E),
+        footer="Rules: the seed method and the 5-Point Email (under 100 words, aim for 75).",
+    )
+
+
+def parse_sent_at(text: str | None, tz: ZoneInfo, now: datetime) -> datetime:
+    """When a request was sent: now by default; a day without a time ("yesterday") means
+    9am that day (or now, if that is today and 9am hasn't come). Never in the future."""
+    if text is None or not text.strip():
+        return now
+    try:
+        when = parse_when(text, tz, now, prefer="past")
+    except WhenError as error:
+        if MISSING_TIME not in str(error):
+            raise UserError(str(error)) from None
+        try:
+            when = parse_when(f"{text.strip()} 9am", tz, now, prefer="past")
+        except WhenError:
+            raise UserError(str(error)) from None
+        if when > now and when.astimezone(tz).date() == now.astimezone(tz).date():
+            when = now
+    if when > now + FUTURE_TOLERANCE:
+        raise UserError(
+            f"{format_when(when)} is in the future: log a request once you've sent it, "
+            'e.g. `when:"now"`, `when:"yesterday"` or `when:"Monday 10am"`.'
+        )
+    return min(when, now)
+
+
+def _checked(value: str | None, allowed: tuple, label: str):
+    """A choice value checked again server-side: a forged value is refused."""
+    if value is None or value in allowed:
+        return value
+    shown = ", ".join(map(str, allowed))
+    raise UserError(f"{label} must be one of: {shown} (e.g. `{allowed[0]}`).")
+
+
+# -- the 3B7 DMs' button: add a second person at the organization ------------------
+class SecondContactModal(discord.ui.Modal):
+    """Name (and role) of a second person at the first prospect's organization."""
+
+    name = discord.ui.TextInput(label="Their name", max_length=NAME_MAX)
+    role = discord.ui.TextInput(label="Their role (optional)", required=False, max_length=SHORT_MAX)
+
+    def __init__(self, outreach_id: int, organization: str | None) -> None:
+        where = organization or "that organization"
+        super().__init__(
+            title=clip(f"Someone else at {where}", MODAL_TITLE),
+            custom_id=f"outreach:second-modal:{outreach_id}",
+        )
+        self.outreach_id = outreach_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Add the prospect at the organization, in the presser's own store."""
+        try:
+            name = text_option(self.name.value, label="Name", limit=NAME_MAX, example="Sam Lee")
+            role = text_option(
+                self.role.value, label="Role", limit=SHORT_MAX, example="Data Analyst"
+            )
+        except UserError as error:
+            await interaction.response.send_message(error.message, ephemeral=True)
+            return
+        if not name:
+            await interaction.response.send_message(
+                "A prospect needs a name, e.g. `Sam Lee`.", ephemeral=True
+            )
+            return
+        async with interaction.client.stores.member(interaction.user.id) as store:
+            outreach = await store.get_outreach(self.outreach_id)
+            first = await store.get_prospect(outreach.prospect_id) if outreach else None
+            if first is None:
+                added = None
+            else:
+                note = f"Second contact at {first.organization or 'their organization'} "
+                note += f"while waiting to hear from {first.name} (3B7)."
+                fields = {"organization": first.organization, "role": role, "notes": note}
+                added = await store.add_prospect(
+                    name, **{k: v for k, v in fields.items() if v is not None}
+                )
+        if added is None:
+            text = "That request isn't in your records any more, so I added nobody."
+        else:
+            where = f" at **{_escape(added.organization)}**" if added.organization else ""
+            text = (
+                f"Added **{_escape(added.name)}**{where} to your prospects. "
+                f"Next: `/outreach draft prospect:{added.name}`."
+            )
+        await interaction.response.send_message(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+class SecondContactButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"outreach:second:(?P<outreach_id>[0-9]+)",
+):
+    """A persistent button (it works after a restart): opens SecondContactModal."""
+
+    def __init__(self, outreach_id: int, organization: str | None = None) -> None:
+        label = f"Add a second person at {organization}" if organization else "Add someone else"
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, BUTTON_LABEL),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"outreach:second:{outreach_id}",
+            )
+        )
+        self.outreach_id = outreach_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> SecondContactButton:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["outreach_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Look the request up in the presser's own store, then ask who."""
+        async with interaction.client.stores.member(interaction.user.id) as store:
+            outreach = await store.get_outreach(self.outreach_id)
+            first = await store.get_prospect(outreach.prospect_id) if outreach else None
+        if first is None:
+            await interaction.response.send_message(
+                "That request isn't in your records any more.", ephemeral=True
+            )
+            return
+        await interaction.response.send_modal(
+            SecondContactModal(self.outreach_id, first.organization)
+        )
+
+
+async def _late_line(store, reminder: Reminder) -> str:
+    """Say so when the DM comes after its checkpoint: the request was logged after the
+    fact, or the bot was offline when it fell due."""
+    logged_at = await store.outreach_logged_at(reminder.subject_id)
+    if logged_at is not None and reminder.due_at < logged_at - LATE_NOTE_AFTER:
+        return (
+            f"-# This checkpoint fell due {format_when(reminder.due_at)}, before you logged "
+            "the request.\n"
+        )
+    if reminder.late:
+        return (
+            f"-# This reminder should have arrived earlier ({format_when(reminder.due_at)}); "
+            "the bot was offline.\n"
+        )
+    return ""
+
+
+async def render_followup_3(store, reminder: Reminder) -> Outgoing | None:
+    """Day 3 of 3B7: no reply yet, so contact a second person at the organization."""
+    outreach = await store.get_outreach(reminder.subject_id)
+    prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
+    if prospect is None or outreach.outcome is not None:
+        return None
+    where = f"at **{_escape(prospect.organization)}**" if prospect.organization else "in that field"
+    late = await _late_line(store, reminder)
+    content = (
+        f"{late}⏰ No reply yet from "
+        f"**{_escape(prospect.name)}** (asked {format_when(outreach.sent_at)}) — "
+        f"contact a second person {where}. "
+        f"If they answer meanwhile: `/outreach reply prospect:{prospect.name} outcome:…`."
+    )
+    view = discord.ui.View(timeout=None)
+    view.add_item(SecondContactButton(outreach.id, prospect.organization))
+    return Outgoing(content=clip(content, 2000), view=view)
+
+
+async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
+    """Day 7 of 3B7: follow up once with the first person, with a short draft."""
+    outreach = await store.get_outreach(reminder.subject_id)
+    prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
+    if prospect is None or outreach.outcome is not None:
+        return None
+    profile = (await store.settings()).profile
+    late = await _late_line(store, reminder)
+    content = (
+        f"{late}📨 Follow up once with "
+        f"**{_escape(prospect.name)}**: no reply in {SECOND_CHECKPOINT_DAYS} business days "
+        f"(asked {format_when(outreach.sent_at)}). "
+        f"A short follow-up to send:\n{_code_block(followup_draft(profile, prospect))}\n"
+        f"When they answer: `/outreach reply prospect:{prospect.name} outcome:…`."
+    )
+    return Outgoing(content=clip(content, 2000))
+
+
+class Contact(commands.Cog):
+    """Ask for a conversation, check the wording, and keep the 3B7 follow-ups."""
+
+    outreach = app_commands.Group(
+        name="outreach", description="Step 2: ask for a conversation", **EVERYWHERE
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Register the follow-up renderers and the persistent button."""
+        self.bot.reminders.register("followup-3", render_followup_3)
+        self.bot.reminders.register("followup-7", render_followup_7)
+        self.bot.add_dynamic_items(SecondContactButton)
+
+    async def cog_unload(self) -> None:
+        """Stop answering the persistent button."""
+        self.bot.remove_dynamic_items(SecondContactButton)
+
+    @outreach.command(name="draft")
+    @app_commands.describe(
+        prospect="Start typing a name",
+        minutes="How much of their time to ask for (30 is the classic ask)",
+        format="An email, or a LinkedIn note (300 characters)",
+    )
+    @app_commands.choices(
+        minutes=[app_commands.Choice(name=f"{m} minutes", value=m) for m in MINUTES_CHOICES],
+        format=[app_commands.Choice(name=f, value=f) for f in FORMATS],
+    )
+    async def draft(
+        self,
+        interaction: discord.Interaction,
+        prospect: ProspectOption,
+        minutes: int = 30,
+        format: str = "email",
+    ) -> None:
+        """A ready-to-send request under 100 words, from your profile and the prospect."""
+        minutes = _checked(minutes, MINUTES_CHOICES, "minutes")
+        format = _checked(format, FORMATS, "format")
+        async with self.bot.stores.member(interaction.user.id) as store:
+            profile = (await store.settings()).profile
+            referrer = (
+                await store.get_prospect(prospect.referred_by) if prospect.referred_by else None
+            )
+        # Seeded by member and prospect: the same member gets the same wording each time,
+        # and two members of a club writing to one person don't send identical text.
+        seed = zlib.crc32(f"{interaction.user.id}:{prospect.id}".encode())
+        draft = draft_request(
+            profile,
+            prospect,
+            minutes=minutes,
+            format=format,
+            seed=seed,
+            referrer_name=referrer.name if referrer else None,
+        )
+        await reply(interaction, draft_message(prospect, draft, minutes=minutes, format=format))
+
+    @outreach.command(name="check")
+    @app_commands.describe(text="Your draft, pasted whole (up to 4,000 characters)")
+    async def check(
+        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 6000]
+    ) -> None:
+        """Score your own draft rule by rule, with a fix for each miss."""
+        if len(text) > CHECK_MAX:
+            raise UserError(
+                f"That's {len(text):,} characters; I check up to {CHECK_MAX:,}. A good request "
+                "is under 100 words (about 600 characters): paste just the message."
+            )
+        if not text.strip():
+            raise UserError('Paste the text of your message, e.g. `text:"Hi Dana, …"`.')
+        await reply(interaction, embed=check_embed(check_draft(text)))
+
+    @outreach.command(name="sent")
+    @app_commands.describe(
+        prospect="Start typing a name",
+        via="How you sent it",
+        when='When you sent it, e.g. "now", "yesterday", "Monday 10am" (default: now)',
+    )
+    @app_commands.choices(via=[app_commands.Choice(name=v, value=v) for v in OUTREACH_VIAS])
+    async def sent(
+        self,
+        interaction: discord.Interaction,
+        prospect: ProspectOption,
+        via: str | None = None,
+        when: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        """Log a request you sent; starts the 3B7 follow-up checkpoints."""
+        via = _checked(via, OUTREACH_VIAS, "via")
+        user_id = interaction.user.id
+        now = self.bot.clock.now()
+        async with self.bot.stores.member(user_id) as store:
+            tz = ZoneInfo((await store.settings()).timezone)
+            sent_at = parse_sent_at(when, tz, now)
+            first_due = add_business_days(sent_at, FIRST_CHECKPOINT_DAYS, tz)
+            second_due = add_business_days(sent_at, SECOND_CHECKPOINT_DAYS, tz)
+            async with store.transaction():
+                # A new request to the same person restarts the routine from this one.
+                superseded: list[int] = []
+                for earlier in await store.unanswered_outreach_ids(prospect.id):
+                    superseded += await store.cancel_reminders(
+                        outreach_id=earlier, kinds=FOLLOWUP_KINDS
+                    )
+                outreach = await store.add_outreach(prospect.id, sent_at=sent_at, via=via)
+                reminder_ids = [
+                    await store.add_reminder(
+                        "followup-3", due_at=first_due, outreach_id=outreach.id
+                    ),
+                    await store.add_reminder(
+                        "followup-7", due_at=second_due, outreach_id=outreach.id
+                    ),
+                ]
+        if superseded:
+            await self.bot.reminders.forget(user_id, superseded)
+        await self.bot.reminders.arm(user_id, reminder_ids)
+
+        name = _escape(prospect.name)
+        where = f"at {_escape(prospect.organization)}" if prospect.organization else "there"
+        lines = [
+            f"Logged your request to **{name}**"
+            + (f" by {via}" if via else "")
+            + f", sent {format_when(sent_at)}.",
+            "No reply yet? I'll DM you (business days, your time zone):",
+            f"• {format_when(first_due)} — day {FIRST_CHECKPOINT_DAYS}: contact a second "
+            f"person {where}",
+            f"• {format_when(second_due)} — day {SECOND_CHECKPOINT_DAYS}: follow up once "
+            f"with {name}",
+        ]
+        if second_due <= now:
+            lines.append("Both checkpoints have already passed, so those DMs come now.")
+        elif first_due <= now:
+            lines.append("The first checkpoint has already passed, so that DM comes now.")
+        lines.append(f"When they answer: `/outreach reply prospect:{prospect.name} outcome:…`.")
+        await reply(interaction, "\n".join(lines))
+
+    @outreach.command(name="reply")
+    @app_commands.describe(prospect="Start typing a name", outcome="What they answered")
+    @app_commands.choices(outcome=[app_commands.Choice(name=o, value=o) for o in OUTCOMES])
+    async def reply_(
+        self, interaction: discord.Interaction, prospect: ProspectOption, outcome: str
+    ) -> None:
+        """Record their answer; ends the 3B7 follow-ups."""
+        outcome = _checked(outcome, OUTCOMES, "outcome")
+        user_id = interaction.user.id
+        async with self.bot.stores.member(user_id) as store:
+            latest = await store.latest_outreach(prospect.id)
+            if latest is None:
+                raise UserError(
+                    f"You haven't logged a request to {_escape(prospect.name)} yet. Log it "
+                    f'first: `/outreach sent prospect:{prospect.name} when:"yesterday"`.'
+                )
+            async with store.transaction():
+                await store.record_reply(latest.id, outcome, replied_at=self.bot.clock.now())
+                cancelled: list[int] = []
+                for outreach_id in {latest.id, *await store.unanswered_outreach_ids(prospect.id)}:
+                    cancelled += await store.cancel_reminders(
+                        outreach_id=outreach_id, kinds=FOLLOWUP_KINDS
+                    )
+        if cancelled:
+            await self.bot.reminders.forget(user_id, cancelled)
+        name = _escape(prospect.name)
+        ended = " The 3B7 follow-ups are off." if cancelled else ""
+        text = {
+            "accepted": f"🎉 **{name}** said yes!{ended} Schedule it: "
+            f'`/meeting schedule prospect:{prospect.name} when:"…"` — I\'ll send a prep '
+            "reminder the day before.",
+            "declined": f"Noted: **{name}** declined.{ended} Thank them anyway; a gracious "
+            "reply keeps the door open. Find someone else with `/prospect list "
+            "status:to-contact`.",
+            "later": f"Noted: **{name}** asked to talk later.{ended} When it's time, "
+            f"`/outreach sent prospect:{prospect.name}` starts the follow-ups again.",
+        }[outcome]
+        await reply(interaction, text)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Contact(bot))

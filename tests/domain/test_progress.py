@@ -1,0 +1,164 @@
+"""The dashboard's rules: funnel counts, the career-stage mix and what is due next."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.progress import (
+    OpenMeeting,
+    OpenRequest,
+    PipelineEntry,
+    funnel,
+    next_actions,
+    stage_mix,
+    stage_nudge,
+)
+
+UTC_ZONE = ZoneInfo("UTC")
+FRIDAY = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+
+
+def entry(n: int, status: str = "to-contact", stage: str | None = None, **kw) -> PipelineEntry:
+    return PipelineEntry(n, f"Person {n}", stage, status, kw.get("created_at"))
+
+
+def actions(**kw):
+    defaults = {
+        "now": FRIDAY,
+        "tz": UTC_ZONE,
+        "thanks_owed": [],
+        "open_requests": [],
+        "pipeline": [],
+    }
+    return next_actions(**{**defaults, **kw})
+
+
+# -- funnel -------------------------------------------------------------------------
+def test_funnel_counts_every_prospect_that_reached_each_step():
+    statuses = ["to-contact", "contacted", "replied", "scheduled", "met", "thanked", "thanked"]
+    assert funnel([entry(i, s) for i, s in enumerate(statuses)]) == [
+        ("prospects", 7),
+        ("contacted", 6),
+        ("replied", 5),  # a scheduled meeting means they replied
+        ("met", 3),
+        ("thanked", 2),
+    ]
+
+
+def test_funnel_of_nobody_is_all_zeros():
+    assert [count for _, count in funnel([])] == [0, 0, 0, 0, 0]
+
+
+# -- career stages --------------------------------------------------------------------
+def test_stage_mix_lists_every_stage_and_the_unset_ones():
+    mix = stage_mix([entry(1, stage="emerging"), entry(2, stage="emerging"), entry(3)])
+    assert mix == [("emerging", 2), ("mid-career", 0), ("established", 0), ("not set", 1)]
+
+
+def test_stage_mix_leaves_out_not_set_when_every_stage_is_known():
+    mix = stage_mix([entry(1, stage="established")])
+    assert [stage for stage, _ in mix] == ["emerging", "mid-career", "established"]
+
+
+def test_nudge_names_the_missing_stages():
+    nudge = stage_nudge(stage_mix([entry(1, stage="emerging")]))
+    assert "**mid-career** and **established**" in nudge
+    assert "emerging, mid-career and established" in nudge
+    assert "/prospect add" in nudge
+
+
+def test_nudge_suggests_setting_stages_when_some_are_unset():
+    nudge = stage_nudge(stage_mix([entry(1, stage="emerging"), entry(2)]))
+    assert "1 not set" in nudge
+    assert "/prospect edit" in nudge
+
+
+def test_nudge_when_no_prospect_has_a_stage_yet():
+    nudge = stage_nudge(stage_mix([entry(1), entry(2)]))
+    assert nudge.startswith("None of your prospects has a career stage yet")
+    assert "/prospect edit" in nudge
+
+
+def test_no_nudge_when_all_three_stages_are_there_or_nobody_yet():
+    full = [entry(i, stage=s) for i, s in enumerate(("emerging", "mid-career", "established"))]
+    assert stage_nudge(stage_mix(full)) is None
+    assert stage_nudge(stage_mix([])) is None
+
+
+# -- next actions -----------------------------------------------------------------------
+def test_overdue_thanks_come_first_then_followups_then_people_never_asked():
+    found, more = actions(
+        pipeline=[entry(1, created_at=FRIDAY - timedelta(days=30))],
+        open_requests=[
+            OpenRequest(10, "Day Three", "Acme", FRIDAY - timedelta(days=5)),
+            OpenRequest(11, "Day Seven", "Initech", FRIDAY - timedelta(days=14)),
+        ],
+        thanks_owed=[OpenMeeting(20, "Met Yesterday", FRIDAY - timedelta(days=1))],
+    )
+    assert [(a.kind, a.name) for a in found] == [
+        ("thanks", "Met Yesterday"),
+        ("follow-up", "Day Seven"),
+        ("second-contact", "Day Three"),
+        ("contact", "Person 1"),
+    ]
+    assert found[2].organization == "Acme"
+    assert more == 0
+
+
+def test_oldest_thanks_first():
+    found, _ = actions(
+        thanks_owed=[
+            OpenMeeting(1, "Recent", FRIDAY - timedelta(hours=3)),
+            OpenMeeting(2, "Last week", FRIDAY - timedelta(days=7)),
+        ]
+    )
+    assert [a.name for a in found] == ["Last week", "Recent"]
+
+
+def test_a_meeting_that_has_not_ended_owes_no_thanks_yet():
+    found, _ = actions(thanks_owed=[OpenMeeting(1, "Later today", FRIDAY + timedelta(hours=1))])
+    assert found == []
+
+
+def test_followups_count_business_days_not_calendar_days():
+    # Sent Tuesday 15:00: day 3 is Friday 15:00, reached exactly now.
+    tuesday = FRIDAY - timedelta(days=3)
+    found, _ = actions(open_requests=[OpenRequest(1, "Tue", None, tuesday)])
+    assert [a.kind for a in found] == ["second-contact"]
+    # Sent Wednesday: day 3 is Monday, so nothing is due on Friday despite 2+ days.
+    wednesday = FRIDAY - timedelta(days=2)
+    assert actions(open_requests=[OpenRequest(2, "Wed", None, wednesday)])[0] == []
+
+
+def test_day_seven_replaces_day_three_for_the_same_request():
+    sent = FRIDAY - timedelta(days=9)  # Wednesday the week before: 7 business days
+    found, _ = actions(open_requests=[OpenRequest(1, "Old", "Acme", sent)])
+    assert [a.kind for a in found] == ["follow-up"]
+
+
+def test_business_days_follow_the_members_zone():
+    # Tuesday 23:30 UTC is already Wednesday in Tokyo, so day 3 there is Monday.
+    sent = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
+    now = datetime(2026, 11, 27, 23, 45, tzinfo=UTC)
+    request = OpenRequest(1, "Tokyo", None, sent)
+    assert [a.kind for a in actions(now=now, open_requests=[request])[0]] == ["second-contact"]
+    tokyo = actions(now=now, tz=ZoneInfo("Asia/Tokyo"), open_requests=[request])[0]
+    assert tokyo == []
+
+
+def test_people_never_asked_oldest_first_and_only_to_contact():
+    pipeline = [
+        entry(1, created_at=FRIDAY - timedelta(days=1)),
+        entry(2, "contacted", created_at=FRIDAY - timedelta(days=9)),
+        entry(3, created_at=FRIDAY - timedelta(days=5)),
+    ]
+    found, _ = actions(pipeline=pipeline)
+    assert [a.name for a in found] == ["Person 3", "Person 1"]
+
+
+def test_long_lists_are_cut_and_say_how_many_more():
+    pipeline = [entry(i, created_at=FRIDAY - timedelta(days=i)) for i in range(12)]
+    found, more = actions(pipeline=pipeline, limit=5)
+    assert len(found) == 5
+    assert more == 7
