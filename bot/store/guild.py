@@ -1,14 +1,316 @@
-"""A server's shared store: the question bank and anonymous club counters."""
+"""A server's shared store: the question bank and anonymous club counters.
+
+The bank is seeded from the default questions (data/questions.toml) the first time
+anything reads or writes it, once per server, recorded in `meta`. The counters
+never hold a member's id: active members are kept as salted hashes, per month.
+"""
 
 from __future__ import annotations
 
-from bot.store.base import StoreBase
+import hashlib
+import random
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.domain.models import CATEGORIES
+from bot.domain.questions import find_near_duplicate, load_default_questions, normalize
+from bot.store.base import StoreBase, dt, ts
+
+SEEDED_KEY = "bank_seeded_at"
+SALT_KEY = "member_salt"
+SORTS = ("top", "new")
+ACTIVE_MEMBERS = "active_members"
+
+# Every read of the bank carries the question's vote count.
+_QUESTION_SQL = """
+SELECT q.*, (SELECT COUNT(*) FROM votes v WHERE v.question_id = q.id) AS votes
+FROM questions q
+"""
+_ORDER = {
+    "top": "votes DESC, q.starter DESC, q.id ASC",
+    "new": "q.created_at DESC, q.id DESC",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BankQuestion:
+    """One question of a server's shared bank, with its votes."""
+
+    id: int
+    text: str
+    category: str
+    author_id: int | None  # None for the seeded default questions
+    starter: bool
+    created_at: datetime
+    votes: int
+
+
+def _question(row: aiosqlite.Row) -> BankQuestion:
+    return BankQuestion(
+        id=row["id"],
+        text=row["text"],
+        category=row["category"],
+        author_id=row["author_id"],
+        starter=bool(row["starter"]),
+        created_at=dt(row["created_at"]),
+        votes=row["votes"],
+    )
+
+
+def month_of(when: datetime) -> str:
+    """The UTC month a moment falls in, as the counters key it: "2026-11"."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return when.astimezone(UTC).strftime("%Y-%m")
+
+
+def _member_hash(salt: str, month: str, user_id: int) -> str:
+    # The month is part of the hash, so one member's months can't be linked together.
+    return hashlib.sha256(f"{salt}:{month}:{int(user_id)}".encode()).hexdigest()
 
 
 class GuildStore(StoreBase):
-    """The server's question bank and monthly counts (filled in by the groups issue)."""
+    """The server's question bank and monthly counts."""
 
     @property
     def guild_id(self) -> int:
         """The Discord server this store belongs to."""
         return self.key
+
+    # -- seeding -----------------------------------------------------------------
+    async def ensure_seeded(self) -> bool:
+        """Fill the bank with the default questions, once ever; True if it happened now."""
+        if await self._meta(SEEDED_KEY) is not None:
+            return False
+        seed = load_default_questions()
+        now = ts(self.now())
+        async with self.transaction():
+            if await self._meta(SEEDED_KEY) is not None:
+                return False
+            async with self.conn.executemany(
+                "INSERT INTO questions (text, category, author_id, starter, created_at) "
+                "VALUES (?, ?, NULL, ?, ?)",
+                [(q.text, q.category, int(q.starter), now) for q in seed],
+            ):
+                pass
+            await self._set_meta(SEEDED_KEY, now)
+        return True
+
+    # -- reading the bank ----------------------------------------------------------
+    async def list_questions(
+        self, *, category: str | None = None, sort: str = "top"
+    ) -> list[BankQuestion]:
+        """The bank (or one category of it): most votes first, or newest first."""
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {SORTS}")
+        await self.ensure_seeded()
+        rows = await self.fetchall(
+            f"{_QUESTION_SQL} WHERE (:category IS NULL OR q.category = :category) "
+            f"ORDER BY {_ORDER[sort]}",
+            {"category": category},
+        )
+        return [_question(row) for row in rows]
+
+    async def get_question(self, question_id: int) -> BankQuestion | None:
+        """One question of this server's bank by id, or None."""
+        await self.ensure_seeded()
+        row = await self.fetchone(f"{_QUESTION_SQL} WHERE q.id = ?", (question_id,))
+        return None if row is None else _question(row)
+
+    async def questions_by_ids(self, ids: Sequence[int]) -> list[BankQuestion]:
+        """The questions with these ids, in the order given; unknown ids are left out."""
+        await self.ensure_seeded()
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = await self.fetchall(f"{_QUESTION_SQL} WHERE q.id IN ({marks})", list(ids))
+        found = {row["id"]: _question(row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
+    async def find_question_by_text(self, text: str) -> BankQuestion | None:
+        """The question worded exactly like `text`, ignoring case, spacing and punctuation."""
+        wanted = normalize(text)
+        for question in await self.list_questions(sort="new"):
+            if normalize(question.text) == wanted:
+                return question
+        return None
+
+    async def search_questions(self, text: str, limit: int = 25) -> list[BankQuestion]:
+        """Autocomplete: best match first — starts with, contains, has every word — then
+        by votes; an empty search gives the top-voted."""
+        questions = await self.list_questions(sort="top")
+        wanted = normalize(text)
+        if not wanted:
+            return questions[:limit]
+        words = wanted.split()
+        ranked: list[tuple[int, int, BankQuestion]] = []
+        for position, question in enumerate(questions):
+            have = normalize(question.text)
+            if have.startswith(wanted):
+                rank = 0
+            elif wanted in have:
+                rank = 1
+            elif all(word in have for word in words):
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, position, question))
+        ranked.sort(key=lambda entry: entry[:2])
+        return [question for _, _, question in ranked[:limit]]
+
+    async def random_questions(
+        self, count: int, *, category: str | None = None
+    ) -> list[BankQuestion]:
+        """Up to `count` different questions picked at random."""
+        questions = await self.list_questions(category=category)
+        return random.sample(questions, min(count, len(questions)))
+
+    async def top_questions(self) -> list[tuple[int, str, str, int]]:
+        """(id, text, category, votes) of every question, most votes first — the rows
+        `bot.domain.prep.default_prep_questions` picks a prep sheet's questions from."""
+        return [(q.id, q.text, q.category, q.votes) for q in await self.list_questions()]
+
+    async def question_texts(self, ids: Iterable[int]) -> list[tuple[int, str, str]]:
+        """(id, text, category) of the chosen questions, in the order given; ids not
+        in this server's bank are left out (for copying into a member's prep sheet)."""
+        return [(q.id, q.text, q.category) for q in await self.questions_by_ids(list(ids))]
+
+    # -- changing the bank -----------------------------------------------------------
+    async def add_question(
+        self, text: str, category: str, author_id: int
+    ) -> tuple[BankQuestion, bool]:
+        """Add a question unless the bank has a near-duplicate of it.
+
+        Returns (the new question, True), or (the existing near-duplicate, False).
+        `text` must already be valid (`bot.domain.questions.validate_question`).
+        """
+        if category not in CATEGORIES:
+            raise ValueError(f"category must be one of {CATEGORIES}")
+        await self.ensure_seeded()
+        async with self.transaction():
+            rows = await self.fetchall("SELECT id, text FROM questions")
+            question_id = find_near_duplicate(text, [(row["id"], row["text"]) for row in rows])
+            added = question_id is None
+            if added:
+                question_id = await self.execute(
+                    "INSERT INTO questions (text, category, author_id, starter, created_at) "
+                    "VALUES (?, ?, ?, 0, ?)",
+                    (text, category, author_id, ts(self.now())),
+                )
+        question = await self.get_question(question_id)
+        assert question is not None
+        return question, added
+
+    async def toggle_vote(self, question_id: int, user_id: int) -> tuple[bool, int] | None:
+        """The member's vote on a question switched on or off.
+
+        Returns (voted now?, the question's votes), or None if there is no such question.
+        """
+        await self.ensure_seeded()
+        async with self.transaction():
+            if await self.fetchone("SELECT 1 FROM questions WHERE id = ?", (question_id,)) is None:
+                return None
+            voted = not await self._changed(
+                "DELETE FROM votes WHERE question_id = ? AND user_id = ?", (question_id, user_id)
+            )
+            if voted:
+                await self.execute(
+                    "INSERT INTO votes (question_id, user_id, created_at) VALUES (?, ?, ?)",
+                    (question_id, user_id, ts(self.now())),
+                )
+            row = await self.fetchone(
+                "SELECT COUNT(*) AS n FROM votes WHERE question_id = ?", (question_id,)
+            )
+        return voted, row["n"]
+
+    async def has_voted(self, question_id: int, user_id: int) -> bool:
+        """Whether the member has a vote on this question."""
+        row = await self.fetchone(
+            "SELECT 1 FROM votes WHERE question_id = ? AND user_id = ?", (question_id, user_id)
+        )
+        return row is not None
+
+    async def remove_question(self, question_id: int) -> bool:
+        """Remove a question and its votes; True if it was there."""
+        await self.ensure_seeded()
+        async with self.transaction():
+            return bool(await self._changed("DELETE FROM questions WHERE id = ?", (question_id,)))
+
+    async def forget_member(self, user_id: int) -> None:
+        """Drop a member's votes and unlink their questions (kept for the club, unsigned)."""
+        async with self.transaction():
+            await self.execute("DELETE FROM votes WHERE user_id = ?", (user_id,))
+            await self.execute(
+                "UPDATE questions SET author_id = NULL WHERE author_id = ?", (user_id,)
+            )
+
+    # -- anonymous club counters ---------------------------------------------------
+    async def record_activity(
+        self, metric: str, user_id: int, when: datetime, *, amount: int = 1
+    ) -> None:
+        """Count `amount` `metric` events in `when`'s UTC month and the member as active
+        then, by salted hash only."""
+        if amount < 1:
+            raise ValueError("amount must be at least 1")
+        month = month_of(when)
+        async with self.transaction():
+            salt = await self._salt()
+            await self.execute(
+                "INSERT INTO stats (month, metric, count) VALUES (?, ?, ?) "
+                "ON CONFLICT (month, metric) DO UPDATE SET count = count + excluded.count",
+                (month, metric, amount),
+            )
+            await self.execute(
+                "INSERT OR IGNORE INTO active_members (month, member_hash) VALUES (?, ?)",
+                (month, _member_hash(salt, month, user_id)),
+            )
+
+    async def monthly_counts(self, months: Sequence[str]) -> dict[str, dict[str, int]]:
+        """{month: {metric: count, "active_members": n}} for the given "YYYY-MM" months;
+        a month with nothing recorded maps to {}."""
+        counts: dict[str, dict[str, int]] = {month: {} for month in months}
+        if not months:
+            return counts
+        marks = ", ".join("?" for _ in months)
+        for row in await self.fetchall(
+            f"SELECT month, metric, count FROM stats WHERE month IN ({marks})", list(months)
+        ):
+            counts[row["month"]][row["metric"]] = row["count"]
+        for row in await self.fetchall(
+            f"SELECT month, COUNT(*) AS n FROM active_members WHERE month IN ({marks}) "
+            "GROUP BY month",
+            list(months),
+        ):
+            counts[row["month"]][ACTIVE_MEMBERS] = row["n"]
+        return counts
+
+    async def _changed(self, sql: str, params: Sequence[object]) -> int:
+        """Run one statement; how many rows it changed."""
+        async with self.conn.execute(sql, tuple(params)) as cursor:
+            return cursor.rowcount
+
+    # -- meta ------------------------------------------------------------------------
+    async def _meta(self, key: str) -> str | None:
+        row = await self.fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else row["value"]
+
+    async def _set_meta(self, key: str, value: str) -> None:
+        await self.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    async def _salt(self) -> str:
+        """The server's random salt for member hashes, created on first use and kept."""
+        await self.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+            (SALT_KEY, secrets.token_hex(32)),
+        )
+        salt = await self._meta(SALT_KEY)
+        assert salt is not None
+        return salt

@@ -1,0 +1,99 @@
+"""/club stats end to end: officers see anonymous monthly counts; nobody else does."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.emulator import DriverError
+from bot.stats import count_activity
+
+
+def allow_everyone(emu) -> None:
+    """What a server admin can do in Integrations: let everyone see /club."""
+    for command in emu.global_commands:
+        if command["name"] == "club":
+            command["default_member_permissions"] = None
+
+
+async def test_club_stats_is_offered_only_to_members_with_manage_server(
+    driver, alice, officer, guild
+):
+    assert "club stats" in driver.command_paths(guild, user=officer)
+    assert "club stats" not in driver.command_paths(guild, user=alice)
+    with pytest.raises(DriverError, match="lacks the permissions"):
+        await driver.run("/club stats", user=alice, guild=guild)
+
+
+async def test_club_stats_is_refused_at_run_time_without_manage_server(driver, emu, alice, guild):
+    # Default permissions are only a hint a server can override; the bot still refuses.
+    allow_everyone(emu)
+    reply = await driver.run("/club stats", user=alice, guild=guild)
+    assert reply.ephemeral
+    assert "Manage Server" in reply.text
+    assert not reply.embeds
+
+
+async def test_club_stats_is_not_offered_in_dms(driver, officer):
+    assert "club stats" not in driver.command_paths(dm=True)
+    with pytest.raises(DriverError, match="not available"):
+        await driver.run("/club stats", user=officer, guild=None)
+
+
+async def test_club_stats_shows_a_scripted_month_anonymously(
+    driver, emu, bot, clock, alice, bob, officer, guild
+):
+    other = emu.add_guild("Another Club")
+
+    async def did(user, metric, guild_id=guild.id):
+        await count_activity(bot.stores, clock, guild_id, user.id, metric)
+
+    # November (the clock starts on 27 November 2026).
+    for _ in range(3):
+        await did(alice, "prospects_added")
+    await did(bob, "prospects_added")
+    await did(alice, "requests_sent")
+    await did(bob, "requests_sent")
+    await did(alice, "meetings_held")
+    await did(alice, "thanks_sent")
+    await did(bob, "prospects_added", guild_id=other.id)  # another server: not counted here
+    await count_activity(bot.stores, clock, None, bob.id, "requests_sent")  # DMs: not counted
+    # December.
+    clock.advance(days=5)
+    await did(bob, "meetings_held")
+    await did(bob, "thanks_sent")
+
+    reply = await driver.run("/club stats", user=officer, guild=guild)
+    assert reply.ephemeral
+    fields = {field["name"]: field["value"] for field in reply.embeds[0]["fields"]}
+    assert list(fields) == [
+        "December 2026",
+        "November 2026",
+        "October 2026",
+        "September 2026",
+        "August 2026",
+        "July 2026",
+    ]
+    november = fields["November 2026"].replace("*", "")
+    assert "Prospects added: 4" in november
+    assert "Requests sent: 2" in november
+    assert "Meetings held: 1" in november
+    assert "Thank-yous sent: 1" in november
+    assert "Active members: 2" in november
+    december = fields["December 2026"].replace("*", "")
+    assert "Prospects added: 0" in december
+    assert "Meetings held: 1" in december
+    assert "Thank-yous sent: 1" in december
+    assert "Active members: 1" in december
+    assert "Active members: 0" in fields["July 2026"].replace("*", "")
+    for private in (alice.name, bob.name, str(alice.id), str(bob.id)):
+        assert private not in reply.text
+    # Counting and reporting never opened a member's own store.
+    for member in (alice, bob):
+        assert not (bot.settings.data_dir / "users" / f"{member.id}.sqlite3").exists()
+
+
+async def test_an_empty_club_shows_zeros_not_an_error(driver, officer, guild):
+    reply = await driver.run("/club stats", user=officer, guild=guild)
+    assert reply.ephemeral
+    assert len(reply.embeds[0]["fields"]) == 6
+    assert "Prospects added: **0**" in reply.text
