@@ -13,13 +13,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m bot
+	@$(PY) -m bot
 
 sandbox: $(STAMP)
-	$(PY) -m bot --sandbox
+	@$(PY) -m bot --sandbox
 
 demo: $(STAMP)
-	$(PY) -m bot.sandbox.demo
+	@$(PY) -m bot.sandbox.demo
 
 test: $(STAMP)
 	$(PY) -m pytest

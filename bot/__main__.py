@@ -12,14 +12,6 @@ from bot.config import ConfigError, Settings, apply_endpoints, load_settings, se
 
 log = logging.getLogger("bot")
 
-SETUP_HELP = """\
-No DISCORD_TOKEN is set, so there is no Discord application to connect to.
-To run the bot on Discord:
-  1. Create an application at https://discord.com/developers/applications
-  2. On its Bot page, reset and copy the token.
-  3. Put it in .env as DISCORD_TOKEN=... (see .env.example), then run `make run` again.
-"""
-
 
 async def run_bot(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM; returns the exit code."""
@@ -46,6 +38,9 @@ async def run_bot(settings: Settings) -> int:
             if not stopping.is_set():
                 log.exception("the bot stopped with an error")
                 return 1
+    # `async with bot` waits only for discord.py's half of close(); finish ours (the
+    # reminder engine, then the stores) before asyncio.run cancels what is left.
+    await asyncio.gather(*closing)
     return 0
 
 
@@ -61,14 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    setup_logging(settings)
     if args.sandbox or not settings.token:
+        from bot.sandbox import run_sandbox  # it logs to a file of its own
+
         try:
-            from bot.sandbox import run_sandbox
-        except ImportError:
-            print(SETUP_HELP, file=sys.stderr)
-            return 2
-        return asyncio.run(run_sandbox(settings))
+            return asyncio.run(run_sandbox(settings))
+        except KeyboardInterrupt:  # Ctrl-C while a command runs: leave quietly
+            return 130
+    setup_logging(settings)
     return asyncio.run(run_bot(settings))
 
 
