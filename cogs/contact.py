@@ -33,7 +33,7 @@ from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
 from bot.ui.options import ProspectTransformer
 from bot.ui.respond import reply
-from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, text_option
+from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_choice, text_option
 
 ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
 
@@ -128,14 +128,6 @@ def parse_sent_at(text: str | None, tz: ZoneInfo, now: datetime) -> datetime:
             'e.g. `when:"now"`, `when:"yesterday"` or `when:"Monday 10am"`.'
         )
     return min(when, now)
-
-
-def _checked(value: str | None, allowed: tuple, label: str):
-    """A choice value checked again server-side: a forged value is refused."""
-    if value is None or value in allowed:
-        return value
-    shown = ", ".join(map(str, allowed))
-    raise UserError(f"{label} must be one of: {shown} (e.g. `{allowed[0]}`).")
 
 
 # -- the 3B7 DMs' button: add a second person at the organization ------------------
@@ -324,8 +316,8 @@ class Contact(commands.Cog):
         format: str = "email",
     ) -> None:
         """A ready-to-send request under 100 words, from your profile and the prospect."""
-        minutes = _checked(minutes, MINUTES_CHOICES, "minutes")
-        format = _checked(format, FORMATS, "format")
+        minutes = checked_choice(minutes, MINUTES_CHOICES, "minutes")
+        format = checked_choice(format, FORMATS, "format")
         async with self.bot.stores.member(interaction.user.id) as store:
             profile = (await store.settings()).profile
             referrer = (
@@ -374,7 +366,7 @@ class Contact(commands.Cog):
         when: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Log a request you sent; starts the 3B7 follow-up checkpoints."""
-        via = _checked(via, OUTREACH_VIAS, "via")
+        via = checked_choice(via, OUTREACH_VIAS, "via")
         user_id = interaction.user.id
         now = self.bot.clock.now()
         async with self.bot.stores.member(user_id) as store:
@@ -428,7 +420,7 @@ class Contact(commands.Cog):
         self, interaction: discord.Interaction, prospect: ProspectOption, outcome: str
     ) -> None:
         """Record their answer; ends the 3B7 follow-ups."""
-        outcome = _checked(outcome, OUTCOMES, "outcome")
+        outcome = checked_choice(outcome, OUTCOMES, "outcome")
         user_id = interaction.user.id
         async with self.bot.stores.member(user_id) as store:
             latest = await store.latest_outreach(prospect.id)

@@ -20,14 +20,18 @@ from bot.ui.errors import UserError
 from bot.ui.options import ProspectTransformer
 from bot.ui.respond import reply
 from bot.ui.views import Confirm, Paginator
-from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, SHORT_MAX, text_option
+from cogs._common import (
+    EVERYWHERE,
+    NAME_MAX,
+    NOTES_MAX,
+    SHORT_MAX,
+    checked_choice,
+    choices,
+    text_option,
+)
 
 ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
 CLEAR = "-"
-
-
-def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=value, value=value) for value in values]
 
 
 def _linkedin(value: str | None) -> str | None:
@@ -99,7 +103,7 @@ class Locate(commands.Cog):
         source="Where you found them",
         notes="Anything to remember (how you met, what they work on)",
     )
-    @app_commands.choices(stage=_choices(STAGES), source=_choices(SOURCES))
+    @app_commands.choices(stage=choices(STAGES), source=choices(SOURCES))
     async def add(
         self,
         interaction: discord.Interaction,
@@ -117,9 +121,9 @@ class Locate(commands.Cog):
             "organization": text_option(
                 organization, label="Organization", limit=SHORT_MAX, example="Acme Health"
             ),
-            "stage": _checked(stage, STAGES, "stage"),
+            "stage": checked_choice(stage, STAGES, "stage"),
             "linkedin": _linkedin(linkedin),
-            "source": _checked(source, SOURCES, "source"),
+            "source": checked_choice(source, SOURCES, "source"),
             "notes": text_option(
                 notes, label="Notes", limit=NOTES_MAX, example="met at career fair"
             ),
@@ -186,7 +190,7 @@ class Locate(commands.Cog):
 
     @prospect.command(name="list")
     @app_commands.describe(stage="Only this career stage", status="Only this status")
-    @app_commands.choices(stage=_choices(STAGES), status=_choices(STATUSES))
+    @app_commands.choices(stage=choices(STAGES), status=choices(STATUSES))
     async def list_(
         self,
         interaction: discord.Interaction,
@@ -196,7 +200,8 @@ class Locate(commands.Cog):
         """Your prospects, a page at a time."""
         async with self.bot.stores.member(interaction.user.id) as store:
             found = await store.list_prospects(
-                stage=_checked(stage, STAGES, "stage"), status=_checked(status, STATUSES, "status")
+                stage=checked_choice(stage, STAGES, "stage"),
+                status=checked_choice(status, STATUSES, "status"),
             )
         filters = " · ".join(part for part in (stage, status) if part)
         title = f"Your prospects ({len(found)})" + (f" — {filters}" if filters else "")
@@ -236,7 +241,7 @@ class Locate(commands.Cog):
         source="Where you found them",
         notes=f"Replaces the notes ({CLEAR} clears them)",
     )
-    @app_commands.choices(stage=_choices(STAGES), source=_choices(SOURCES))
+    @app_commands.choices(stage=choices(STAGES), source=choices(SOURCES))
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -271,9 +276,9 @@ class Locate(commands.Cog):
         if linkedin is not None:
             changes["linkedin"] = None if linkedin.strip() == CLEAR else _linkedin(linkedin)
         if stage is not None:
-            changes["stage"] = _checked(stage, STAGES, "stage")
+            changes["stage"] = checked_choice(stage, STAGES, "stage")
         if source is not None:
-            changes["source"] = _checked(source, SOURCES, "source")
+            changes["source"] = checked_choice(source, SOURCES, "source")
         if not changes:
             raise UserError(
                 "Tell me what to change, e.g. `/prospect edit prospect:… stage:established`."
@@ -352,15 +357,6 @@ def import_summary(plan: ImportPlan) -> str:
             "with `/prospect list status:to-contact`."
         )
     return "\n".join(lines)
-
-
-def _checked(value: str | None, allowed: tuple[str, ...], label: str) -> str | None:
-    """A choice value checked again server-side: a forged value is refused, not stored."""
-    if value is None:
-        return None
-    if value not in allowed:
-        raise UserError(f"{label} must be one of: {', '.join(allowed)} (e.g. `{allowed[0]}`).")
-    return value
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -26,7 +26,7 @@ from bot.ui.meeting_options import MeetingTransformer
 from bot.ui.options import ProspectTransformer
 from bot.ui.respond import reply
 from bot.ui.views import Paginator
-from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, text_option
+from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, checked_choice, choices, text_option
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +38,6 @@ PLACE_MAX = 200
 REFERRALS_MAX = 10
 PREP_DM_QUESTIONS = 3
 REFERRALS_EXAMPLE = '`referrals:"Grace Hopper, Alan Turing"`'
-
-
-def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=value, value=value) for value in values]
-
-
-def _checked(value: str | None, allowed: tuple[str, ...], label: str) -> str | None:
-    """A choice value checked again server-side: a forged value is refused, not stored."""
-    if value is None or value in allowed:
-        return value
-    raise UserError(f"{label} must be one of: {', '.join(allowed)} (e.g. `{allowed[0]}`).")
 
 
 def _minutes(value: int | None) -> int:
@@ -218,7 +207,7 @@ class Prepare(commands.Cog):
         format="In person, by phone or by video",
         place="Where, or the video link",
     )
-    @app_commands.choices(format=_choices(MEETING_FORMATS))
+    @app_commands.choices(format=choices(MEETING_FORMATS))
     async def schedule(
         self,
         interaction: discord.Interaction,
@@ -230,7 +219,7 @@ class Prepare(commands.Cog):
     ) -> None:
         """Plan a meeting: a prep reminder the day before and a thank-you nudge after."""
         length = _minutes(minutes)
-        meeting_format = _checked(format, MEETING_FORMATS, "format")
+        meeting_format = checked_choice(format, MEETING_FORMATS, "format")
         where = text_option(place, label="Place", limit=PLACE_MAX, example="Café Central")
         user_id = interaction.user.id
         async with self.bot.stores.member(user_id) as store:
@@ -410,10 +399,10 @@ class Prepare(commands.Cog):
     # -- /meeting list -------------------------------------------------------------
     @meeting.command(name="list")
     @app_commands.describe(range="Upcoming (default), past or all meetings")
-    @app_commands.choices(range=_choices(MEETING_RANGES))
+    @app_commands.choices(range=choices(MEETING_RANGES))
     async def list_(self, interaction: discord.Interaction, range: str | None = None) -> None:
         """Your meetings, a page at a time."""
-        chosen = _checked(range, MEETING_RANGES, "range") or "upcoming"
+        chosen = checked_choice(range, MEETING_RANGES, "range") or "upcoming"
         async with self.bot.stores.member(interaction.user.id) as store:
             found = await store.list_meetings(chosen)
             now = store.now()

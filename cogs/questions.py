@@ -30,7 +30,7 @@ from bot.ui.errors import UserError, send_ephemeral
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 from bot.ui.respond import reply, with_notices
 from bot.ui.views import Confirm
-from cogs._common import EVERYWHERE
+from cogs._common import EVERYWHERE, checked_choice, choices
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +48,6 @@ GUILD_INSTALL = app_commands.AppInstallationType(guild=True)
 
 # (text, category, votes — None where nobody can vote: the default bank in DMs)
 Entry = tuple[str, str, int | None]
-
-
-def _choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=value, value=value) for value in values]
-
-
-def _checked(value: str | None, allowed: tuple[str, ...], label: str) -> str | None:
-    """A choice value checked again server-side: a forged value is refused."""
-    if value is None:
-        return None
-    if value not in allowed:
-        raise UserError(f"{label} must be one of: {', '.join(allowed)} (e.g. `{allowed[0]}`).")
-    return value
 
 
 def _quoted(text: str, limit: int = 300) -> str:
@@ -383,7 +370,7 @@ class Questions(commands.Cog):
 
     @questions.command(name="list")
     @app_commands.describe(category="Only this TIARA category", sort="top (most votes) or new")
-    @app_commands.choices(category=_choices(CATEGORIES), sort=_choices(SORTS))
+    @app_commands.choices(category=choices(CATEGORIES), sort=choices(SORTS))
     async def list_(
         self,
         interaction: discord.Interaction,
@@ -391,8 +378,8 @@ class Questions(commands.Cog):
         sort: str = "top",
     ) -> None:
         """The club's question bank, with ▲ buttons to vote."""
-        category = _checked(category, CATEGORIES, "category")
-        sort = _checked(sort, SORTS, "sort") or "top"
+        category = checked_choice(category, CATEGORIES, "category")
+        sort = checked_choice(sort, SORTS, "sort") or "top"
         embed, view = await bank_page(self.bot, interaction.guild_id, category, sort, 0)
         if interaction.guild_id is None:
             await reply(interaction, embed=embed, view=view)
@@ -413,7 +400,7 @@ class Questions(commands.Cog):
         text="The question, e.g. What does a typical week look like for you?",
         category="TIARA: trends, insights, advice, resources, assignments (default: other)",
     )
-    @app_commands.choices(category=_choices(CATEGORIES))
+    @app_commands.choices(category=choices(CATEGORIES))
     async def add(
         self,
         interaction: discord.Interaction,
@@ -422,7 +409,7 @@ class Questions(commands.Cog):
     ) -> None:
         """Add a question to the club's bank."""
         guild_id = in_a_server(interaction)
-        category = _checked(category, CATEGORIES, "category") or "other"
+        category = checked_choice(category, CATEGORIES, "category") or "other"
         try:
             clean = validate_question(text)
         except ValueError as error:
@@ -454,7 +441,7 @@ class Questions(commands.Cog):
 
     @questions.command(name="random")
     @app_commands.describe(category="Only this TIARA category", count="How many (1–10)")
-    @app_commands.choices(category=_choices(CATEGORIES))
+    @app_commands.choices(category=choices(CATEGORIES))
     async def random_(
         self,
         interaction: discord.Interaction,
@@ -462,7 +449,7 @@ class Questions(commands.Cog):
         count: app_commands.Range[int, 1, 10] = 3,
     ) -> None:
         """A few questions picked at random, to practise or to freshen a prep sheet."""
-        category = _checked(category, CATEGORIES, "category")
+        category = checked_choice(category, CATEGORIES, "category")
         if not 1 <= count <= 10:
             raise UserError("count must be between 1 and 10, e.g. `count:3`.")
         if interaction.guild_id is None:
