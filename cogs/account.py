@@ -270,8 +270,13 @@ class Account(commands.Cog):
             return
         await self.bot.reminders.forget_member(interaction.user.id)
         await self.bot.stores.delete_member(interaction.user.id)
+        # Servers' banks keep votes and authorship by member id: drop those too.
+        for guild_id in self.bot.stores.pool.ids("guilds"):
+            async with self.bot.stores.guild(guild_id) as guild_store:
+                await guild_store.forget_member(interaction.user.id)
         await view.result_interaction.response.edit_message(
-            content="Done: your store and every reminder are gone.", view=None
+            content="Done: your store, every reminder and your question-bank votes are gone.",
+            view=None,
         )
 
 

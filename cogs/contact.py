@@ -28,6 +28,7 @@ from bot.domain.outreach import (
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import WhenError, format_when, parse_when
 from bot.reminders import Outgoing
+from bot.stats import count_activity
 from bot.ui.embeds import WARN, make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
@@ -393,6 +394,9 @@ class Contact(commands.Cog):
         if superseded:
             await self.bot.reminders.forget(user_id, superseded)
         await self.bot.reminders.arm(user_id, reminder_ids)
+        await count_activity(
+            self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "requests_sent"
+        )
 
         name = _escape(prospect.name)
         where = f"at {_escape(prospect.organization)}" if prospect.organization else "there"

@@ -15,6 +15,7 @@ from bot.domain.linkedin import (
 )
 from bot.domain.models import SOURCES, STAGES, STATUSES, Prospect
 from bot.domain.timeparse import format_when
+from bot.stats import count_activity
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.options import ProspectTransformer
@@ -141,6 +142,13 @@ class Locate(commands.Cog):
             if prospect.stage
             else " Set their career stage with `/prospect edit` when you know it."
         )
+        await count_activity(
+            self.bot.stores,
+            self.bot.clock,
+            interaction.guild_id,
+            interaction.user.id,
+            "prospects_added",
+        )
         await reply(
             interaction,
             f"Added **{discord.utils.escape_markdown(prospect.name)}** to your prospects "
@@ -186,6 +194,14 @@ class Locate(commands.Cog):
                         source="linkedin",
                         **{k: v for k, v in fields.items() if v is not None},
                     )
+        await count_activity(
+            self.bot.stores,
+            self.bot.clock,
+            interaction.guild_id,
+            interaction.user.id,
+            "prospects_added",
+            amount=len(plan.added),
+        )
         await reply(interaction, import_summary(plan))
 
     @prospect.command(name="list")

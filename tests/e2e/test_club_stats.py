@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.emulator import DriverError
@@ -97,3 +99,40 @@ async def test_an_empty_club_shows_zeros_not_an_error(driver, officer, guild):
     assert reply.ephemeral
     assert len(reply.embeds[0]["fields"]) == 6
     assert "Prospects added: **0**" in reply.text
+
+
+async def test_members_actions_in_the_server_are_counted(driver, officer, alice, bob, guild):
+    connections = (Path(__file__).parent.parent / "data" / "Connections.csv").read_bytes()
+    await driver.run('/prospect add name:"Ada Lovelace"', user=alice, guild=guild)
+    imported = await driver.run(
+        "/prospect import", user=alice, guild=guild, attachments={"file": ("c.csv", connections)}
+    )
+    added = int(imported.text.split("**")[1].split()[0])
+    await driver.run('/outreach sent prospect:"Ada Lovelace"', user=alice, guild=guild)
+    await driver.run('/prospect add name:"Grace Hopper"', user=bob, guild=None)  # DMs: private
+    reply = await driver.run("/club stats", user=officer, guild=guild)
+    november = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}["November 2026"]
+    assert f"Prospects added: **{1 + added}**" in november
+    assert "Requests sent: **1**" in november
+    assert "Active members: **1**" in november
+
+
+async def test_deleting_my_data_removes_my_votes_from_the_bank(driver, bot, alice, guild):
+    await driver.run(
+        '/questions add text:"Which podcast do you never miss on your commute?"',
+        user=alice,
+        guild=guild,
+    )
+    await driver.run(
+        '/questions vote question:"Which podcast do you never miss on your commute?"',
+        user=alice,
+        guild=guild,
+    )
+    prompt = await driver.run("/mydata delete", user=alice, guild=guild)
+    await driver.click(prompt, "Delete everything", user=alice)
+    async with bot.stores.guild(guild.id) as bank:
+        question = await bank.find_question_by_text(
+            "Which podcast do you never miss on your commute?"
+        )
+        assert question.votes == 0
+        assert question.author_id is None
