@@ -1,0 +1,77 @@
+"""Every cog loads, and the command surface is exactly PRODUCT.md's contract."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.client import InterviewBot, find_extensions
+from bot.config import Settings
+
+CONTRACT = {
+    "help": [],
+    "progress": [],
+    "prospect add": ["name", "role", "organization", "stage", "linkedin", "source", "notes"],
+    "prospect list": ["stage", "status"],
+    "prospect show": ["prospect"],
+    "prospect edit": [
+        "prospect",
+        "name",
+        "role",
+        "organization",
+        "stage",
+        "linkedin",
+        "source",
+        "notes",
+    ],
+    "prospect remove": ["prospect"],
+    "prospect import": ["file"],
+    "outreach draft": ["prospect", "minutes", "format"],
+    "outreach check": ["text"],
+    "outreach sent": ["prospect", "via", "when"],
+    "outreach reply": ["prospect", "outcome"],
+    "meeting schedule": ["prospect", "when", "minutes", "format", "place"],
+    "meeting log": ["prospect", "when", "minutes", "takeaways", "referrals"],
+    "meeting done": ["meeting", "takeaways", "referrals"],
+    "meeting prep": ["meeting"],
+    "meeting list": ["range"],
+    "meeting cancel": ["meeting"],
+    "meeting calendar": ["meeting"],
+    "questions list": ["category", "sort"],
+    "questions add": ["text", "category"],
+    "questions vote": ["question"],
+    "questions random": ["category", "count"],
+    "questions remove": ["question"],
+    "thanks draft": ["meeting", "medium"],
+    "thanks sent": ["meeting", "medium"],
+    "settings timezone": ["tz"],
+    "settings profile": ["name", "school", "interest"],
+    "settings reminders": ["thanks_after_hours", "quiet_start", "quiet_end", "dms"],
+    "settings show": [],
+    "mydata export": [],
+    "mydata delete": [],
+    "club stats": [],
+}
+
+
+def test_every_cog_module_is_found():
+    assert find_extensions() == [
+        "cogs.account",
+        "cogs.contact",
+        "cogs.follow_up",
+        "cogs.locate",
+        "cogs.prepare",
+        "cogs.questions",
+    ]
+
+
+async def test_the_command_surface_matches_the_product_contract(tmp_path):
+    bot = InterviewBot(Settings(data_dir=tmp_path))
+    for extension in find_extensions():
+        await bot.load_extension(extension)  # a name collision raises here
+    found = {
+        command.qualified_name: [parameter.name for parameter in command.parameters]
+        for command in bot.tree.walk_commands()
+        if isinstance(command, discord.app_commands.Command)
+    }
+    assert found == CONTRACT
+    await bot.close()
