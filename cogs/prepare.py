@@ -14,24 +14,28 @@ from discord.ext import commands
 
 from bot.domain.calendar import CalendarEvent, build_ics
 from bot.domain.models import MEETING_FORMATS, MEETING_RANGES, Meeting, Prospect, Reminder
-from bot.domain.prep import default_prep_questions, prep_checklist
-from bot.domain.questions import load_default_questions
+from bot.domain.prep import BankRow, default_prep_questions, prep_checklist
+from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
 from bot.domain.reminder_plan import prep_due, thanks_plan
 from bot.domain.timeparse import WhenError, format_when, parse_when
 from bot.reminders import Outgoing
+from bot.stats import count_activity
 from bot.store import MemberStore
 from bot.ui.embeds import make_embed, paginate
-from bot.ui.errors import UserError
+from bot.ui.errors import UserError, message_for, send_ephemeral
+from bot.ui.limits import FIELD_VALUE, SELECT_LABEL, SELECT_OPTIONS, clip
 from bot.ui.meeting_options import MeetingTransformer
 from bot.ui.options import ProspectTransformer
 from bot.ui.respond import reply
-from bot.ui.views import Paginator
+from bot.ui.views import OwnedView, Paginator
 from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, checked_choice, choices, text_option
 
 log = logging.getLogger(__name__)
 
 ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
 MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
+# (text, category): one question on a meeting's prep sheet.
+PrepQuestion = tuple[str, str | None]
 
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
 PLACE_MAX = 200
@@ -103,8 +107,20 @@ def meeting_line(meeting: Meeting, prospect: Prospect, now: datetime) -> str:
     return f"**{_escape(prospect.name)}** — {format_when(meeting.starts_at)}\n-# {details}"
 
 
+def _chunks(lines: list[str], limit: int = FIELD_VALUE) -> list[str]:
+    """Lines joined into as few field values as fit, so a long list isn't cut short."""
+    chunks: list[str] = []
+    for line in lines:
+        line = clip(line, limit)
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
 def prep_sheet(
-    meeting: Meeting, prospect: Prospect, questions: list[tuple[str, str | None]]
+    meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
 ) -> discord.Embed:
     """The prep sheet: when, who they are, the questions, a short checklist."""
     who = [_headline(prospect) or "Role and organization not recorded yet."]
@@ -121,16 +137,13 @@ def prep_sheet(
     ]
     if prospect.notes:
         fields.append(("Your notes", prospect.notes))
-    fields.append(
-        (
-            "Your questions",
-            "\n".join(
-                f"{n}. {text}" + (f" *({category})*" if category else "")
-                for n, (text, category) in enumerate(questions, start=1)
-            )
-            or "None chosen yet.",
-        )
-    )
+    lines = [
+        f"{n}. {text}" + (f" *({category})*" if category else "")
+        for n, (text, category) in enumerate(questions, start=1)
+    ]
+    fields += [("Your questions", chunk) for chunk in _chunks(lines)] or [
+        ("Your questions", "None chosen yet.")
+    ]
     fields.append(
         (
             "Checklist",
@@ -145,16 +158,35 @@ def prep_sheet(
     )
 
 
-async def questions_for(store: MemberStore, meeting_id: int) -> list[tuple[str, str | None]]:
-    """The questions chosen for a meeting; the defaults are copied in on first use so
-    the sheet stays the same if the bank changes later."""
+def proposed_questions(bank: list[BankRow] | None) -> list[PrepQuestion]:
+    """What a meeting starts with: the top-voted question of each TIARA category of the
+    server's bank plus "who else should I talk to?", or the seed's five starters when
+    there is no bank (DMs)."""
+    if bank:
+        categories = {text: category for _, text, category, _ in bank}
+    else:
+        categories = {q.text: q.category for q in load_default_questions()}
+    return [(text, categories.get(text)) for text in default_prep_questions(bank)]
+
+
+async def questions_for(
+    store: MemberStore, meeting_id: int, bank: list[BankRow] | None = None
+) -> list[PrepQuestion]:
+    """The questions chosen for a meeting. The first time, the proposal from `bank` is
+    copied in, so the sheet stays the same when the bank's votes change later."""
     questions = await store.meeting_questions(meeting_id)
     if questions:
         return questions
-    categories = {q.text: q.category for q in load_default_questions()}
-    questions = [(text, categories.get(text)) for text in default_prep_questions(None)]
+    questions = proposed_questions(bank)
     await store.set_meeting_questions(meeting_id, questions)
     return questions
+
+
+def with_who_else(questions: list[PrepQuestion]) -> list[PrepQuestion]:
+    """The questions, with "who else should I talk to?" last unless one already asks it."""
+    if any(asks_who_else(text) for text, _ in questions):
+        return questions
+    return [*questions, (WHO_ELSE, None)]
 
 
 async def plan_thanks(
@@ -177,6 +209,86 @@ def _late_note(reminder: Reminder) -> str:
     )
 
 
+class PrepQuestionsView(OwnedView):
+    """The prep sheet's select menu: its invoker swaps or adds questions for one meeting.
+
+    `options` are (value, text, description): bank question ids in a server, indexes
+    into the default bank in DMs (where `guild_id` is None).
+    """
+
+    def __init__(
+        self,
+        cog: Prepare,
+        owner_id: int,
+        meeting_id: int,
+        guild_id: int | None,
+        options: list[tuple[str, str, str]],
+        chosen: list[PrepQuestion],
+    ) -> None:
+        super().__init__(owner_id)
+        self.cog = cog
+        self.meeting_id = meeting_id
+        self.guild_id = guild_id
+        self.choices = options[:SELECT_OPTIONS]
+        self.menu: discord.ui.Select = discord.ui.Select(
+            placeholder="Swap or add questions for this meeting",
+            min_values=1,
+            max_values=len(self.choices),
+        )
+        self.menu.callback = self.choose
+        self.add_item(self.menu)
+        self.show(chosen)
+
+    def show(self, chosen: list[PrepQuestion]) -> None:
+        """Mark the meeting's current questions as selected."""
+        picked = {text for text, _ in chosen}
+        self.menu.options = [
+            discord.SelectOption(
+                label=clip(text, SELECT_LABEL),
+                value=value,
+                description=clip(description, SELECT_LABEL) or None,
+                default=text in picked,
+            )
+            for value, text, description in self.choices
+        ]
+
+    async def choose(self, interaction: discord.Interaction) -> None:
+        """Replace the meeting's questions with the ones picked."""
+        await self.cog.choose_questions(interaction, self, list(self.menu.values))
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        """A short ephemeral answer; the traceback goes to the log."""
+        text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
+        if text is None:
+            log.error(
+                "prep question select failed (interaction %s)", interaction.id, exc_info=error
+            )
+            text = "Something went wrong on our side and nothing was changed. Please try again."
+        await send_ephemeral(interaction, text)
+
+
+def _votes(count: int) -> str:
+    return f"{count} vote" + ("" if count == 1 else "s")
+
+
+def select_options(bank: list[BankRow] | None) -> list[tuple[str, str, str]]:
+    """The prep select's choices as (value, text, description): the server's bank, most
+    votes first, by question id; in DMs the default bank by position. The view keeps
+    the first 25, Discord's limit."""
+    if bank is not None:
+        rows = [
+            (str(question_id), text, f"{category} · {_votes(votes)}")
+            for question_id, text, category, votes in bank
+        ]
+    else:
+        rows = [
+            (str(index), q.text, q.category) for index, q in enumerate(load_default_questions())
+        ]
+    return rows
+
+
 class Prepare(commands.Cog):
     """Schedule and record meetings, prepare for them, and put them in a calendar."""
 
@@ -190,6 +302,14 @@ class Prepare(commands.Cog):
     async def cog_load(self) -> None:
         """Render the prep DMs the reminder engine delivers."""
         self.bot.reminders.register("prep", self.render_prep)
+
+    async def _server_bank(self, guild_id: int | None) -> list[BankRow] | None:
+        """The server's question bank, most votes first; None outside a server. Read in
+        its own store block, never inside a member's (no two store locks at once)."""
+        if guild_id is None:
+            return None
+        async with self.bot.stores.guild(guild_id) as bank:
+            return await bank.top_questions()
 
     # -- parsing shared by the commands ------------------------------------------------
     def _when(self, text: str, tz: ZoneInfo, prefer: str) -> datetime:
@@ -222,6 +342,7 @@ class Prepare(commands.Cog):
         meeting_format = checked_choice(format, MEETING_FORMATS, "format")
         where = text_option(place, label="Place", limit=PLACE_MAX, example="Café Central")
         user_id = interaction.user.id
+        bank = await self._server_bank(interaction.guild_id)
         async with self.bot.stores.member(user_id) as store:
             settings = await store.settings()
             starts_at = self._when(when, ZoneInfo(settings.timezone), "future")
@@ -239,7 +360,7 @@ class Prepare(commands.Cog):
                     place=where,
                     guild_id=interaction.guild_id,
                 )
-                await questions_for(store, meeting.id)
+                await questions_for(store, meeting.id, bank)
                 reminder_ids = []
                 prep_at = prep_due(meeting.starts_at, store.now())
                 if prep_at is not None:
@@ -298,6 +419,7 @@ class Prepare(commands.Cog):
         )
         names = parse_referrals(referrals)
         user_id = interaction.user.id
+        bank = await self._server_bank(interaction.guild_id)
         async with self.bot.stores.member(user_id) as store:
             settings = await store.settings()
             starts_at = self._when(when, ZoneInfo(settings.timezone), "past")
@@ -317,10 +439,14 @@ class Prepare(commands.Cog):
                     guild_id=interaction.guild_id,
                 )
                 added = await store.add_referrals(meeting.id, prospect.id, names)
+                await questions_for(store, meeting.id, bank)
                 reminder_ids = await plan_thanks(
                     store, meeting.id, min(meeting.ends_at, now), settings.thanks_after_hours
                 )
         await self.bot.reminders.arm(user_id, reminder_ids)
+        await count_activity(
+            self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
+        )
         await reply(
             interaction,
             _recorded_text(prospect, meeting, notes, added, logged=True),
@@ -364,6 +490,8 @@ class Prepare(commands.Cog):
                     f'and `/meeting log prospect:{prospect.name} when:"…"` the real one.'
                 )
             settings = await store.settings()
+            # Marking it done again (to add takeaways) doesn't count another meeting held.
+            newly_held = not meeting.done
             async with store.transaction():
                 await store.mark_meeting_done(meeting.id, takeaways=notes)
                 added = await store.add_referrals(meeting.id, prospect.id, names)
@@ -379,6 +507,10 @@ class Prepare(commands.Cog):
             meeting = await store.get_meeting(meeting.id) or meeting
         await self.bot.reminders.forget(user_id, dropped)
         await self.bot.reminders.arm(user_id, armed)
+        if newly_held:
+            await count_activity(
+                self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
+            )
         await reply(
             interaction, _recorded_text(prospect, meeting, meeting.takeaways, added, logged=False)
         )
@@ -388,13 +520,53 @@ class Prepare(commands.Cog):
     @app_commands.describe(meeting="The meeting (start typing the person's name)")
     async def prep(self, interaction: discord.Interaction, meeting: MeetingOption) -> None:
         """Your prep sheet: who they are, your questions, a short checklist."""
-        async with self.bot.stores.member(interaction.user.id) as store:
+        user_id = interaction.user.id
+        bank = await self._server_bank(interaction.guild_id)
+        async with self.bot.stores.member(user_id) as store:
             found = await store.get_meeting_with_prospect(meeting.id)
             if found is None:
                 raise UserError("That meeting was removed in the meantime.")
             meeting, prospect = found
-            questions = await questions_for(store, meeting.id)
-        await reply(interaction, embed=prep_sheet(meeting, prospect, questions))
+            questions = await questions_for(store, meeting.id, bank)
+        options = select_options(bank)
+        view = (
+            PrepQuestionsView(self, user_id, meeting.id, interaction.guild_id, options, questions)
+            if options
+            else None
+        )
+        await reply(interaction, embed=prep_sheet(meeting, prospect, questions), view=view)
+        if view is not None:
+            view.interaction = interaction
+
+    async def choose_questions(
+        self, interaction: discord.Interaction, view: PrepQuestionsView, values: list[str]
+    ) -> None:
+        """The prep select: the picked questions become the meeting's list (who-else kept
+        last), stored in the invoker's own store, and the sheet is shown again."""
+        picked = [int(value) for value in dict.fromkeys(values) if value.isdecimal()]
+        if view.guild_id is not None:
+            async with self.bot.stores.guild(view.guild_id) as bank:
+                rows = await bank.question_texts(picked)
+            chosen = [(text, category) for _, text, category in rows]
+        else:
+            seed = load_default_questions()
+            chosen = [(seed[i].text, seed[i].category) for i in picked if i < len(seed)]
+        if not chosen:
+            raise UserError(
+                "Those questions were removed from the bank. Run `/meeting prep` again to "
+                "choose from the current ones."
+            )
+        chosen = with_who_else(chosen)
+        async with self.bot.stores.member(interaction.user.id) as store:
+            found = await store.get_meeting_with_prospect(view.meeting_id)
+            if found is None:
+                raise UserError("That meeting was removed in the meantime.")
+            await store.set_meeting_questions(view.meeting_id, chosen)
+        meeting, prospect = found
+        view.show(chosen)
+        await interaction.response.edit_message(
+            embed=prep_sheet(meeting, prospect, chosen), view=view
+        )
 
     # -- /meeting list -------------------------------------------------------------
     @meeting.command(name="list")
