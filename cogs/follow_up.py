@@ -21,6 +21,7 @@ from bot.domain.reminder_plan import THANKS_SNOOZED_STEP, PlannedNudge, snooze_d
 from bot.domain.thanks import draft_thanks
 from bot.domain.timeparse import format_when
 from bot.reminders import Outgoing
+from bot.stats import count_activity
 from bot.store import MemberStore
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError, message_for, send_ephemeral
@@ -232,6 +233,11 @@ class FollowUp(commands.Cog, name="FollowUp"):
                 dropped = await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
             meeting = await store.get_meeting(meeting.id) or meeting
         await self.bot.reminders.forget(user_id, dropped)
+        if not skip:
+            # Counted for the server the meeting was recorded in (the button is in a DM).
+            await count_activity(
+                self.bot.stores, self.bot.clock, meeting.guild_id, user_id, "thanks_sent"
+            )
         return meeting, prospect, False
 
     # -- /thanks draft ---------------------------------------------------------------

@@ -88,6 +88,7 @@ class Meeting:
     thanked_at: datetime | None = None
     thanks_medium: str | None = None
     thanks_skipped: bool = False
+    guild_id: int | None = None  # the server it was recorded in, for club counts
 
     @property
     def ends_at(self) -> datetime:

@@ -59,6 +59,7 @@ def meeting_from_row(row: aiosqlite.Row) -> Meeting:
         thanked_at=dt(row["thanked_at"]),
         thanks_medium=row["thanks_medium"],
         thanks_skipped=bool(row["thanks_skipped"]),
+        guild_id=row["guild_id"],
     )
 
 

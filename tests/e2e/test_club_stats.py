@@ -136,3 +136,19 @@ async def test_deleting_my_data_removes_my_votes_from_the_bank(driver, bot, alic
         )
         assert question.votes == 0
         assert question.author_id is None
+
+
+async def test_a_thank_you_sent_from_the_dm_counts_for_the_meetings_server(
+    driver, officer, alice, guild
+):
+    await driver.run('/prospect add name:"Ada Lovelace"', user=alice, guild=guild)
+    await driver.run(
+        '/meeting log prospect:"Ada Lovelace" when:"3 hours ago"', user=alice, guild=guild
+    )
+    (nudge,) = await driver.wait_for_dms(alice, count=1)
+    await driver.click(nudge, "Sent it", user=alice)
+    await driver.run('/thanks sent meeting:"Ada Lovelace"', user=alice, guild=guild)  # no-op
+    reply = await driver.run("/club stats", user=officer, guild=guild)
+    november = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}["November 2026"]
+    assert "Thank-yous sent: **1**" in november
+    assert "Meetings held: **1**" in november
