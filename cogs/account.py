@@ -19,7 +19,7 @@ from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICES
 from bot.ui.respond import reply
-from bot.ui.views import Confirm
+from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, SHORT_MAX, text_option
 
 HELP_STEPS = (
@@ -249,24 +249,14 @@ class Account(commands.Cog):
     @mydata.command(name="delete")
     async def delete(self, interaction: discord.Interaction) -> None:
         """Erase your store and every reminder (asks first)."""
-        view = Confirm(interaction.user.id, confirm_label="Delete everything")
-        await interaction.response.send_message(
+        pressed = await ask_to_confirm(
+            interaction,
             "Delete **all** your prospects, requests, meetings, notes, settings and "
             "reminders? This can't be undone — `/mydata export` first if you want a copy.",
-            view=view,
-            ephemeral=True,
+            confirm_label="Delete everything",
+            kept="Nothing was deleted.",
         )
-        view.interaction = interaction
-        await view.wait()
-        if not view.value or view.result_interaction is None:
-            if view.result_interaction is not None:
-                await view.result_interaction.response.edit_message(
-                    content="Nothing was deleted.", view=None
-                )
-            else:
-                await interaction.edit_original_response(
-                    content="No answer, so nothing was deleted.", view=None
-                )
+        if pressed is None:
             return
         await self.bot.reminders.forget_member(interaction.user.id)
         await self.bot.stores.delete_member(interaction.user.id)
@@ -274,7 +264,7 @@ class Account(commands.Cog):
         for guild_id in self.bot.stores.pool.ids("guilds"):
             async with self.bot.stores.guild(guild_id) as guild_store:
                 await guild_store.forget_member(interaction.user.id)
-        await view.result_interaction.response.edit_message(
+        await pressed.response.edit_message(
             content="Done: your store, every reminder and your question-bank votes are gone.",
             view=None,
         )

@@ -20,7 +20,7 @@ from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.options import ProspectTransformer
 from bot.ui.respond import reply
-from bot.ui.views import Confirm, Paginator
+from bot.ui.views import Paginator, ask_to_confirm
 from cogs._common import (
     EVERYWHERE,
     NAME_MAX,
@@ -314,30 +314,22 @@ class Locate(commands.Cog):
     @app_commands.describe(prospect="Start typing a name")
     async def remove(self, interaction: discord.Interaction, prospect: ProspectOption) -> None:
         """Remove a prospect with their outreach, meetings and reminders (asks first)."""
-        view = Confirm(interaction.user.id, confirm_label="Remove")
         name = discord.utils.escape_markdown(prospect.name)
-        await interaction.response.send_message(
+        pressed = await ask_to_confirm(
+            interaction,
             f"Remove **{name}** and everything recorded with them "
             "(requests, meetings, reminders)? This can't be undone.",
-            view=view,
-            ephemeral=True,
+            confirm_label="Remove",
+            kept=f"{name} stays.",
         )
-        view.interaction = interaction
-        await view.wait()
-        if not view.value or view.result_interaction is None:
-            note = "Kept." if view.value is False else "No answer, so nothing was removed."
-            target = view.result_interaction
-            if target is not None:
-                await target.response.edit_message(content=f"{note} {name} stays.", view=None)
-            else:
-                await interaction.edit_original_response(content=note, view=None)
+        if pressed is None:
             return
         async with self.bot.stores.member(interaction.user.id) as store:
             reminder_ids = await store.reminder_ids_for_prospect(prospect.id)
             removed = await store.remove_prospect(prospect.id)
         await self.bot.reminders.forget(interaction.user.id, reminder_ids)
         text = f"Removed **{name}**." if removed else f"**{name}** was already gone."
-        await view.result_interaction.response.edit_message(content=text, view=None)
+        await pressed.response.edit_message(content=text, view=None)
 
 
 IMPORT_REASONS_SHOWN = 5

@@ -29,7 +29,7 @@ from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError, send_ephemeral
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 from bot.ui.respond import reply, with_notices
-from bot.ui.views import Confirm
+from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, checked_choice, choices
 
 log = logging.getLogger(__name__)
@@ -480,29 +480,20 @@ class Questions(commands.Cog):
                 "permission, can remove it. You can take back your own vote with "
                 "`/questions vote`."
             )
-        view = Confirm(interaction.user.id, confirm_label="Remove")
         quoted = _quoted(question.text)
-        await interaction.response.send_message(
+        pressed = await ask_to_confirm(
+            interaction,
             f"Remove {quoted} ({question.category}, {VOTE} {question.votes}) from the club's "
             "bank for everyone? Its votes go with it; this can't be undone.",
-            view=view,
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
+            confirm_label="Remove",
+            kept=f"{quoted} stays.",
         )
-        view.interaction = interaction
-        await view.wait()
-        if not view.value or view.result_interaction is None:
-            note = "Kept." if view.value is False else "No answer, so nothing was removed."
-            target = view.result_interaction
-            if target is not None:
-                await target.response.edit_message(content=f"{note} {quoted} stays.", view=None)
-            else:
-                await interaction.edit_original_response(content=note, view=None)
+        if pressed is None:
             return
         async with self.bot.stores.guild(guild_id) as store:
             removed = await store.remove_question(question.id)
         text = f"Removed {quoted} from the bank." if removed else f"{quoted} was already gone."
-        await view.result_interaction.response.edit_message(content=text, view=None)
+        await pressed.response.edit_message(content=text, view=None)
 
     @club.command(name="stats")
     async def stats(self, interaction: discord.Interaction) -> None:

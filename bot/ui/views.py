@@ -95,3 +95,32 @@ class Confirm(OwnedView):
         self.value = False
         self.result_interaction = interaction
         self.stop()
+
+
+async def ask_to_confirm(
+    interaction: discord.Interaction,
+    question: str,
+    *,
+    confirm_label: str,
+    kept: str,
+) -> discord.Interaction | None:
+    """Ask the invoker, ephemerally, to confirm a destructive action.
+
+    Returns the button press to answer when confirmed; on Cancel or time-out the prompt
+    is edited to `kept` (e.g. "Ada stays.") and None is returned: nothing may change.
+    """
+    view = Confirm(interaction.user.id, confirm_label=confirm_label)
+    await interaction.response.send_message(
+        question, view=view, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+    )
+    view.interaction = interaction
+    await view.wait()
+    if view.value and view.result_interaction is not None:
+        return view.result_interaction
+    if view.result_interaction is not None:
+        await view.result_interaction.response.edit_message(content=f"Kept. {kept}", view=None)
+    else:
+        await interaction.edit_original_response(
+            content=f"No answer, so nothing changed. {kept}", view=None
+        )
+    return None
