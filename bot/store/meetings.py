@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.domain.models import Meeting, Prospect
 from bot.store.base import StoreBase, dt, ts
-from bot.store.prospects import prospect_from_row
+from bot.store.prospects import PROSPECT_FIELDS, prospect_from_row
 
 # A meeting is "upcoming" until it has started; cancelled ones show only under "all".
 _RANGE_SQL = {
@@ -24,19 +24,7 @@ _RANGE_ORDER = {
 }
 
 # Prospect columns prefixed so one query returns a meeting with its prospect.
-_PROSPECT_COLUMNS = (
-    "id",
-    "name",
-    "role",
-    "organization",
-    "stage",
-    "linkedin",
-    "email",
-    "source",
-    "notes",
-    "referred_by",
-    "created_at",
-)
+_PROSPECT_COLUMNS = ("id", *PROSPECT_FIELDS, "created_at")
 _JOINED = (
     "SELECT m.*, "
     + ", ".join(f"p.{column} AS p_{column}" for column in _PROSPECT_COLUMNS)
