@@ -200,9 +200,22 @@ class Emulator:
 
     # ------------------------------------------------------------------ world setup
 
-    def add_guild(self, name: str, *, channels: Iterable[str] = ("general",)) -> Guild:
-        """Create a guild with an @everyone role, text channel(s) and the bot as a member."""
-        guild_id = self.snowflakes.next()
+    def add_guild(
+        self,
+        name: str,
+        *,
+        channels: Iterable[str] = ("general",),
+        guild_id: int | None = None,
+    ) -> Guild:
+        """Create a guild with an @everyone role, text channel(s) and the bot as a member.
+
+        ``guild_id`` fixes the guild's id (e.g. to keep it across runs); by default a new
+        snowflake is minted.
+        """
+        if guild_id is None:
+            guild_id = self.snowflakes.next()
+        elif guild_id in self.guilds:
+            raise ValueError(f"a guild with id {guild_id} already exists")
         guild = Guild(id=guild_id, name=name, owner_id=self.snowflakes.next())
         guild.roles[guild_id] = Role(guild_id, "@everyone", EVERYONE_PERMISSIONS)
         bot_role = Role(self.snowflakes.next(), self.bot.name, BOT_PERMISSIONS, position=1)
@@ -238,12 +251,19 @@ class Emulator:
         *,
         manage_guild: bool = False,
         guild: Guild | Iterable[Guild] | None = None,
+        user_id: int | None = None,
     ) -> User:
         """Create a user and make them a member of ``guild`` (one or several; default all).
 
         ``manage_guild=True`` gives them a "Managers" role with the MANAGE_GUILD permission.
+        ``user_id`` fixes the user's id (e.g. to keep it across runs); by default a new
+        snowflake is minted.
         """
-        user = User(self.snowflakes.next(), name)
+        if user_id is None:
+            user_id = self.snowflakes.next()
+        elif user_id in self.users:
+            raise ValueError(f"a user with id {user_id} already exists")
+        user = User(user_id, name)
         self.users[user.id] = user
         if guild is None:
             guilds = list(self.guilds.values())
@@ -267,6 +287,25 @@ class Emulator:
         member = Member(user, roles)
         guild.members[user.id] = member
         return member
+
+    def inject_message(
+        self,
+        channel_id: int,
+        *,
+        author: User | None = None,
+        content: str = "",
+        components: list[dict[str, Any]] | None = None,
+        embeds: list[dict[str, Any]] | None = None,
+    ) -> Message:
+        """Put a message in a channel as if ``author`` (default: the bot) had sent it.
+
+        For tests that forge what a client could present to the bot, e.g. a message in
+        one member's DMs carrying buttons copied from another's. Connected sessions get
+        its MESSAGE_CREATE; components are stored as given, not validated.
+        """
+        channel = self.channels[channel_id]
+        data = {"content": content, "components": components or [], "embeds": embeds or []}
+        return self._create_message(channel, data, [], author=author)
 
     def close_dms(self, user: User, closed: bool = True) -> None:
         """Make the bot's DMs to ``user`` fail with 403 code 50007 (or re-open them)."""
@@ -541,12 +580,13 @@ class Emulator:
         *,
         record: InteractionRecord | None = None,
         extra_flags: int = 0,
+        author: User | None = None,
     ) -> Message:
         flags = int(data.get("flags") or 0) | extra_flags
         message = Message(
             id=self.snowflakes.next(),
             channel_id=channel.id,
-            author=self.bot,
+            author=author or self.bot,
             guild_id=channel.guild_id,
             content=data.get("content") or "",
             embeds=list(data.get("embeds") or []),

@@ -16,6 +16,11 @@ Delivery of one reminder:
      member gets a notice), cancelled (no longer needed), or back to pending with a
      backoff when Discord or the network failed for a while.
 
+Each delivery runs in a task the engine owns (the scheduler's job only hands it over),
+so stop() decides what happens to a DM on its way: it gets a grace period, then is
+cancelled. A cancelled delivery leaves its row pending or 'sending' and its index
+entry, so the next start sends it again with the same nonce: nothing is lost or doubled.
+
 Late reminders: a reminder that fell due more than LATE_AFTER before the engine
 started is marked late (`Reminder.late`, kept in the row). The RENDERER says so in
 its words ("This reminder should have arrived earlier…"); the engine adds no note,
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -74,7 +80,7 @@ BACKOFF = (
 MAX_ATTEMPTS = 12
 # How many DMs are delivered at once (each holds a store briefly and one REST call).
 MAX_CONCURRENT_DELIVERIES = 8
-# How long stop() lets DMs already on their way finish.
+# How long stop() lets DMs already on their way finish before cancelling them.
 STOP_GRACE_SECONDS = 5.0
 
 DM_CLOSED = 50007
@@ -124,12 +130,16 @@ def nonce_for(user_id: int, reminder_id: int) -> str:
 
 
 async def deliver_job(user_id: int, reminder_id: int) -> None:
-    """The scheduler's job function (referenced by text, with primitive arguments)."""
+    """The scheduler's job function (referenced by text, with primitive arguments).
+
+    It hands the delivery to the engine and returns at once: the scheduler cancels jobs
+    still running when it shuts down, and logs each as failed.
+    """
     engine = _running_engine
     if engine is None:
         log.warning("reminder %s of member %s fired with no engine running", reminder_id, user_id)
         return
-    await engine.deliver(user_id, reminder_id)
+    engine._start_delivery(user_id, reminder_id)
 
 
 @dataclass(slots=True)
@@ -159,8 +169,8 @@ class ReminderEngine:
         self.running = False
         self.started_at: datetime | None = None
         self._renderers: dict[str, Renderer] = {}
-        self._in_flight: set[tuple[int, int]] = set()
-        self._delivering: set[asyncio.Task[Any]] = set()
+        # The delivery on its way for each (member, reminder): at most one at a time.
+        self._delivering: dict[tuple[int, int], asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_DELIVERIES)
         self._listening = False
@@ -222,11 +232,24 @@ class ReminderEngine:
             self._unschedule(user_id, reminder_id)
 
     async def run_due(self) -> None:
-        """Deliver everything due by the injected clock's now."""
+        """Deliver everything due by the injected clock's now; returns when each is settled."""
         if not self.running:
             return
         entries = await self.index.due_by(self.clock.now())
-        await asyncio.gather(*(self.deliver(user_id, rid) for user_id, rid, _ in entries))
+        deliveries = {self._start_delivery(user_id, rid) for user_id, rid, _ in entries}
+        deliveries.discard(None)
+        if deliveries:
+            await asyncio.wait(deliveries)
+
+    async def idle(self) -> None:
+        """Wait until no delivery or background task (consistency pass, catching up after a
+        clock jump) is in flight, including any they start meanwhile.
+
+        It never cancels them, and their failures are already logged by the engine.
+        """
+        current = asyncio.current_task()
+        while in_flight := self._tasks() - {current}:
+            await asyncio.wait(in_flight)
 
     # -- lifecycle -----------------------------------------------------------------
     async def start(self) -> None:
@@ -257,24 +280,32 @@ class ReminderEngine:
         self.consistency = self._spawn(self.check_consistency(), "reminders-consistency")
         log.info("reminders: %d timers rebuilt from the index", len(entries))
 
-    async def stop(self) -> None:
-        """Stop the timers, let DMs already on their way finish briefly, close the index."""
+    async def stop(self, *, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Take no new work, give DMs on their way `grace` seconds, cancel the rest, close.
+
+        A DM cut short keeps its row (pending or 'sending') and its index entry, so the
+        next start sends it again with the same nonce, which Discord drops if the first
+        one arrived.
+        """
         global _running_engine
         if not self.running:
             return
-        self.running = False
+        self.running = False  # deliver, run_due, arm and forget now do nothing
         if _running_engine is self:
             _running_engine = None
-        # Let DMs on their way be recorded first: the scheduler's executor cancels the
-        # jobs still running when it shuts down.
-        if self._delivering:
-            await asyncio.wait(set(self._delivering), timeout=STOP_GRACE_SECONDS)
         if self.scheduler is not None and self.scheduler.running:
+            # No job is running: each hands its delivery to the engine and returns.
             self.scheduler.shutdown(wait=False)
-        leftovers = self._background | self._delivering
-        for task in leftovers:
-            task.cancel()
-        await asyncio.gather(*leftovers, return_exceptions=True)
+        in_flight = self._tasks()
+        if in_flight:
+            _, unfinished = await asyncio.wait(in_flight, timeout=grace)
+            for task in unfinished:
+                task.cancel()
+            if unfinished:
+                await asyncio.wait(unfinished)
+                log.info(
+                    "reminders: %d tasks cut short; the next start resumes them", len(unfinished)
+                )
         await self.index.close()
 
     # -- consistency -----------------------------------------------------------------
@@ -332,14 +363,36 @@ class ReminderEngine:
 
     # -- delivery ----------------------------------------------------------------------
     async def deliver(self, user_id: int, reminder_id: int) -> None:
-        """Send one reminder if it is due and still owed (safe to call any number of times)."""
+        """Send one reminder if it is due and still owed (safe to call any number of times).
+
+        Returns when this delivery, or the one already on its way, is settled; cancelling
+        the caller leaves the delivery running (only stop() cuts a DM short).
+        """
+        delivery = self._start_delivery(user_id, reminder_id)
+        if delivery is not None:
+            await asyncio.wait([delivery])
+
+    def _start_delivery(self, user_id: int, reminder_id: int) -> asyncio.Task[None] | None:
+        """The task delivering the reminder: the one already on its way, or a new one."""
         key = (user_id, reminder_id)
-        if key in self._in_flight or not self.running:
-            return  # already on its way from another fire
-        self._in_flight.add(key)
-        task = asyncio.current_task()
-        if task is not None:
-            self._delivering.add(task)
+        if not self.running:
+            return None
+        delivery = self._delivering.get(key)
+        if delivery is None or delivery.done():
+            delivery = asyncio.create_task(
+                self._deliver(user_id, reminder_id),
+                name=f"reminders-deliver:{user_id}:{reminder_id}",
+            )
+            self._delivering[key] = delivery
+            delivery.add_done_callback(functools.partial(self._delivery_done, key))
+        return delivery
+
+    def _delivery_done(self, key: tuple[int, int], delivery: asyncio.Task[None]) -> None:
+        if self._delivering.get(key) is delivery:
+            del self._delivering[key]
+
+    async def _deliver(self, user_id: int, reminder_id: int) -> None:
+        key = (user_id, reminder_id)
         try:
             async with self._slots:
                 claimed = await self._claim(user_id, reminder_id)
@@ -352,10 +405,6 @@ class ReminderEngine:
                 await self._retry(user_id, reminder_id, 0, f"unexpected: {error!r}")
             except Exception:
                 log.exception("reminders: %s of member %s left to the next check", *key[::-1])
-        finally:
-            self._in_flight.discard(key)
-            if task is not None:
-                self._delivering.discard(task)
 
     async def _claim(self, user_id: int, reminder_id: int) -> _Claimed | None:
         """Step 1: decide under the member's store lock; claim and render if it goes now."""
@@ -580,7 +629,11 @@ class ReminderEngine:
                 self._schedule(user_id, reminder_id, due_at)
 
     def _sending_ids(self, user_id: int) -> set[int]:
-        return {rid for uid, rid in self._in_flight if uid == user_id}
+        return {rid for uid, rid in self._delivering if uid == user_id}
+
+    def _tasks(self) -> set[asyncio.Task[Any]]:
+        """Every task of the engine still running: deliveries and background work."""
+        return {*self._background, *self._delivering.values()}
 
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro, name=name)

@@ -136,29 +136,15 @@ class RichOutput:
         self.console.rule(Text(title, style="bold"), align="left")
 
 
-async def settle_reminders(bot: Any, emu: Emulator, grace: float = DUE_GRACE_SECONDS) -> None:
-    """Let every reminder that is already due reach the emulator (bounded by `grace`).
-
-    `run_due` delivers what is due by now; one already on its way from its own timer is
-    left alone by it, so wait (on the emulator's change notifications) until the index
-    shows nothing due, or the grace period ends.
-    """
+async def settle_reminders(bot: Any, grace: float = DUE_GRACE_SECONDS) -> None:
+    """Let every reminder that is already due reach the emulator (bounded by `grace`)."""
     engine = getattr(bot, "reminders", None)
     if engine is None or not getattr(engine, "running", False):
         return
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + grace
-    index = getattr(engine, "index", None)
-    while True:
-        await engine.run_due()
-        if index is None or not await index.due_by(engine.clock.now()):
-            return
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            return
-        before = len(emu.messages)
-        with contextlib.suppress(TimeoutError):
-            await emu.wait_for(lambda n=before: len(emu.messages) != n, min(remaining, 0.25))
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(grace):
+            await engine.run_due()
+            await engine.idle()
 
 
 class Session:
@@ -446,5 +432,5 @@ class Session:
 
     async def settle(self) -> None:
         """Deliver reminders that are already due, then show the DMs they produced."""
-        await settle_reminders(self.bot, self.emu)
+        await settle_reminders(self.bot)
         self.flush_dms()

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.emulator.models import BOT_PERMISSIONS, EVERYONE_PERMISSIONS, Guild, Member, Role, User
+from bot.emulator.models import User
 from bot.emulator.server import Emulator
 
 log = logging.getLogger(__name__)
@@ -32,19 +32,6 @@ class MemberRecord:
     manage_guild: bool = False
 
 
-def _add_guild_with_id(emu: Emulator, name: str, guild_id: int) -> Guild:
-    # Emulator.add_guild always mints a new id; this mirrors it with a fixed one. It runs
-    # before the bot connects, so the guild simply arrives in the bot's GUILD_CREATEs.
-    guild = Guild(id=guild_id, name=name, owner_id=emu.snowflakes.next())
-    guild.roles[guild_id] = Role(guild_id, "@everyone", EVERYONE_PERMISSIONS)
-    bot_role = Role(emu.snowflakes.next(), emu.bot.name, BOT_PERMISSIONS, position=1)
-    guild.roles[bot_role.id] = bot_role
-    guild.members[emu.bot.id] = Member(emu.bot, [bot_role.id])
-    emu.guilds[guild_id] = guild
-    emu.add_channel(guild, "general")
-    return guild
-
-
 class World:
     """The sandbox server and its members; new members are saved as they appear."""
 
@@ -52,8 +39,8 @@ class World:
         self.emu = emu
         self.path = folder / WORLD_FILE
         saved = self._read()
-        guild_id = int(saved.get("guild_id") or emu.snowflakes.next())
-        self.guild = _add_guild_with_id(emu, SERVER_NAME, guild_id)
+        guild_id = saved.get("guild_id")
+        self.guild = emu.add_guild(SERVER_NAME, guild_id=int(guild_id) if guild_id else None)
         self.members: dict[str, User] = {}
         self._records: list[MemberRecord] = []
         records = [MemberRecord(**m) for m in saved.get("members", [])]
@@ -82,9 +69,9 @@ class World:
         self.path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
 
     def _add(self, record: MemberRecord) -> User:
-        user = User(record.id, record.name)
-        self.emu.users[user.id] = user
-        self.emu.add_member(self.guild, user, manage_guild=record.manage_guild)
+        user = self.emu.add_user(
+            record.name, user_id=record.id, guild=self.guild, manage_guild=record.manage_guild
+        )
         self.members[record.name.lower()] = user
         self._records.append(record)
         return user

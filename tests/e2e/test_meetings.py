@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import icalendar
@@ -13,10 +12,8 @@ from bot.reminders.engine import job_id
 
 async def settle(bot) -> None:
     """Let the reminder engine deliver everything due now and finish what it started."""
-    engine = bot.reminders
-    await engine.run_due()
-    while engine._background or engine._delivering:
-        await asyncio.gather(*engine._background, *engine._delivering, return_exceptions=True)
+    await bot.reminders.run_due()
+    await bot.reminders.idle()
 
 
 async def add_prospect(driver, user, guild, name="Ada Lovelace", extra=""):

@@ -136,9 +136,7 @@ async def test_another_member_cannot_press_alices_buttons(driver, bot, emu, alic
     # Bob has a meeting of his own with the same id in his own store.
     await log_meeting(driver, bob, guild)
     # He forges a message in his DMs carrying Alice's buttons, and presses them.
-    forged = emu._create_message(
-        emu.dm_channel(bob), {"content": "forged", "components": dm.components}, []
-    )
+    forged = emu.inject_message(emu.dm_channel(bob).id, content="forged", components=dm.components)
     for label in ("Sent it", "Skip", "Remind me tomorrow", "Draft it for me"):
         reply = await driver.click(forged, label, user=bob)
         assert reply.ephemeral
@@ -147,20 +145,11 @@ async def test_another_member_cannot_press_alices_buttons(driver, bot, emu, alic
         meeting = await the_meeting(bot, user)
         assert meeting.thanked_at is None and not meeting.thanks_skipped
     # Without the owner in the custom_id, the id is looked up in Bob's store only.
-    bare = emu._create_message(
-        emu.dm_channel(bob),
-        {
-            "content": "forged",
-            "components": [
-                {
-                    "type": 1,
-                    "components": [
-                        {"type": 2, "style": 1, "label": "Sent it", "custom_id": "thanks:sent:99"}
-                    ],
-                }
-            ],
-        },
-        [],
+    sent_it = {"type": 2, "style": 1, "label": "Sent it", "custom_id": "thanks:sent:99"}
+    bare = emu.inject_message(
+        emu.dm_channel(bob).id,
+        content="forged",
+        components=[{"type": 1, "components": [sent_it]}],
     )
     reply = await driver.click(bare, "Sent it", user=bob)
     assert reply.ephemeral

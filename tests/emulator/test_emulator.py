@@ -10,6 +10,7 @@ import discord
 import pytest
 
 from bot.emulator import Driver, DriverError, Emulator, running_bot
+from bot.emulator.models import MANAGE_GUILD
 
 from .conftest import World
 from .demo_bot import DemoBot
@@ -303,6 +304,37 @@ async def test_guild_added_after_connect(emu: Emulator, world: World, demo_bot: 
     guild = emu.add_guild("Second Club")
     assert (await joined).id == guild.id
     assert demo_bot.get_guild(guild.id) is not None
+
+
+async def test_guilds_and_users_can_keep_fixed_ids(emu: Emulator):
+    guild = emu.add_guild("Sandbox Club", guild_id=1234567890)
+    assert guild.id == 1234567890 and emu.guilds[guild.id] is guild
+    assert guild.roles[guild.id].name == "@everyone"
+    assert emu.bot.id in guild.members and len(guild.channels) == 1
+    user = emu.add_user("you", user_id=42, guild=guild, manage_guild=True)
+    assert user.id == 42 and emu.user(42) is user
+    assert guild.permissions_of(42) & MANAGE_GUILD
+    with pytest.raises(ValueError, match="already exists"):
+        emu.add_guild("Another", guild_id=1234567890)
+    with pytest.raises(ValueError, match="already exists"):
+        emu.add_user("someone", user_id=42)
+
+
+async def test_an_injected_message_reaches_the_bot_and_is_clickable(
+    emu: Emulator, world: World, demo_bot: DemoBot, driver: Driver
+):
+    reply = await driver.run("/demo buttons", user=world.alice, guild=world.guild)
+    channel_id = emu.dm_channel(world.maria).id
+    seen = asyncio.ensure_future(
+        demo_bot.wait_for("message", check=lambda m: m.channel.id == channel_id, timeout=5)
+    )
+    forged = emu.inject_message(channel_id, content="forged", components=reply.components)
+    assert (await seen).content == "forged"
+    assert forged.author is emu.bot and emu.channel_messages(channel_id) == [forged]
+    no = await driver.click(forged, "No", user=world.maria)
+    assert no.content == "No it is"
+    by_alice = emu.inject_message(channel_id, author=world.alice, content="hi")
+    assert by_alice.author is world.alice
 
 
 async def test_rejected_interaction_answer_is_reported(emu: Emulator, world: World, driver: Driver):

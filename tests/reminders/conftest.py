@@ -52,6 +52,11 @@ class FakeDiscord:
     failures: list[Exception] = field(default_factory=list)
     closed: set[int] = field(default_factory=set)
     dm_channels_opened: int = 0
+    # While `stall` is an unset Event, each send hangs until it is set: before Discord
+    # takes the message, or after (the answer lost on its way) with `stall_after_accepting`.
+    stall: asyncio.Event | None = None
+    stall_after_accepting: bool = False
+    stalled: int = 0
     _ids: count = field(default_factory=lambda: count(5000))
     _nonces: dict[str, Sent] = field(default_factory=dict)
     _dm_of: dict[int, int] = field(default_factory=dict)
@@ -70,7 +75,13 @@ class FakeDiscord:
         channel.id = channel_id
 
         async def send(**kwargs: Any) -> discord.Message:
-            return self._send(channel_id, kwargs)
+            if self.stall is None:
+                return self._send(channel_id, kwargs)
+            message = self._send(channel_id, kwargs) if self.stall_after_accepting else None
+            self.stalled += 1
+            self._changed.set()
+            await self.stall.wait()
+            return message or self._send(channel_id, kwargs)
 
         channel.send.side_effect = send
         return channel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -284,6 +285,9 @@ async def test_forget_removes_the_jobs_and_index_entries(engine, stores, clock, 
     a2 = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=2), clock=clock)
     b1 = await add_meeting_reminder(stores, BOB, due_in=timedelta(hours=1), clock=clock)
     await engine.start()
+    # Bob's store stays (forget_member comes before deleting it in the bot), so a start-up
+    # pass still running after forget_member would arm his reminder again.
+    await engine.idle()
     await engine.arm(ALICE, [a1, a2])
     await engine.arm(BOB, [b1])
     assert len(job_ids(engine)) == 3
@@ -431,6 +435,60 @@ async def test_a_send_interrupted_by_a_crash_is_not_repeated(
     assert len(fake_discord.attempts) == 2  # sent again with the same nonce…
     assert len(fake_discord.sent) == 1  # …and Discord kept the first message
     assert (await reminder(stores, ALICE, rid)).message_id == fake_discord.sent[0].message_id
+
+
+@pytest.mark.parametrize("discord_took_it", [False, True], ids=["unsent", "answer-lost"])
+async def test_stopping_mid_delivery_logs_no_error_and_a_restart_sends_it_once(
+    make_engine, stores, clock, fake_discord, caplog, discord_took_it
+):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.stall = asyncio.Event()  # Discord is slow to answer
+    fake_discord.stall_after_accepting = discord_took_it
+    first = make_engine()
+    await first.start()
+    await first.arm(ALICE, [rid])  # due now: the scheduler's job starts the delivery
+    await fake_discord.wait_for(lambda: fake_discord.stalled == 1)
+
+    await first.stop(grace=0.01)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert (await reminder(stores, ALICE, rid)).state == "sending"
+
+    fake_discord.stall = None
+    second = make_engine()
+    await second.start()
+    await settled(stores, ALICE, rid, "sent")
+    await second.idle()
+    assert len(fake_discord.sent) == 1
+    assert {a["nonce"] for a in fake_discord.attempts} == {nonce_for(ALICE, rid)}
+    assert (await reminder(stores, ALICE, rid)).message_id == fake_discord.sent[0].message_id
+
+
+async def test_stop_lets_a_dm_on_its_way_finish(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.stall = asyncio.Event()
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await fake_discord.wait_for(lambda: fake_discord.stalled == 1)
+    stopping = asyncio.create_task(engine.stop())
+    fake_discord.stall.set()
+    await stopping
+    assert (await reminder(stores, ALICE, rid)).state == "sent"
+    assert index_rows(engine.data_dir) == set()
+
+
+async def test_idle_returns_once_nothing_is_on_its_way(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.stall = asyncio.Event()
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await fake_discord.wait_for(lambda: fake_discord.stalled == 1)
+    idle = asyncio.create_task(engine.idle())
+    await asyncio.sleep(0)  # one turn of the loop: idle is now waiting
+    assert not idle.done()
+    fake_discord.stall.set()
+    await idle
+    assert engine.consistency.done()
+    assert (await reminder(stores, ALICE, rid)).state == "sent"
 
 
 async def test_a_deleted_member_is_never_recreated_by_a_timer(engine, stores, clock, fake_discord):
