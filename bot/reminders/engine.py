@@ -62,6 +62,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOB_FUNC = "bot.reminders.engine:deliver_job"
+CONSISTENCY_JOB = "reminders:consistency"
+# The full pass over every store also runs this often while the bot is up, so drift
+# (a crash between a commit and `arm`, a store restored from a backup) heals without a restart.
+CONSISTENCY_EVERY = timedelta(hours=6)
 DM_CHANNEL_SETTING = "dm_channel_id"
 LATE_AFTER = timedelta(minutes=5)
 DM_CLOSED_NOTICE = (
@@ -140,6 +144,13 @@ async def deliver_job(user_id: int, reminder_id: int) -> None:
         log.warning("reminder %s of member %s fired with no engine running", reminder_id, user_id)
         return
     engine._start_delivery(user_id, reminder_id)
+
+
+async def consistency_job() -> None:
+    """The scheduler's periodic job: start a consistency pass unless one is running."""
+    engine = _running_engine
+    if engine is not None:
+        engine.recheck()
 
 
 @dataclass(slots=True)
@@ -277,8 +288,22 @@ class ReminderEngine:
         if not self._listening:
             self.clock.on_jump(self._clock_jumped)
             self._listening = True
-        self.consistency = self._spawn(self.check_consistency(), "reminders-consistency")
+        self.scheduler.add_job(
+            "bot.reminders.engine:consistency_job",
+            trigger="interval",
+            seconds=CONSISTENCY_EVERY.total_seconds(),
+            id=CONSISTENCY_JOB,
+            misfire_grace_time=None,
+            coalesce=True,
+            replace_existing=True,
+        )
+        self.recheck()
         log.info("reminders: %d timers rebuilt from the index", len(entries))
+
+    def recheck(self) -> None:
+        """Run a consistency pass in the background, unless one is already running."""
+        if self.running and (self.consistency is None or self.consistency.done()):
+            self.consistency = self._spawn(self.check_consistency(), "reminders-consistency")
 
     async def stop(self, *, grace: float = STOP_GRACE_SECONDS) -> None:
         """Take no new work, give DMs on their way `grace` seconds, cancel the rest, close.

@@ -30,7 +30,7 @@ def index_rows(tmp_path) -> set[tuple[int, int, str]]:
 
 
 def job_ids(engine) -> set[str]:
-    return {job.id for job in engine.scheduler.get_jobs()}
+    return {job.id for job in engine.scheduler.get_jobs() if job.id.startswith("reminder:")}
 
 
 async def reminder(stores, user_id, reminder_id):
@@ -501,3 +501,16 @@ async def test_a_deleted_member_is_never_recreated_by_a_timer(engine, stores, cl
     assert fake_discord.attempts == []
     assert not stores.pool.exists("users", ALICE)
     assert index_rows(engine.data_dir) == set()
+
+
+async def test_the_consistency_pass_also_runs_periodically(engine):
+    await engine.start()
+    job = engine.scheduler.get_job("reminders:consistency")
+    assert job is not None
+    assert job.trigger.interval.total_seconds() == 6 * 3600
+    await engine.idle()
+    first = engine.consistency
+    engine.recheck()  # what the periodic job does
+    assert engine.consistency is not first
+    await engine.idle()
+    assert engine.consistency.result().members >= 0
