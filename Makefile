@@ -5,10 +5,11 @@ STAMP := $(VENV)/.installed
 .PHONY: install run sandbox demo test lint format bench clean
 
 $(STAMP): pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Setting up $(VENV) with the bot's dependencies (first run only, about 30 s)..."
+	@python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 
