@@ -14,13 +14,21 @@ from bot.domain.export import tables_to_csv, to_json
 from bot.domain.models import Reminder
 from bot.domain.progress import NextAction, funnel, next_actions, stage_mix, stage_nudge
 from bot.domain.timeparse import format_when
-from bot.domain.timezones import UnknownTimezone, resolve_timezone, suggest_timezones
+from bot.domain.timezones import (
+    ABBREVIATIONS,
+    UnknownTimezone,
+    resolve_timezone,
+    suggest_timezones,
+)
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
-from bot.ui.limits import CHOICES
+from bot.ui.limits import CHOICES, FIELD_VALUE
 from bot.ui.respond import reply
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, SHORT_MAX, text_option
+from cogs.locate import in_code
+
+CLOCK_INPUT_MAX = 20  # "10:30 pm" and friends; anything longer isn't a time of day
 
 HELP_STEPS = (
     (
@@ -69,6 +77,17 @@ def help_embed() -> discord.Embed:
     )
 
 
+def _zone_label(name: str, typed: str, meant: str | None, shown: str) -> str:
+    """A zone as offered: with the abbreviation it was picked for ("America/New_York
+    (EST)"), or with its city spelled out when that is what was typed ("new york")."""
+    if name == meant:
+        return f"{name} ({shown})"
+    city = name.rsplit("/", 1)[-1].replace("_", " ")
+    if " " in typed and typed.casefold() in city.casefold():
+        return f"{name} ({city})"
+    return name
+
+
 class Account(commands.Cog):
     """Help, preferences and the member's own data."""
 
@@ -96,6 +115,11 @@ class Account(commands.Cog):
     @app_commands.describe(tz="Your time zone, e.g. America/New_York (start typing a city)")
     async def timezone(self, interaction: discord.Interaction, tz: str) -> None:
         """Set your time zone, used for every time you type and every reminder."""
+        if not tz.strip():
+            raise UserError(
+                "Type your time zone and pick it from the list, e.g. `tz:America/New_York` "
+                "(a city such as `london` or an abbreviation such as `EST` works too)."
+            )
         try:
             zone = resolve_timezone(tz)
         except UnknownTimezone as error:
@@ -109,9 +133,13 @@ class Account(commands.Cog):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """IANA names, best match first."""
+        """IANA names, best match first; the zone an abbreviation means says so
+        ("America/New_York (EST)")."""
+        typed = " ".join(current.split())[:20]
+        meant = ABBREVIATIONS.get(typed.lower())
+        shown = typed.upper() if len(typed) <= 5 else typed.title()
         return [
-            app_commands.Choice(name=name, value=name)
+            app_commands.Choice(name=_zone_label(name, typed, meant, shown), value=name)
             for name in suggest_timezones(current, limit=CHOICES)
         ]
 
@@ -172,6 +200,10 @@ class Account(commands.Cog):
             values["thanks_after_hours"] = thanks_after_hours
         for key, raw in (("quiet_start", quiet_start), ("quiet_end", quiet_end)):
             if raw is not None:
+                if len(raw.strip()) > CLOCK_INPUT_MAX:
+                    raise UserError(
+                        f"{key}: that's too long to be a time of day. Try `22:00` or `7am`."
+                    )
                 try:
                     values[key] = parse_clock(raw).strftime("%H:%M")
                 except ValueError as error:
@@ -238,7 +270,9 @@ class Account(commands.Cog):
             for name, rows in tables.items()
             if rows
         ]
-        counts = ", ".join(f"{len(rows)} {name}" for name, rows in tables.items() if rows)
+        counts = ", ".join(
+            f"{name.replace('_', ' ')}: {len(rows)}" for name, rows in tables.items() if rows
+        )
         await reply(
             interaction,
             f"Here is everything I keep about you ({counts or 'nothing yet'}). "
@@ -316,7 +350,24 @@ def action_line(action: NextAction) -> str:
             else "in that field"
         )
         return f"👥 Contact a second person {where} — no reply from **{name}** yet."
-    return f"✉️ Ask **{name}** for a conversation — `/outreach draft prospect:{action.name}`"
+    hint = f"/outreach draft prospect:{in_code(action.name)}"
+    return f"✉️ Ask **{name}** for a conversation — `{hint}`"
+
+
+def fit_lines(lines: list[str], more: int, *, footer: str | None = None) -> str:
+    """Whole lines that fit one embed field, then "and N more" (counting the lines left
+    out too) and the footer: never a line cut in half, never the count lost."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        left = more + len(lines) - index - 1
+        tail = [f"-# and {left} more"] if left else []
+        tail += [footer] if footer else []
+        if len("\n".join([*kept, line, *tail])) > FIELD_VALUE:
+            break
+        kept.append(line)
+    left = more + len(lines) - len(kept)
+    tail = ([f"-# and {left} more"] if left else []) + ([footer] if footer else [])
+    return "\n".join([*kept, *tail])
 
 
 def progress_embed(
@@ -338,10 +389,7 @@ def progress_embed(
     stages = " · ".join(f"{stage} {count}" for stage, count in mix)
     fields = [("Career stages", stages + (f"\n{nudge}" if nudge else ""))]
     if actions:
-        listed = "\n".join(action_line(action) for action in actions)
-        if more:
-            listed += f"\n-# and {more} more"
-        fields.append(("Next actions", listed))
+        fields.append(("Next actions", fit_lines([action_line(a) for a in actions], more)))
     else:
         fields.append(("Next actions", "Nothing due. Nice work."))
     if undelivered:
@@ -352,11 +400,11 @@ def progress_embed(
             else f"• {REMINDER_WHAT.get(r.kind, r.kind)} a removed record"
             for r, name in undelivered
         ]
-        lines.append(
+        advice = (
             "Your DMs with me are closed. Allow direct messages from this server's members "
             "(server menu → Privacy Settings) so reminders reach you."
         )
-        fields.append(("Reminders I couldn't deliver", "\n".join(lines)))
+        fields.append(("Reminders I couldn't deliver", fit_lines(lines, 0, footer=advice)))
     return make_embed("Your progress", funnel_line, fields=fields)
 
 

@@ -32,11 +32,10 @@ from bot.stats import count_activity
 from bot.ui.embeds import WARN, make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
-from bot.ui.options import ProspectTransformer
+from bot.ui.options import ProspectOption
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_choice, text_option
-
-ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
+from cogs.locate import checked_name, in_code
 
 FOLLOWUP_KINDS = ("followup-3", "followup-7")
 CHECK_MAX = 4000  # a request is ~100 words; anything near Discord's 6,000 isn't one
@@ -78,7 +77,9 @@ def draft_message(prospect: Prospect, draft: Draft, *, minutes: int, format: str
         lines += [f"• {_commands_in_code(item)}" for item in draft.missing]
     if draft.notes:
         lines += [f"-# {_commands_in_code(note)}" for note in draft.notes]
-    lines.append(f"Sent it? `/outreach sent prospect:{prospect.name}` starts the 3B7 follow-ups.")
+    lines.append(
+        f"Sent it? `/outreach sent prospect:{in_code(prospect.name)}` starts the 3B7 follow-ups."
+    )
     return "\n".join(lines)
 
 
@@ -149,7 +150,7 @@ class SecondContactModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Add the prospect at the organization, in the presser's own store."""
         try:
-            name = text_option(self.name.value, label="Name", limit=NAME_MAX, example="Sam Lee")
+            name = checked_name(self.name.value, example="Sam Lee")
             role = text_option(
                 self.role.value, label="Role", limit=SHORT_MAX, example="Data Analyst"
             )
@@ -179,7 +180,7 @@ class SecondContactModal(discord.ui.Modal):
             where = f" at **{_escape(added.organization)}**" if added.organization else ""
             text = (
                 f"Added **{_escape(added.name)}**{where} to your prospects. "
-                f"Next: `/outreach draft prospect:{added.name}`."
+                f"Next: `/outreach draft prospect:{in_code(added.name)}`."
             )
         await interaction.response.send_message(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
@@ -242,11 +243,19 @@ async def _late_line(store, reminder: Reminder) -> str:
     return ""
 
 
+async def _still_waiting(store, outreach, prospect: Prospect | None) -> bool:
+    """A 3B7 DM is due only while the request has no answer: no reply logged and no
+    meeting set up with them since it was sent (a meeting means they said yes)."""
+    if prospect is None or outreach.outcome is not None:
+        return False
+    return not await store.meeting_since(prospect.id, outreach.sent_at)
+
+
 async def render_followup_3(store, reminder: Reminder) -> Outgoing | None:
     """Day 3 of 3B7: no reply yet, so contact a second person at the organization."""
     outreach = await store.get_outreach(reminder.subject_id)
     prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
-    if prospect is None or outreach.outcome is not None:
+    if not await _still_waiting(store, outreach, prospect):
         return None
     where = f"at **{_escape(prospect.organization)}**" if prospect.organization else "in that field"
     late = await _late_line(store, reminder)
@@ -254,7 +263,7 @@ async def render_followup_3(store, reminder: Reminder) -> Outgoing | None:
         f"{late}⏰ No reply yet from "
         f"**{_escape(prospect.name)}** (asked {format_when(outreach.sent_at)}) — "
         f"contact a second person {where}. "
-        f"If they answer meanwhile: `/outreach reply prospect:{prospect.name} outcome:…`."
+        f"If they answer meanwhile: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
     )
     view = discord.ui.View(timeout=None)
     view.add_item(SecondContactButton(outreach.id, prospect.organization))
@@ -265,7 +274,7 @@ async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
     """Day 7 of 3B7: follow up once with the first person, with a short draft."""
     outreach = await store.get_outreach(reminder.subject_id)
     prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
-    if prospect is None or outreach.outcome is not None:
+    if not await _still_waiting(store, outreach, prospect):
         return None
     profile = (await store.settings()).profile
     late = await _late_line(store, reminder)
@@ -274,7 +283,7 @@ async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
         f"**{_escape(prospect.name)}**: no reply in {SECOND_CHECKPOINT_DAYS} business days "
         f"(asked {format_when(outreach.sent_at)}). "
         f"A short follow-up to send:\n{_code_block(followup_draft(profile, prospect))}\n"
-        f"When they answer: `/outreach reply prospect:{prospect.name} outcome:…`."
+        f"When they answer: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
     )
     return Outgoing(content=clip(content, 2000))
 
@@ -414,7 +423,9 @@ class Contact(commands.Cog):
             lines.append("Both checkpoints have already passed, so those DMs come now.")
         elif first_due <= now:
             lines.append("The first checkpoint has already passed, so that DM comes now.")
-        lines.append(f"When they answer: `/outreach reply prospect:{prospect.name} outcome:…`.")
+        lines.append(
+            f"When they answer: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
+        )
         await reply(interaction, "\n".join(lines))
 
     @outreach.command(name="reply")
@@ -431,7 +442,7 @@ class Contact(commands.Cog):
             if latest is None:
                 raise UserError(
                     f"You haven't logged a request to {_escape(prospect.name)} yet. Log it "
-                    f'first: `/outreach sent prospect:{prospect.name} when:"yesterday"`.'
+                    f'first: `/outreach sent prospect:{in_code(prospect.name)} when:"yesterday"`.'
                 )
             async with store.transaction():
                 await store.record_reply(latest.id, outcome, replied_at=self.bot.clock.now())
@@ -446,13 +457,13 @@ class Contact(commands.Cog):
         ended = " The 3B7 follow-ups are off." if cancelled else ""
         text = {
             "accepted": f"🎉 **{name}** said yes!{ended} Schedule it: "
-            f'`/meeting schedule prospect:{prospect.name} when:"…"` — I\'ll send a prep '
+            f'`/meeting schedule prospect:{in_code(prospect.name)} when:"…"` — I\'ll send a prep '
             "reminder the day before.",
             "declined": f"Noted: **{name}** declined.{ended} Thank them anyway; a gracious "
             "reply keeps the door open. Find someone else with `/prospect list "
             "status:to-contact`.",
             "later": f"Noted: **{name}** asked to talk later.{ended} When it's time, "
-            f"`/outreach sent prospect:{prospect.name}` starts the follow-ups again.",
+            f"`/outreach sent prospect:{in_code(prospect.name)}` starts the follow-ups again.",
         }[outcome]
         await reply(interaction, text)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,7 +20,7 @@ from bot.domain.timeparse import format_when
 from bot.stats import count_activity
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
-from bot.ui.options import ProspectTransformer
+from bot.ui.options import AMBIGUOUS_SHOWN, ProspectOption, prospect_label
 from bot.ui.respond import reply
 from bot.ui.views import Paginator, ask_to_confirm
 from cogs._common import (
@@ -31,8 +33,40 @@ from cogs._common import (
     text_option,
 )
 
-ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
 CLEAR = "-"
+
+
+def _escape(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def in_code(text: str) -> str:
+    """Text for inside inline code (a command to copy): a backtick can't end it early."""
+    return text.replace("`", "\u02cb")
+
+
+def command_hint(command: str) -> str:
+    """A command to copy, as inline code."""
+    return f"`{in_code(command)}`"
+
+
+def _visible(text: str) -> bool:
+    """True when the text has something a member can see (not only zero-width or
+    control characters)."""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+def checked_name(value: str | None, *, example: str) -> str | None:
+    """A prospect's name, stripped; refused when it is too long or shows nothing."""
+    name = text_option(value, label="Name", limit=NAME_MAX, example=example)
+    if name is not None and (not _visible(name) or name == CLEAR):
+        why = (
+            f"`{CLEAR}` clears other fields, but a prospect always needs a name"
+            if name == CLEAR
+            else "That name has nothing visible in it"
+        )
+        raise UserError(f"{why}: give one you can read, e.g. {example}.")
+    return name
 
 
 def _linkedin(value: str | None) -> str | None:
@@ -46,9 +80,9 @@ def _linkedin(value: str | None) -> str | None:
 
 def prospect_line(prospect: Prospect, status: str) -> str:
     """One prospect in a list."""
-    extra = " · ".join(part for part in (prospect.role, prospect.organization) if part)
+    extra = " · ".join(_escape(part) for part in (prospect.role, prospect.organization) if part)
     tags = " · ".join(part for part in (prospect.stage, status) if part)
-    return f"**{prospect.name}**" + (f" — {extra}" if extra else "") + f"\n-# {tags}"
+    return f"**{_escape(prospect.name)}**" + (f" — {extra}" if extra else "") + f"\n-# {tags}"
 
 
 def prospect_card(
@@ -129,10 +163,11 @@ class Locate(commands.Cog):
                 notes, label="Notes", limit=NOTES_MAX, example="met at career fair"
             ),
         }
-        clean_name = text_option(name, label="Name", limit=NAME_MAX, example='"Ada Lovelace"')
+        clean_name = checked_name(name, example='`name:"Ada Lovelace"`')
         if not clean_name:
             raise UserError('A prospect needs a name, e.g. `/prospect add name:"Ada Lovelace"`.')
         async with self.bot.stores.member(interaction.user.id) as store:
+            namesakes = await store.prospects_named(clean_name)
             prospect = await store.add_prospect(
                 clean_name, **{k: v for k, v in fields.items() if v is not None}
             )
@@ -142,6 +177,16 @@ class Locate(commands.Cog):
             if prospect.stage
             else " Set their career stage with `/prospect edit` when you know it."
         )
+        note = ""
+        if namesakes:
+            others = ", ".join(
+                f"{_escape(prospect_label(p))} (id {p.id})" for p in namesakes[:AMBIGUOUS_SHOWN]
+            )
+            note = (
+                f"\nNote: you already had someone by that name ({others}); this one is id "
+                f"{prospect.id}. Pick by role or organization from the suggestions, or remove "
+                f"the extra one with `/prospect remove prospect:{prospect.id}`."
+            )
         await count_activity(
             self.bot.stores,
             self.bot.clock,
@@ -151,8 +196,8 @@ class Locate(commands.Cog):
         )
         await reply(
             interaction,
-            f"Added **{discord.utils.escape_markdown(prospect.name)}** to your prospects "
-            f"(you have {count}).{tip} Next: `/outreach draft prospect:{prospect.name}`.",
+            f"Added **{_escape(prospect.name)}** to your prospects (you have {count}).{tip} "
+            f"Next: {command_hint(f'/outreach draft prospect:{prospect.name}')}.{note}",
         )
 
     @prospect.command(name="import")
@@ -273,9 +318,7 @@ class Locate(commands.Cog):
         """Change what you know about a prospect."""
         changes: dict[str, str | None] = {}
         if name is not None:
-            changes["name"] = text_option(
-                name, label="Name", limit=NAME_MAX, example="Ada Lovelace"
-            )
+            changes["name"] = checked_name(name, example="`name:Ada Lovelace`")
             if not changes["name"]:
                 raise UserError("A name can't be empty, e.g. `name:Ada Lovelace`.")
         for key, value, limit, example in (

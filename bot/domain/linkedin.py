@@ -25,6 +25,10 @@ __all__ = [
 
 MAX_IMPORT_BYTES = 2_000_000
 MAX_IMPORT_ROWS = 5000
+# The limits /prospect add enforces, so an imported prospect fits everywhere one typed does.
+NAME_MAX = 100
+FIELD_MAX = 100
+EMAIL_MAX = 254
 EXPECTED_COLUMNS = (
     "First Name",
     "Last Name",
@@ -154,11 +158,28 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
+def _delimiter(text: str) -> str:
+    """ "," as LinkedIn writes it; ";" or a tab when a spreadsheet re-saved the file that
+    way (Excel in many European locales uses ";"), judged from the header line."""
+    for line in text.splitlines()[:_HEADER_SEARCH_ROWS]:
+        folded = line.casefold()
+        if "first name" in folded and "last name" in folded:
+            return max(",;\t", key=line.count)
+    return ","
+
+
 def _no_header() -> ConnectionsFileError:
     return ConnectionsFileError(
         "I couldn't find the header row of a LinkedIn Connections.csv. Expected the "
         f"columns: {', '.join(EXPECTED_COLUMNS)}."
     )
+
+
+def _fit(value: str | None, limit: int = FIELD_MAX) -> str | None:
+    """A company or position cut to the length /prospect add allows, marked where cut."""
+    if value is None or len(value) <= limit:
+        return value
+    return value[: limit - 1].rstrip() + "…"
 
 
 def _clean(value: str | None) -> str | None:
@@ -183,7 +204,7 @@ def plan_import(
     no header, or more than MAX_IMPORT_ROWS rows.
     """
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False, delimiter=_delimiter(text))
 
     columns: dict[str, int] | None = None
     width = 0
@@ -251,6 +272,11 @@ def _plan_row(
     if not name:
         plan.rejected.append((line, "no name"))
         return
+    if len(name) > NAME_MAX:
+        plan.rejected.append(
+            (line, f"the name is {len(name)} characters (the limit is {NAME_MAX})")
+        )
+        return
     raw_url = cell("URL")
     url = None
     if raw_url:
@@ -259,7 +285,7 @@ def _plan_row(
         except ValueError:
             plan.rejected.append((line, "the URL isn't a LinkedIn profile link"))
             return
-    organization = cell("Company")
+    organization = _fit(cell("Company"))
 
     if url and url in seen_urls:
         earlier = seen_urls[url]
@@ -278,10 +304,10 @@ def _plan_row(
         ImportedConnection(
             name=name,
             linkedin=url,
-            email=email if email and "@" in email else None,
+            email=email if email and "@" in email and len(email) <= EMAIL_MAX else None,
             organization=organization,
-            role=cell("Position"),
-            connected_on=cell("Connected On"),
+            role=_fit(cell("Position")),
+            connected_on=_fit(cell("Connected On"), 40),
         )
     )
     if url:

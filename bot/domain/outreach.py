@@ -594,7 +594,7 @@ def _rule_length(text: str) -> RuleResult:
             f"{words} words: short enough, but past the {WORD_TARGET}-word target.",
             _cut(words),
         )
-    return RuleResult("length", "pass", f"{words} words.", None)
+    return RuleResult("length", "pass", f"{words} word{'' if words == 1 else 's'}.", None)
 
 
 _CHECKS: tuple[Callable[[str], RuleResult], ...] = (

@@ -48,6 +48,54 @@ COMMON_TIMEZONES = (
 )
 _COMMON_RANK = {name: i for i, name in enumerate(COMMON_TIMEZONES)}
 
+# What members type when they don't know the IANA name: abbreviations and region words.
+# Each means the zone most people using it live in, with its daylight saving time (the
+# tz database's own "EST" is a fixed UTC-5 all year, which is wrong for New York).
+ABBREVIATIONS = {
+    "et": "America/New_York",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "eastern": "America/New_York",
+    "ct": "America/Chicago",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "central": "America/Chicago",
+    "mt": "America/Denver",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mountain": "America/Denver",
+    "pt": "America/Los_Angeles",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "akst": "America/Anchorage",
+    "hst": "Pacific/Honolulu",
+    "gmt": "Europe/London",
+    "bst": "Europe/London",
+    "wet": "Europe/Lisbon",
+    "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin",
+    "eet": "Europe/Athens",
+    "msk": "Europe/Moscow",
+    "ist": "Asia/Kolkata",
+    "sgt": "Asia/Singapore",
+    "hkt": "Asia/Hong_Kong",
+    "jst": "Asia/Tokyo",
+    "kst": "Asia/Seoul",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "nzst": "Pacific/Auckland",
+    "wat": "Africa/Lagos",
+    "cat": "Africa/Maputo",
+    "eat": "Africa/Nairobi",
+    "brt": "America/Sao_Paulo",
+    "utc": "UTC",
+    "z": "UTC",
+    "zulu": "UTC",
+}
+# Longest input worth looking at: the longest IANA name is about 30 characters.
+MAX_INPUT = 64
+
 
 class UnknownTimezone(ValueError):
     """A typed zone that isn't an IANA name; carries the closest real names."""
@@ -116,12 +164,17 @@ def suggest_timezones(text: str, limit: int = 25) -> list[str]:
     """
     if limit <= 0:
         return []
-    q = _key(text)
+    q = _key(text[:MAX_INPUT])
     if not q:
         return list(COMMON_TIMEZONES[:limit])
 
     tiers: list[list[str]] = [[], [], [], []]
+    if q in ABBREVIATIONS:
+        # "EST" means New York, not every zone whose name happens to contain "est".
+        tiers[0].append(ABBREVIATIONS[q])
     for name, low, city in _index():
+        if name in tiers[0]:
+            continue
         if low == q:
             tiers[0].append(name)
         elif city == q:
@@ -170,12 +223,17 @@ def _closest(text: str, n: int) -> list[str]:
 
 
 def resolve_timezone(text: str) -> ZoneInfo:
-    """The ZoneInfo for an exact IANA name (case-insensitive; spaces count as underscores).
+    """The ZoneInfo for an IANA name (case-insensitive; spaces count as underscores).
 
-    Legacy aliases such as "US/Eastern" are accepted too. Anything else raises
-    UnknownTimezone carrying the 3 closest names.
+    Also accepted: a common abbreviation or region word ("EST", "Pacific", "CET") as the
+    zone most people using it live in, and legacy aliases such as "US/Eastern". Anything
+    else (a bare city too: it is offered, not guessed) raises UnknownTimezone carrying
+    the 3 closest names.
     """
-    name = _by_key().get(_key(text))
+    text = text[:MAX_INPUT]
+    q = _key(text)
+    name = ABBREVIATIONS.get(q) or _by_key().get(q)
     if name is None:
-        raise UnknownTimezone(text.strip(), _closest(text, 3))
+        shown = " ".join(text.split())
+        raise UnknownTimezone(shown, _closest(text, 3))
     return ZoneInfo(name)

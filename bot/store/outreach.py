@@ -66,6 +66,16 @@ class OutreachMixin(StoreBase):
         )
         return [row["id"] for row in rows]
 
+    async def meeting_since(self, prospect_id: int, since: datetime) -> bool:
+        """True when a meeting with this prospect (not cancelled) was set up after `since`:
+        they answered, whether or not the member logged the reply."""
+        row = await self.fetchone(
+            "SELECT 1 FROM meetings WHERE prospect_id = ? AND cancelled_at IS NULL "
+            "AND (created_at >= ? OR starts_at >= ?) LIMIT 1",
+            (prospect_id, ts(since), ts(since)),
+        )
+        return row is not None
+
     async def record_reply(self, outreach_id: int, outcome: str, *, replied_at: datetime) -> None:
         """Set the outcome of a request (a later answer replaces an earlier one)."""
         async with self.transaction():

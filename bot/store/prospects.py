@@ -10,6 +10,10 @@ import aiosqlite
 from bot.domain.models import Prospect
 from bot.store.base import StoreBase, dt, ts
 
+# SQLite integers are signed 64-bit: a longer typed id can't be anyone's.
+MIN_ID = -(2**63)
+MAX_ID = 2**63 - 1
+
 PROSPECT_FIELDS = (
     "name",
     "role",
@@ -81,7 +85,12 @@ class ProspectsMixin(StoreBase):
         return prospect
 
     async def get_prospect(self, prospect_id: int) -> Prospect | None:
-        """One prospect by id, or None (ids from another member simply aren't here)."""
+        """One prospect by id, or None (ids from another member simply aren't here).
+
+        A typed id too big for SQLite's integers is simply not found (not an error).
+        """
+        if not MIN_ID <= prospect_id <= MAX_ID:
+            return None
         row = await self.fetchone("SELECT * FROM prospects WHERE id = ?", (prospect_id,))
         return None if row is None else prospect_from_row(row)
 
@@ -135,6 +144,29 @@ class ProspectsMixin(StoreBase):
         )
         return None if row is None else prospect_from_row(row)
 
+    async def match_prospects(self, text: str) -> list[Prospect]:
+        """The prospects a typed name could mean, oldest first.
+
+        Exact matches (case, accents' case and spacing ignored) win; without one, the
+        prospects whose name contains the text. Several results mean the text is
+        ambiguous: the caller should ask the member to pick one.
+        """
+        wanted = _fold(text)
+        if not wanted:
+            return []
+        rows = await self.fetchall("SELECT * FROM prospects ORDER BY id")
+        folded = [(_fold(row["name"]), row) for row in rows]
+        exact = [row for name, row in folded if name == wanted]
+        if exact:
+            return [prospect_from_row(row) for row in exact]
+        return [prospect_from_row(row) for name, row in folded if wanted in name]
+
+    async def prospects_named(self, name: str) -> list[Prospect]:
+        """Prospects with this name (case and spacing ignored), oldest first."""
+        wanted = _fold(name)
+        rows = await self.fetchall("SELECT * FROM prospects ORDER BY id")
+        return [prospect_from_row(row) for row in rows if _fold(row["name"]) == wanted]
+
     async def prospect_identities(self) -> list[tuple[str, str | None, str | None]]:
         """(name, organization, linkedin) of every prospect, for duplicate checks."""
         rows = await self.fetchall("SELECT name, organization, linkedin FROM prospects")
@@ -173,6 +205,11 @@ class ProspectsMixin(StoreBase):
         """How many prospects the member has."""
         row = await self.fetchone("SELECT COUNT(*) AS n FROM prospects")
         return row["n"]
+
+
+def _fold(text: str | None) -> str:
+    """A name as compared when typed: case-folded (Unicode too), spacing collapsed."""
+    return " ".join((text or "").split()).casefold()
 
 
 def _escape_like(text: str) -> str:

@@ -15,6 +15,8 @@ from bot.domain.models import Prospect
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 
+AMBIGUOUS_SHOWN = 5  # prospects listed when a typed name matches several
+
 
 def prospect_label(prospect: Prospect) -> str:
     """How a prospect reads in a list of choices."""
@@ -23,7 +25,9 @@ def prospect_label(prospect: Prospect) -> str:
 
 
 class ProspectTransformer(app_commands.Transformer):
-    """`prospect` options: autocomplete by name, resolve to the member's Prospect."""
+    """`prospect` options, resolved in the member's own store: an id from the
+    suggestions, an exact name, or a unique part of one. A name several prospects
+    share (or a part several contain) gets a list to pick from, not a guess."""
 
     async def autocomplete(
         self, interaction: discord.Interaction, value: str
@@ -34,15 +38,33 @@ class ProspectTransformer(app_commands.Transformer):
         return [app_commands.Choice(name=prospect_label(p), value=str(p.id)) for p in found]
 
     async def transform(self, interaction: discord.Interaction, value: Any) -> Prospect:
-        """The prospect with this id (or exact name) in the member's own store."""
-        text = str(value).strip()
+        """The one prospect the member meant, or a UserError saying why not."""
+        text = " ".join(str(value).split())
         async with interaction.client.stores.member(interaction.user.id) as store:
-            prospect = await store.get_prospect(int(text)) if text.isdigit() else None
-            if prospect is None:
-                prospect = await store.find_prospect_by_name(text)
-        if prospect is None:
+            if text.isascii() and text.isdigit():
+                found = await store.get_prospect(int(text))
+                if found is not None:
+                    return found
+            matches = await store.match_prospects(text)
+        if len(matches) == 1:
+            return matches[0]
+        escape = discord.utils.escape_markdown
+        shown = escape(clip(text, 80))
+        if not matches:
             raise UserError(
-                f"I can't find {clip(text, 80)!r} in your prospects. Start typing a name and "
-                "pick one from the suggestions, or add them with `/prospect add name:…`."
+                f'I can\'t find "{shown}" in your prospects. Start typing a name and pick one '
+                'from the suggestions, or add them with `/prospect add name:"Ada Lovelace"`.'
             )
-        return prospect
+        listed = "; ".join(
+            f"{escape(prospect_label(p))} (id {p.id})" for p in matches[:AMBIGUOUS_SHOWN]
+        )
+        more = len(matches) - AMBIGUOUS_SHOWN
+        raise UserError(
+            f'"{shown}" matches {len(matches)} of your prospects: {listed}'
+            + (f"; and {more} more" if more > 0 else "")
+            + f". Pick one from the suggestions as you type, or give its id, e.g. "
+            f"`prospect:{matches[0].id}`."
+        )
+
+
+ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
