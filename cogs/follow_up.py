@@ -26,13 +26,13 @@ from bot.store import MemberStore
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError, message_for, send_ephemeral
 from bot.ui.limits import CONTENT, clip
-from bot.ui.meeting_options import MeetingTransformer
+from bot.ui.meeting_options import PastMeetingTransformer, row_id
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE
 
 log = logging.getLogger(__name__)
 
-MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
+MeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 
 NUDGE_ACTIONS = {
     "sent": ("Sent it", discord.ButtonStyle.success),
@@ -186,7 +186,11 @@ class FollowUp(commands.Cog, name="FollowUp"):
 
     # -- shared ----------------------------------------------------------------------
     async def _meeting(self, store: MemberStore, meeting_id: int) -> tuple[Meeting, Prospect]:
-        found = await store.get_meeting_with_prospect(meeting_id)
+        found = (
+            await store.get_meeting_with_prospect(meeting_id)
+            if row_id(meeting_id) is not None
+            else None
+        )
         if found is None:
             raise UserError(
                 "I can't find that meeting among yours. Pick one from the suggestions of "
@@ -194,7 +198,11 @@ class FollowUp(commands.Cog, name="FollowUp"):
             )
         meeting, prospect = found
         if meeting.cancelled:
-            raise UserError(f"Your meeting with {prospect.name} was cancelled.")
+            raise UserError(
+                f"Your meeting with {prospect.name} was cancelled, so there's nothing to thank "
+                "them for yet. If it did happen, record it first with "
+                f'`/meeting log prospect:{prospect.name} when:"yesterday 4pm"`.'
+            )
         if not meeting.done and meeting.starts_at > store.now():
             raise UserError(
                 f"Your meeting with {prospect.name} is {format_when(meeting.starts_at)}, still "

@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -24,16 +25,16 @@ from bot.store import MemberStore
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError, message_for, send_ephemeral
 from bot.ui.limits import FIELD_VALUE, SELECT_LABEL, SELECT_OPTIONS, clip
-from bot.ui.meeting_options import MeetingTransformer
-from bot.ui.options import ProspectTransformer
+from bot.ui.meeting_options import MeetingTransformer, PastMeetingTransformer, row_id
+from bot.ui.options import ProspectOption
 from bot.ui.respond import reply
-from bot.ui.views import OwnedView, Paginator
+from bot.ui.views import Paginator
 from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, checked_choice, choices, text_option
 
 log = logging.getLogger(__name__)
 
-ProspectOption = app_commands.Transform[Prospect, ProspectTransformer]
 MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
+HeldMeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 # (text, category): one question on a meeting's prep sheet.
 PrepQuestion = tuple[str, str | None]
 
@@ -209,64 +210,106 @@ def _late_note(reminder: Reminder) -> str:
     )
 
 
-class PrepQuestionsView(OwnedView):
-    """The prep sheet's select menu: its invoker swaps or adds questions for one meeting.
+class PrepQuestionSelect(
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=r"prep:questions:(?P<meeting>[0-9]+):(?P<owner>[0-9]+):(?P<where>[gd])",
+):
+    """The prep sheet's select menu: its owner swaps or adds questions for one meeting.
 
-    `options` are (value, text, description): bank question ids in a server, indexes
-    into the default bank in DMs (where `guild_id` is None).
+    Its custom_id carries the meeting, the owner and whether the choices are a server's
+    bank (question ids) or the default bank (positions, in DMs), so it keeps working
+    after a restart and acts only on the presser's own store.
     """
 
     def __init__(
         self,
-        cog: Prepare,
-        owner_id: int,
         meeting_id: int,
-        guild_id: int | None,
-        options: list[tuple[str, str, str]],
-        chosen: list[PrepQuestion],
+        owner_id: int,
+        in_server: bool,
+        options: list[discord.SelectOption] | None = None,
     ) -> None:
-        super().__init__(owner_id)
-        self.cog = cog
-        self.meeting_id = meeting_id
-        self.guild_id = guild_id
-        self.choices = options[:SELECT_OPTIONS]
-        self.menu: discord.ui.Select = discord.ui.Select(
-            placeholder="Swap or add questions for this meeting",
-            min_values=1,
-            max_values=len(self.choices),
+        where = "g" if in_server else "d"
+        options = options or [discord.SelectOption(label="—", value="-")]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"prep:questions:{meeting_id}:{owner_id}:{where}",
+                placeholder="Swap or add questions for this meeting",
+                min_values=1,
+                max_values=len(options),
+                options=options,
+            )
         )
-        self.menu.callback = self.choose
-        self.add_item(self.menu)
-        self.show(chosen)
+        self.meeting_id = meeting_id
+        self.owner_id = owner_id
+        self.in_server = in_server
 
-    def show(self, chosen: list[PrepQuestion]) -> None:
-        """Mark the meeting's current questions as selected."""
-        picked = {text for text, _ in chosen}
-        self.menu.options = [
-            discord.SelectOption(
-                label=clip(text, SELECT_LABEL),
-                value=value,
-                description=clip(description, SELECT_LABEL) or None,
-                default=text in picked,
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Select,
+        match: re.Match[str],
+        /,
+    ) -> PrepQuestionSelect:
+        """Rebuild the menu from a pick (also after a restart)."""
+        return cls(
+            row_id(match["meeting"]) or 0,
+            int(match["owner"]),
+            match["where"] == "g",
+            list(getattr(item, "options", None) or []),
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        """Hand the pick to the cog; refusals and bugs get a short ephemeral answer."""
+        try:
+            if self.owner_id != interaction.user.id:
+                raise UserError(
+                    "This prep sheet belongs to someone else; open your own with "
+                    '`/meeting prep meeting:"Ada Lovelace"`.'
+                )
+            guild_id = interaction.guild_id if self.in_server else None
+            if self.in_server and guild_id is None:
+                raise UserError("Run `/meeting prep` again to choose questions here.")
+            cog: Prepare | None = interaction.client.get_cog(Prepare.__cog_name__)
+            if cog is None:
+                raise UserError("Prep sheets are unavailable right now; try again soon.")
+            await cog.choose_questions(
+                interaction, self.meeting_id, guild_id, list(self.item.values)
             )
-            for value, text, description in self.choices
-        ]
+        except Exception as error:
+            text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
+            if text is None:
+                log.error(
+                    "prep question select failed (interaction %s)", interaction.id, exc_info=error
+                )
+                text = "Something went wrong on our side and nothing was changed. Please try again."
+            await send_ephemeral(interaction, text)
 
-    async def choose(self, interaction: discord.Interaction) -> None:
-        """Replace the meeting's questions with the ones picked."""
-        await self.cog.choose_questions(interaction, self, list(self.menu.values))
 
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
-    ) -> None:
-        """A short ephemeral answer; the traceback goes to the log."""
-        text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
-        if text is None:
-            log.error(
-                "prep question select failed (interaction %s)", interaction.id, exc_info=error
-            )
-            text = "Something went wrong on our side and nothing was changed. Please try again."
-        await send_ephemeral(interaction, text)
+def prep_view(
+    meeting_id: int,
+    owner_id: int,
+    bank: list[BankRow] | None,
+    chosen: list[PrepQuestion],
+) -> discord.ui.View | None:
+    """The prep sheet's select over `bank` (None: the default bank, in DMs), with the
+    meeting's current questions preselected; None when there is nothing to choose."""
+    rows = select_options(bank)[:SELECT_OPTIONS]
+    if not rows:
+        return None
+    picked = {text for text, _ in chosen}
+    options = [
+        discord.SelectOption(
+            label=clip(text, SELECT_LABEL),
+            value=value,
+            description=clip(description, SELECT_LABEL) or None,
+            default=text in picked,
+        )
+        for value, text, description in rows
+    ]
+    view = discord.ui.View(timeout=None)
+    view.add_item(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
+    return view
 
 
 def _votes(count: int) -> str:
@@ -300,8 +343,14 @@ class Prepare(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        """Render the prep DMs the reminder engine delivers."""
+        """Render the prep DMs the reminder engine delivers; answer prep selects, even
+        after a restart."""
         self.bot.reminders.register("prep", self.render_prep)
+        self.bot.add_dynamic_items(PrepQuestionSelect)
+
+    async def cog_unload(self) -> None:
+        """Stop answering the prep selects."""
+        self.bot.remove_dynamic_items(PrepQuestionSelect)
 
     async def _server_bank(self, guild_id: int | None) -> list[BankRow] | None:
         """The server's question bank, most votes first; None outside a server. Read in
@@ -350,6 +399,12 @@ class Prepare(commands.Cog):
                 raise UserError(
                     f"{format_when(starts_at)} is in the past. To record a meeting that "
                     f'already happened, use `/meeting log prospect:{prospect.name} when:"{when}"`.'
+                )
+            if await store.find_meeting_at(prospect.id, starts_at) is not None:
+                raise UserError(
+                    f"You already have a meeting with {prospect.name} {format_when(starts_at)}; "
+                    "nothing changed. To move it, `/meeting cancel` it and schedule the new "
+                    f'time, e.g. `/meeting schedule prospect:{prospect.name} when:"tomorrow 8am"`.'
                 )
             async with store.transaction():
                 meeting = await store.add_meeting(
@@ -429,6 +484,12 @@ class Prepare(commands.Cog):
                     f"{format_when(starts_at)} is still ahead. To plan it, use "
                     f'`/meeting schedule prospect:{prospect.name} when:"{when}"`.'
                 )
+            if await store.find_meeting_at(prospect.id, starts_at) is not None:
+                raise UserError(
+                    f"Your meeting with {prospect.name} {format_when(starts_at)} is already "
+                    "recorded; nothing changed. To add what you learned, use "
+                    f'`/meeting done meeting:{prospect.name} takeaways:"…"`.'
+                )
             async with store.transaction():
                 meeting = await store.add_meeting(
                     prospect.id,
@@ -462,7 +523,7 @@ class Prepare(commands.Cog):
     async def done(
         self,
         interaction: discord.Interaction,
-        meeting: MeetingOption,
+        meeting: HeldMeetingOption,
         takeaways: app_commands.Range[str, 1, NOTES_MAX] | None = None,
         referrals: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
@@ -528,29 +589,33 @@ class Prepare(commands.Cog):
                 raise UserError("That meeting was removed in the meantime.")
             meeting, prospect = found
             questions = await questions_for(store, meeting.id, bank)
-        options = select_options(bank)
-        view = (
-            PrepQuestionsView(self, user_id, meeting.id, interaction.guild_id, options, questions)
-            if options
-            else None
-        )
+        view = prep_view(meeting.id, user_id, bank, questions)
         await reply(interaction, embed=prep_sheet(meeting, prospect, questions), view=view)
-        if view is not None:
-            view.interaction = interaction
 
     async def choose_questions(
-        self, interaction: discord.Interaction, view: PrepQuestionsView, values: list[str]
+        self,
+        interaction: discord.Interaction,
+        meeting_id: int,
+        guild_id: int | None,
+        values: list[str],
     ) -> None:
         """The prep select: the picked questions become the meeting's list (who-else kept
-        last), stored in the invoker's own store, and the sheet is shown again."""
-        picked = [int(value) for value in dict.fromkeys(values) if value.isdecimal()]
-        if view.guild_id is not None:
-            async with self.bot.stores.guild(view.guild_id) as bank:
-                rows = await bank.question_texts(picked)
+        last), stored in the presser's own store, and the sheet is shown again."""
+        bank: list[BankRow] | None = None
+        if guild_id is not None:
+            picked = [n for n in map(row_id, dict.fromkeys(values)) if n is not None]
+            async with self.bot.stores.guild(guild_id) as store:
+                rows = await store.question_texts(picked)
+                bank = await store.top_questions()
             chosen = [(text, category) for _, text, category in rows]
         else:
             seed = load_default_questions()
-            chosen = [(seed[i].text, seed[i].category) for i in picked if i < len(seed)]
+            positions = {str(i): q for i, q in enumerate(seed)}
+            chosen = [
+                (positions[v].text, positions[v].category)
+                for v in dict.fromkeys(values)
+                if v in positions
+            ]
         if not chosen:
             raise UserError(
                 "Those questions were removed from the bank. Run `/meeting prep` again to "
@@ -558,14 +623,21 @@ class Prepare(commands.Cog):
             )
         chosen = with_who_else(chosen)
         async with self.bot.stores.member(interaction.user.id) as store:
-            found = await store.get_meeting_with_prospect(view.meeting_id)
+            found = (
+                await store.get_meeting_with_prospect(meeting_id)
+                if row_id(meeting_id) is not None
+                else None
+            )
             if found is None:
-                raise UserError("That meeting was removed in the meantime.")
-            await store.set_meeting_questions(view.meeting_id, chosen)
+                raise UserError(
+                    "That meeting isn't among yours any more. Open a fresh sheet with "
+                    '`/meeting prep meeting:"Ada Lovelace"`.'
+                )
+            await store.set_meeting_questions(meeting_id, chosen)
         meeting, prospect = found
-        view.show(chosen)
         await interaction.response.edit_message(
-            embed=prep_sheet(meeting, prospect, chosen), view=view
+            embed=prep_sheet(meeting, prospect, chosen),
+            view=prep_view(meeting_id, interaction.user.id, bank, chosen),
         )
 
     # -- /meeting list -------------------------------------------------------------
@@ -647,10 +719,11 @@ class Prepare(commands.Cog):
             )
         data = build_ics(events, now=now)
         filename = "meeting.ics" if meeting is not None else "meetings.ics"
-        count = f"{len(events)} meeting" + ("s" if len(events) != 1 else "")
+        count = "1 meeting" if len(events) == 1 else f"{len(events)} meetings"
+        verb = "is" if len(events) == 1 else "are"
         await reply(
             interaction,
-            f"Here is {count} as a calendar file: open it to add it to your calendar "
+            f"Here {verb} {count} as a calendar file: open it to add it to your calendar "
             "(exporting again updates the same entries rather than duplicating them).",
             files=[discord.File(io.BytesIO(data), filename=filename)],
         )

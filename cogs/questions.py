@@ -28,6 +28,7 @@ from bot.store.guild import SORTS, BankQuestion
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError, send_ephemeral
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
+from bot.ui.meeting_options import row_id
 from bot.ui.respond import reply, with_notices
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, checked_choice, choices
@@ -238,7 +239,11 @@ class VoteButton(
     async def _vote(self, interaction: discord.Interaction) -> None:
         guild_id = in_a_server(interaction)
         async with interaction.client.stores.guild(guild_id) as store:
-            question = await store.get_question(self.question_id)
+            question = (
+                await store.get_question(self.question_id)
+                if row_id(self.question_id) is not None
+                else None
+            )
             result = (
                 None
                 if question is None
@@ -323,7 +328,8 @@ class QuestionTransformer(app_commands.Transformer):
         guild_id = in_a_server(interaction)
         text = str(value).strip()
         async with interaction.client.stores.guild(guild_id) as store:
-            question = await store.get_question(int(text)) if text.isdigit() else None
+            number = row_id(text)
+            question = await store.get_question(number) if number is not None else None
             if question is None:
                 question = await store.find_question_by_text(text)
             if question is None:

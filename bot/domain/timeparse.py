@@ -7,7 +7,7 @@ and returned as an aware UTC datetime, so storage and scheduling never see local
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,17 @@ _BARE_CLOCK = re.compile(
 )
 
 
+# A year-first date ("2026-12-03", "2026/12/03"): dateparser quietly swaps an impossible
+# month with the day ("2026-13-01" -> January 13), so such dates are checked strictly.
+_YEAR_FIRST = re.compile(r"(?<![\d/\-])(\d{4})([/\-])(\d{1,2})\2(\d{1,2})(?![\d/\-])")
+# A day followed by a bare number ("monday 9", "tomorrow 8"): an hour without am/pm
+# (unlike "Dec 3", where the number is the day of the month).
+_TRAILING_HOUR = re.compile(
+    r"\b(?:today|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+(\d{1,2})$",
+    re.IGNORECASE,
+)
+
+
 class WhenError(ValueError):
     """A time the member typed that can't be used; the message is safe to show them."""
 
@@ -83,6 +94,13 @@ def _span(text: str, now: datetime) -> datetime | None:
 
 def _check_numeric_dates(text: str) -> None:
     """Refuse day/month forms we would have to guess, naming forms that work instead."""
+    for m in _YEAR_FIRST.finditer(text):
+        try:
+            date(int(m[1]), int(m[3]), int(m[4]))
+        except ValueError:
+            raise WhenError(
+                f'"{m[0]}" isn\'t a real date: write year-month-day, e.g. "2026-12-03 07:30".'
+            ) from None
     if _DOTTED.search(text):
         raise WhenError(
             f'"{text}" is ambiguous: use a colon for times and a month name for dates, '
@@ -155,13 +173,26 @@ def parse_when(
             parsed = parsed.astimezone(tz).replace(tzinfo=None)
         # fold=0: an ambiguous fall-back time means its first occurrence; a time in
         # the spring-forward gap is read with the pre-change offset (2:30 -> 3:30).
+        if _BARE_CLOCK.match(cleaned):
+            # A clock time alone ("8am") is the next one ahead (or the last one gone, when
+            # looking back) from the member's own now. dateparser picks its day relative
+            # to the wrong zone, so only its clock time is kept.
+            parsed = datetime.combine(local_now.date(), parsed.time())
+            if prefer == "future" and parsed.replace(tzinfo=tz) < now:
+                # Same wall-clock time tomorrow, even across a DST change.
+                parsed += timedelta(days=1)
+            elif prefer == "past" and parsed.replace(tzinfo=tz) > now:
+                parsed -= timedelta(days=1)
         local = parsed.replace(tzinfo=tz)
-        if prefer == "future" and local < now and _BARE_CLOCK.match(cleaned):
-            # Same wall-clock time tomorrow, even across a DST change.
-            local = (parsed + timedelta(days=1)).replace(tzinfo=tz)
         result = local.astimezone(UTC)
         if abs(result - now) <= MAX_DISTANCE and not _TIME_OF_DAY.search(cleaned):
-            raise WhenError(f'"{cleaned}" needs a time of day too, e.g. "{cleaned} 9am".')
+            hour = _TRAILING_HOUR.search(cleaned)
+            example = (
+                f'"{cleaned}am" or "{cleaned}:30"'
+                if hour and int(hour[1]) <= 12
+                else f'"{cleaned} 9am"'
+            )
+            raise WhenError(f'"{cleaned}" needs a time of day too, e.g. {example}.')
 
     if abs(result - now) > MAX_DISTANCE:
         raise WhenError(

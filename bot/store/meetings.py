@@ -114,10 +114,13 @@ class MeetingsMixin(StoreBase):
         )
         return [_joined(row) for row in rows]
 
-    async def search_meetings(self, text: str, limit: int = 25) -> list[tuple[Meeting, Prospect]]:
+    async def search_meetings(
+        self, text: str, limit: int = 25, *, prefer: str = "upcoming"
+    ) -> list[tuple[Meeting, Prospect]]:
         """Autocomplete: meetings not cancelled whose person matches, best match first
-        (name starts with, then contains, then organization); upcoming soonest first,
-        then the most recent past ones."""
+        (name starts with, then contains, then organization); then, with
+        `prefer="upcoming"`, upcoming soonest first and the most recent past ones after,
+        or with `prefer="past"` (thanking, marking done) the most recent past ones first."""
         text = text.strip()
         like = f"%{_escape_like(text)}%"
         prefix = f"{_escape_like(text)}%"
@@ -130,9 +133,7 @@ class MeetingsMixin(StoreBase):
             ORDER BY
                 CASE WHEN p.name LIKE :prefix ESCAPE '\' THEN 0
                      WHEN p.name LIKE :like ESCAPE '\' THEN 1 ELSE 2 END,
-                CASE WHEN m.starts_at > :now THEN 0 ELSE 1 END,
-                CASE WHEN m.starts_at > :now THEN m.starts_at END ASC,
-                m.starts_at DESC,
+                {_when_order(prefer)},
                 m.id DESC
             LIMIT :limit
             """,
@@ -140,19 +141,26 @@ class MeetingsMixin(StoreBase):
         )
         return [_joined(row) for row in rows]
 
-    async def find_meeting_by_name(self, name: str) -> Meeting | None:
+    async def find_meeting_by_name(self, name: str, *, prefer: str = "upcoming") -> Meeting | None:
         """The meeting (not cancelled) with the prospect of exactly this name: the next
-        upcoming one, else the latest."""
+        upcoming one, else the latest (`prefer="past"`: the latest held, else the next)."""
         row = await self.fetchone(
             f"""
             {_JOINED}
             WHERE m.cancelled_at IS NULL AND p.name = :name COLLATE NOCASE
-            ORDER BY CASE WHEN m.starts_at > :now THEN 0 ELSE 1 END,
-                     CASE WHEN m.starts_at > :now THEN m.starts_at END ASC,
-                     m.starts_at DESC
+            ORDER BY {_when_order(prefer)}, m.id DESC
             LIMIT 1
             """,
             {"name": name, "now": ts(self.now())},
+        )
+        return None if row is None else meeting_from_row(row)
+
+    async def find_meeting_at(self, prospect_id: int, starts_at: datetime) -> Meeting | None:
+        """The meeting (not cancelled) with this prospect starting at exactly this time."""
+        row = await self.fetchone(
+            "SELECT * FROM meetings WHERE prospect_id = ? AND starts_at = ? "
+            "AND cancelled_at IS NULL ORDER BY id LIMIT 1",
+            (prospect_id, ts(starts_at)),
         )
         return None if row is None else meeting_from_row(row)
 
@@ -244,6 +252,17 @@ class MeetingsMixin(StoreBase):
             (meeting_id,),
         )
         return [(row["text"], row["category"]) for row in rows]
+
+
+def _when_order(prefer: str) -> str:
+    """ORDER BY terms putting upcoming meetings (soonest first) before past ones (latest
+    first), or past ones first when `prefer` is "past"."""
+    started = "CASE WHEN m.done = 1 OR m.starts_at <= :now THEN {past} ELSE {ahead} END"
+    first = started.format(past=1, ahead=0) if prefer != "past" else started.format(past=0, ahead=1)
+    return (
+        f"{first}, CASE WHEN m.done = 0 AND m.starts_at > :now THEN m.starts_at END ASC, "
+        "m.starts_at DESC"
+    )
 
 
 def _escape_like(text: str) -> str:

@@ -17,6 +17,19 @@ from bot.domain.models import Meeting, Prospect
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 
+# Row ids are SQLite INTEGERs: a longer number typed or forged can't name any row (and
+# would overflow the query), so it simply finds nothing.
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value: object) -> int | None:
+    """`value` as a row id when it is one (digits, within SQLite's range), else None."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ROW_ID else None
+
 
 def meeting_label(meeting: Meeting, prospect: Prospect, tz: ZoneInfo, now: datetime) -> str:
     """How a meeting reads in a list of choices: "Ada Lovelace — Dec 3 07:30" in the
@@ -30,14 +43,20 @@ def meeting_label(meeting: Meeting, prospect: Prospect, tz: ZoneInfo, now: datet
 
 
 class MeetingTransformer(app_commands.Transformer):
-    """`meeting` options: autocomplete by the person's name, resolve to the member's Meeting."""
+    """`meeting` options: autocomplete by the person's name, resolve to the member's Meeting.
+
+    Upcoming meetings come first (prep, calendar, cancel); `PastMeetingTransformer` puts
+    the ones already held first, for commands about a meeting that happened.
+    """
+
+    prefer = "upcoming"
 
     async def autocomplete(
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
         """Up to 25 of the member's meetings, best match first (upcoming before past)."""
         async with interaction.client.stores.member(interaction.user.id) as store:
-            found = await store.search_meetings(value, limit=CHOICES)
+            found = await store.search_meetings(value, limit=CHOICES, prefer=self.prefer)
             tz = ZoneInfo((await store.settings()).timezone)
         now = interaction.client.clock.now()
         return [
@@ -50,9 +69,10 @@ class MeetingTransformer(app_commands.Transformer):
         member's own store."""
         text = str(value).strip()
         async with interaction.client.stores.member(interaction.user.id) as store:
-            meeting = await store.get_meeting(int(text)) if text.isdigit() else None
+            number = row_id(text)
+            meeting = await store.get_meeting(number) if number is not None else None
             if meeting is None:
-                meeting = await store.find_meeting_by_name(text)
+                meeting = await store.find_meeting_by_name(text, prefer=self.prefer)
         if meeting is None:
             raise UserError(
                 f"I can't find a meeting {clip(text, 80)!r} among yours. Start typing the "
@@ -60,3 +80,9 @@ class MeetingTransformer(app_commands.Transformer):
                 '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.'
             )
         return meeting
+
+
+class PastMeetingTransformer(MeetingTransformer):
+    """`meeting` options of /meeting done and /thanks: the meetings held come first."""
+
+    prefer = "past"
