@@ -529,6 +529,7 @@ class Driver:
         channel_id: int | None = None,
         timeout: float | None = None,
         validate: bool = True,
+        pick_suggestions: bool = True,
     ) -> Reply:
         """Run a slash command line as ``user`` in ``guild`` (``None`` = DM with the bot).
 
@@ -538,6 +539,8 @@ class Driver:
 
         ``validate=False`` skips the client-side checks (choices, lengths, min/max,
         required options) to test the bot's own validation; values are still typed.
+        ``pick_suggestions=False`` acts like a member who types an autocomplete option's
+        value and presses Enter without picking a suggestion: the bot gets the raw text.
         """
         self._check_member(user, guild)
         parsed = self._parse(line, guild, user)
@@ -551,8 +554,10 @@ class Driver:
                 )
             if raw == "":
                 raise DriverError(f"option {option['name']!r} has no value")
-            if option.get("autocomplete"):
+            if option.get("autocomplete") and pick_suggestions:
                 value = await self._autocomplete_value(parsed, option, raw, typed, user, guild)
+            elif option.get("autocomplete"):
+                value = self._convert({**option, "autocomplete": False}, raw, guild, {})
             else:
                 value = self._convert(option, raw, guild, resolved, validate=validate)
             typed.append({"name": option["name"], "type": option["type"], "value": value})

@@ -8,16 +8,6 @@ import pytest
 from bot.domain.linkedin import plan_import
 
 
-def typed_without_picking(driver, monkeypatch) -> None:
-    """Make the driver act like a member who types a name and presses Enter without
-    picking a suggestion: the bot gets the typed text, not an id."""
-
-    async def no_suggestions(*args, **kwargs):
-        return []
-
-    monkeypatch.setattr(driver, "_request_choices", no_suggestions)
-
-
 async def prospects_of(bot, user) -> list:
     async with bot.stores.member(user.id) as store:
         return [p for p, _ in await store.list_prospects()]
@@ -47,21 +37,22 @@ async def test_edit_cannot_rename_a_prospect_to_the_clear_dash(driver, bot, alic
 # -- ids and names that don't resolve to one prospect -----------------------------------
 @pytest.mark.parametrize("typed", ["99999999999999999999999", "²", "-1", "0"])
 async def test_an_impossible_prospect_id_gets_a_not_found_reply_not_a_crash(
-    driver, alice, guild, typed, monkeypatch
+    driver, alice, guild, typed
 ):
     await driver.run('/prospect add name:"Ada Lovelace"', user=alice, guild=guild)
-    typed_without_picking(driver, monkeypatch)
     reply = await driver.run(
-        f'/prospect show prospect:"{typed}"', user=alice, guild=guild, validate=False
+        f'/prospect show prospect:"{typed}"',
+        user=alice,
+        guild=guild,
+        validate=False,
+        pick_suggestions=False,
     )
     assert reply.ephemeral
     assert "can't find" in reply.text
     assert "went wrong" not in reply.text
 
 
-async def test_a_prospect_name_that_matches_several_asks_which_one(
-    driver, bot, alice, guild, monkeypatch
-):
+async def test_a_prospect_name_that_matches_several_asks_which_one(driver, bot, alice, guild):
     await driver.run(
         '/prospect add name:"Ada Lovelace" organization:"Engines"', user=alice, guild=guild
     )
@@ -70,9 +61,12 @@ async def test_a_prospect_name_that_matches_several_asks_which_one(
     )
     # Adding a namesake is allowed (two people can share a name) but the member is told.
     assert "already had someone by that name" in second.text
-    typed_without_picking(driver, monkeypatch)
     ambiguous = await driver.run(
-        '/outreach sent prospect:"ada lovelace"', user=alice, guild=guild, validate=False
+        '/outreach sent prospect:"ada lovelace"',
+        user=alice,
+        guild=guild,
+        validate=False,
+        pick_suggestions=False,
     )
     assert ambiguous.ephemeral
     assert "matches 2 of your prospects" in ambiguous.text
@@ -82,11 +76,14 @@ async def test_a_prospect_name_that_matches_several_asks_which_one(
         assert await store.open_requests() == []  # nothing logged on a guess
 
 
-async def test_a_unique_part_of_a_name_finds_the_prospect(driver, bot, alice, guild, monkeypatch):
+async def test_a_unique_part_of_a_name_finds_the_prospect(driver, bot, alice, guild):
     await driver.run('/prospect add name:"Grace Hopper"', user=alice, guild=guild)
-    typed_without_picking(driver, monkeypatch)
     reply = await driver.run(
-        '/outreach sent prospect:"hopper"', user=alice, guild=guild, validate=False
+        '/outreach sent prospect:"hopper"',
+        user=alice,
+        guild=guild,
+        validate=False,
+        pick_suggestions=False,
     )
     assert "Logged your request to **Grace Hopper**" in reply.text
 
