@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -37,6 +38,8 @@ MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
 HeldMeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 # (text, category): one question on a meeting's prep sheet.
 PrepQuestion = tuple[str, str | None]
+# (value, text, description, preselected): one choice of the prep sheet's select.
+PrepChoice = tuple[str, str, str, bool]
 
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
 PLACE_MAX = 200
@@ -83,11 +86,18 @@ def parse_referrals(text: str | None) -> list[str]:
 
 
 def _escape(text: str) -> str:
+    """Member-typed text made literal, so it can't restyle the bot's own labels."""
     return discord.utils.escape_markdown(text)
 
 
 def _headline(prospect: Prospect) -> str:
     return " · ".join(part for part in (prospect.role, prospect.organization) if part)
+
+
+def _details(meeting: Meeting, *extra: str) -> str:
+    """The meeting's length, format and place (escaped) joined by " · ", then `extra`."""
+    parts = (f"{meeting.minutes} min", meeting.format, meeting.place and _escape(meeting.place))
+    return " · ".join(part for part in (*parts, *extra) if part)
 
 
 def meeting_line(meeting: Meeting, prospect: Prospect, now: datetime) -> str:
@@ -102,10 +112,10 @@ def meeting_line(meeting: Meeting, prospect: Prospect, now: datetime) -> str:
         state = "met · thank-you to send"
     else:
         state = "upcoming"
-    details = " · ".join(
-        part for part in (f"{meeting.minutes} min", meeting.format, meeting.place, state) if part
+    return (
+        f"**{_escape(prospect.name)}** — {format_when(meeting.starts_at)}\n"
+        f"-# {_details(meeting, state)}"
     )
-    return f"**{_escape(prospect.name)}** — {format_when(meeting.starts_at)}\n-# {details}"
 
 
 def _chunks(lines: list[str], limit: int = FIELD_VALUE) -> list[str]:
@@ -124,22 +134,19 @@ def prep_sheet(
     meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
 ) -> discord.Embed:
     """The prep sheet: when, who they are, the questions, a short checklist."""
-    who = [_headline(prospect) or "Role and organization not recorded yet."]
+    who = [_escape(_headline(prospect)) or "Role and organization not recorded yet."]
     if prospect.stage:
         who.append(f"Career stage: {prospect.stage}")
     if prospect.linkedin:
         who.append(prospect.linkedin)
-    where = " · ".join(
-        part for part in (f"{meeting.minutes} min", meeting.format, meeting.place) if part
-    )
     fields = [
-        ("When", f"{format_when(meeting.starts_at)}\n{where}"),
+        ("When", f"{format_when(meeting.starts_at)}\n{_details(meeting)}"),
         ("Who they are", "\n".join(who)),
     ]
     if prospect.notes:
         fields.append(("Your notes", prospect.notes))
     lines = [
-        f"{n}. {text}" + (f" *({category})*" if category else "")
+        f"{n}. {_escape(text)}" + (f" *({category})*" if category else "")
         for n, (text, category) in enumerate(questions, start=1)
     ]
     fields += [("Your questions", chunk) for chunk in _chunks(lines)] or [
@@ -152,7 +159,7 @@ def prep_sheet(
         )
     )
     return make_embed(
-        f"Prep sheet: {prospect.name}",
+        f"Prep sheet: {_escape(prospect.name)}",
         "Ask for insight and advice, not a job — and always ask who else to talk to.",
         fields=fields,
         footer=f"meeting id {meeting.id}",
@@ -294,18 +301,17 @@ def prep_view(
 ) -> discord.ui.View | None:
     """The prep sheet's select over `bank` (None: the default bank, in DMs), with the
     meeting's current questions preselected; None when there is nothing to choose."""
-    rows = select_options(bank)[:SELECT_OPTIONS]
+    rows = select_options(bank, chosen)
     if not rows:
         return None
-    picked = {text for text, _ in chosen}
     options = [
         discord.SelectOption(
             label=clip(text, SELECT_LABEL),
             value=value,
             description=clip(description, SELECT_LABEL) or None,
-            default=text in picked,
+            default=preselected,
         )
-        for value, text, description in rows
+        for value, text, description, preselected in rows
     ]
     view = discord.ui.View(timeout=None)
     view.add_item(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
@@ -316,10 +322,23 @@ def _votes(count: int) -> str:
     return f"{count} vote" + ("" if count == 1 else "s")
 
 
-def select_options(bank: list[BankRow] | None) -> list[tuple[str, str, str]]:
-    """The prep select's choices as (value, text, description): the server's bank, most
-    votes first, by question id; in DMs the default bank by position. The view keeps
-    the first 25, Discord's limit."""
+def kept_question_value(text: str) -> str:
+    """The select value of a question the meeting holds but the bank on offer doesn't
+    (removed since, or chosen from another server's bank): a digest of its text, so a
+    stale menu can only ever pick that same question back."""
+    return "k" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def select_options(bank: list[BankRow] | None, chosen: list[PrepQuestion]) -> list[PrepChoice]:
+    """The prep select's choices, at most 25 (Discord's limit): every question the
+    meeting holds, preselected, then the bank's others by votes (in DMs, the default
+    bank in order) to fill — so a pick never silently drops a question the member had.
+
+    Bank questions are valued by id (in DMs, by position) and listed in bank order, the
+    vote ranking reading top-down; held questions the bank lacks come first, valued by
+    `kept_question_value`. The "who else" question `with_who_else` adds isn't offered:
+    it is kept whatever is picked.
+    """
     if bank is not None:
         rows = [
             (str(question_id), text, f"{category} · {_votes(votes)}")
@@ -329,7 +348,25 @@ def select_options(bank: list[BankRow] | None) -> list[tuple[str, str, str]]:
         rows = [
             (str(index), q.text, q.category) for index, q in enumerate(load_default_questions())
         ]
-    return rows
+    in_bank = {text for _, text, _ in rows}
+    held = {
+        text: category
+        for text, category in chosen
+        if text in in_bank or text != WHO_ELSE  # the added must-ask isn't a choice
+    }
+    kept = [
+        (kept_question_value(text), text, f"{category or 'yours'} · not in the bank now", True)
+        for text, category in held.items()
+        if text not in in_bank
+    ]
+    room = max(0, SELECT_OPTIONS - len(held))
+    others = set([value for value, text, _ in rows if text not in held][:room])
+    listed = [
+        (value, text, description, text in held)
+        for value, text, description in rows
+        if text in held or value in others
+    ]
+    return (kept + listed)[:SELECT_OPTIONS]
 
 
 class Prepare(commands.Cog):
@@ -402,7 +439,8 @@ class Prepare(commands.Cog):
                 )
             if await store.find_meeting_at(prospect.id, starts_at) is not None:
                 raise UserError(
-                    f"You already have a meeting with {prospect.name} {format_when(starts_at)}; "
+                    f"You already have a meeting with {_escape(prospect.name)} "
+                    f"{format_when(starts_at)}; "
                     "nothing changed. To move it, `/meeting cancel` it and schedule the new "
                     f'time, e.g. `/meeting schedule prospect:{prospect.name} when:"tomorrow 8am"`.'
                 )
@@ -426,13 +464,11 @@ class Prepare(commands.Cog):
                     store, meeting.id, meeting.ends_at, settings.thanks_after_hours
                 )
         await self.bot.reminders.arm(user_id, reminder_ids)
-        name = _escape(prospect.name)
-        details = " · ".join(part for part in (f"{length} min", meeting_format, where) if part)
         await reply(
             interaction,
             embed=make_embed(
-                f"Meeting scheduled with {prospect.name}",
-                f"{format_when(starts_at)}\n{details}",
+                f"Meeting scheduled with {_escape(prospect.name)}",
+                f"{format_when(starts_at)}\n{_details(meeting)}",
                 fields=[
                     (
                         "Reminders",
@@ -441,7 +477,8 @@ class Prepare(commands.Cog):
                     ),
                     (
                         "Next",
-                        f"`/meeting prep meeting:{name}` for your prep sheet · "
+                        # Raw inside a code span: escapes would show there as backslashes.
+                        f"`/meeting prep meeting:{prospect.name}` for your prep sheet · "
                         "`/meeting calendar` for your calendar",
                     ),
                 ],
@@ -486,8 +523,8 @@ class Prepare(commands.Cog):
                 )
             if await store.find_meeting_at(prospect.id, starts_at) is not None:
                 raise UserError(
-                    f"Your meeting with {prospect.name} {format_when(starts_at)} is already "
-                    "recorded; nothing changed. To add what you learned, use "
+                    f"Your meeting with {_escape(prospect.name)} {format_when(starts_at)} is "
+                    "already recorded; nothing changed. To add what you learned, use "
                     f'`/meeting done meeting:{prospect.name} takeaways:"…"`.'
                 )
             async with store.transaction():
@@ -601,27 +638,19 @@ class Prepare(commands.Cog):
     ) -> None:
         """The prep select: the picked questions become the meeting's list (who-else kept
         last), stored in the presser's own store, and the sheet is shown again."""
+        values = list(dict.fromkeys(values))
         bank: list[BankRow] | None = None
+        offered: dict[str, PrepQuestion] = {}
         if guild_id is not None:
-            picked = [n for n in map(row_id, dict.fromkeys(values)) if n is not None]
+            picked = [n for n in map(row_id, values) if n is not None]
             async with self.bot.stores.guild(guild_id) as store:
                 rows = await store.question_texts(picked)
                 bank = await store.top_questions()
-            chosen = [(text, category) for _, text, category in rows]
+            by_id = {question_id: (text, category) for question_id, text, category in rows}
+            offered = {v: by_id[n] for v in values if (n := row_id(v)) in by_id}
         else:
             seed = load_default_questions()
-            positions = {str(i): q for i, q in enumerate(seed)}
-            chosen = [
-                (positions[v].text, positions[v].category)
-                for v in dict.fromkeys(values)
-                if v in positions
-            ]
-        if not chosen:
-            raise UserError(
-                "Those questions were removed from the bank. Run `/meeting prep` again to "
-                "choose from the current ones."
-            )
-        chosen = with_who_else(chosen)
+            offered = {str(i): (q.text, q.category) for i, q in enumerate(seed)}
         async with self.bot.stores.member(interaction.user.id) as store:
             found = (
                 await store.get_meeting_with_prospect(meeting_id)
@@ -633,6 +662,16 @@ class Prepare(commands.Cog):
                     "That meeting isn't among yours any more. Open a fresh sheet with "
                     '`/meeting prep meeting:"Ada Lovelace"`.'
                 )
+            held = await store.meeting_questions(meeting_id)
+            offered |= {kept_question_value(text): (text, category) for text, category in held}
+            # Keyed by text: a question offered twice (forged values) is listed once.
+            chosen = list({offered[v][0]: offered[v] for v in values if v in offered}.values())
+            if not chosen:
+                raise UserError(
+                    "Those questions were removed from the bank. Run `/meeting prep` again to "
+                    "choose from the current ones."
+                )
+            chosen = with_who_else(chosen)
             await store.set_meeting_questions(meeting_id, chosen)
         meeting, prospect = found
         await interaction.response.edit_message(
@@ -676,7 +715,8 @@ class Prepare(commands.Cog):
             meeting, prospect = found
             if meeting.cancelled:
                 raise UserError(
-                    f"Your meeting with {prospect.name} was already cancelled; nothing changed."
+                    f"Your meeting with {_escape(prospect.name)} was already cancelled; "
+                    "nothing changed."
                 )
             async with store.transaction():
                 await store.cancel_meeting(meeting.id)
@@ -701,15 +741,14 @@ class Prepare(commands.Cog):
             if meeting is not None:
                 found = await store.get_meeting_with_prospect(meeting.id)
                 chosen = [found] if found else []
-                if found and found[0].cancelled:
-                    raise UserError(
-                        f"Your meeting with {found[1].name} was cancelled, so there's nothing to "
-                        "add. `/meeting calendar` alone exports every upcoming meeting."
-                    )
             else:
-                chosen = await store.list_meetings("upcoming")
+                # Cancelled ones too: re-importing then removes them from the calendar.
+                chosen = await store.list_meetings("ahead")
             events = [
-                _calendar_event(user_id, m, p, await questions_for(store, m.id)) for m, p in chosen
+                _calendar_event(
+                    user_id, m, p, [] if m.cancelled else await questions_for(store, m.id)
+                )
+                for m, p in chosen
             ]
             now = store.now()
         if not events:
@@ -719,12 +758,9 @@ class Prepare(commands.Cog):
             )
         data = build_ics(events, now=now)
         filename = "meeting.ics" if meeting is not None else "meetings.ics"
-        count = "1 meeting" if len(events) == 1 else f"{len(events)} meetings"
-        verb = "is" if len(events) == 1 else "are"
         await reply(
             interaction,
-            f"Here {verb} {count} as a calendar file: open it to add it to your calendar "
-            "(exporting again updates the same entries rather than duplicating them).",
+            calendar_text(chosen, single=meeting is not None),
             files=[discord.File(io.BytesIO(data), filename=filename)],
         )
 
@@ -739,14 +775,14 @@ class Prepare(commands.Cog):
             return None
         questions = await questions_for(store, meeting.id)
         top = "\n".join(
-            f"{n}. {text}" for n, (text, _) in enumerate(questions[:PREP_DM_QUESTIONS], start=1)
+            f"{n}. {_escape(text)}"
+            for n, (text, _) in enumerate(questions[:PREP_DM_QUESTIONS], start=1)
         )
-        headline = _headline(prospect)
         embed = make_embed(
-            f"Get ready: {prospect.name}",
-            headline or None,
+            f"Get ready: {_escape(prospect.name)}",
+            _escape(_headline(prospect)) or None,
             fields=[
-                ("When", format_when(meeting.starts_at)),
+                ("When", f"{format_when(meeting.starts_at)}\n{_details(meeting)}"),
                 ("Top questions", top or "Choose a few with `/meeting prep`."),
                 ("Full sheet", f"Open `/meeting prep meeting:{prospect.name}` for the full sheet."),
             ],
@@ -799,20 +835,62 @@ def _recorded_text(
     return "\n".join(lines)
 
 
+def _meetings(count: int) -> str:
+    return "1 meeting" if count == 1 else f"{count} meetings"
+
+
+def calendar_text(chosen: list[tuple[Meeting, Prospect]], *, single: bool) -> str:
+    """What /meeting calendar says with its file: how many meetings it adds, and which
+    it marks cancelled (importing the file removes those from the member's calendar)."""
+    cancelled = [(m, p) for m, p in chosen if m.cancelled]
+    live = len(chosen) - len(cancelled)
+    if single and cancelled:
+        meeting, prospect = cancelled[0]
+        return (
+            f"Your meeting with **{_escape(prospect.name)}** ({format_when(meeting.starts_at)}) "
+            "was cancelled: this file marks it cancelled, so importing it removes the "
+            "meeting from your calendar if you had added it."
+        )
+    if len(cancelled) == 1:
+        gone = "the meeting you cancelled, marked cancelled so importing it removes it"
+    else:
+        gone = (
+            f"the {len(cancelled)} meetings you cancelled, marked cancelled so importing "
+            "it removes them"
+        )
+    gone += " from your calendar"
+    if not live:
+        verb = "is" if len(cancelled) == 1 else "are"
+        return f"You have no upcoming meetings. Here {verb} {gone}."
+    verb = "is" if live == 1 else "are"
+    text = (
+        f"Here {verb} {_meetings(live)} as a calendar file: open it to add it to your calendar "
+        "(exporting again updates the same entries rather than duplicating them)."
+    )
+    return f"{text} It also holds {gone}." if cancelled else text
+
+
 def _calendar_event(
     user_id: int, meeting: Meeting, prospect: Prospect, questions: list[tuple[str, str | None]]
 ) -> CalendarEvent:
+    """The meeting as a calendar entry (plain text: calendars don't render markdown). A
+    cancelled one says so in its title too, for calendar apps that ignore STATUS."""
     lines = [_headline(prospect)] if _headline(prospect) else []
-    if questions:
-        lines += ["", "Questions:", *(f"- {text}" for text, _ in questions)]
-    lines += ["", "Full prep sheet: /meeting prep"]
+    if meeting.cancelled:
+        lines += ["", "This meeting was cancelled."]
+    else:
+        if questions:
+            lines += ["", "Questions:", *(f"- {text}" for text, _ in questions)]
+        lines += ["", "Full prep sheet: /meeting prep"]
+    summary = f"Informational interview: {prospect.name}"
     return CalendarEvent(
         uid_seed=f"meeting-{user_id}-{meeting.id}",
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        summary=f"Informational interview: {prospect.name}",
+        summary=f"Cancelled: {summary}" if meeting.cancelled else summary,
         description="\n".join(lines).strip(),
         location=meeting.place or (meeting.format if meeting.format else None),
+        cancelled=meeting.cancelled,
     )
 
 

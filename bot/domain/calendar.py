@@ -12,11 +12,19 @@ __all__ = ["PRODID", "CalendarEvent", "build_ics", "event_uid"]
 PRODID = "-//Informational Interview Bot//EN"
 UID_DOMAIN = "interview-bot"
 ALARM_BEFORE = timedelta(hours=1)
+# RFC 5545 §3.8.7.4: a revision the calendar app must prefer carries a higher SEQUENCE.
+# An entry is only ever live (0) or cancelled (1), so these two values are enough.
+SEQUENCE_LIVE = 0
+SEQUENCE_CANCELLED = 1
 
 
 @dataclass(slots=True)
 class CalendarEvent:
-    """One meeting as a calendar entry; `uid_seed` identifies it across exports."""
+    """One meeting as a calendar entry; `uid_seed` identifies it across exports.
+
+    A `cancelled` entry keeps its UID and is written with STATUS:CANCELLED and a higher
+    SEQUENCE, so re-importing an export removes it from the member's calendar.
+    """
 
     uid_seed: str
     starts_at: datetime
@@ -24,6 +32,7 @@ class CalendarEvent:
     summary: str
     description: str
     location: str | None = None
+    cancelled: bool = False
 
 
 def event_uid(uid_seed: str) -> str:
@@ -39,10 +48,12 @@ def _utc(dt: datetime, what: str) -> datetime:
 
 
 def build_ics(events: list[CalendarEvent], *, now: datetime) -> bytes:
-    """A VCALENDAR (CRLF line endings) with one VEVENT and one 1-hour VALARM per event.
+    """A VCALENDAR (CRLF line endings) with one VEVENT per event.
 
-    Times are written in UTC; DTSTAMP is `now`. Raises ValueError for naive datetimes
-    or an event that ends before it starts.
+    A live event is STATUS:CONFIRMED, SEQUENCE 0, with a 1-hour VALARM; a cancelled one
+    is STATUS:CANCELLED, SEQUENCE 1, without an alarm. Times are written in UTC;
+    DTSTAMP is `now`. Raises ValueError for naive datetimes or an event that ends
+    before it starts.
     """
     stamp = _utc(now, "now")
     cal = icalendar.Calendar()
@@ -63,11 +74,14 @@ def build_ics(events: list[CalendarEvent], *, now: datetime) -> bytes:
         vevent.add("description", ev.description)
         if ev.location:
             vevent.add("location", ev.location)
-        alarm = icalendar.Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("trigger", -ALARM_BEFORE)
-        # DISPLAY alarms require a DESCRIPTION (RFC 5545 §3.6.6).
-        alarm.add("description", f"In 1 hour: {ev.summary}")
-        vevent.add_component(alarm)
+        vevent.add("status", "CANCELLED" if ev.cancelled else "CONFIRMED")
+        vevent.add("sequence", SEQUENCE_CANCELLED if ev.cancelled else SEQUENCE_LIVE)
+        if not ev.cancelled:
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("trigger", -ALARM_BEFORE)
+            # DISPLAY alarms require a DESCRIPTION (RFC 5545 §3.6.6).
+            alarm.add("description", f"In 1 hour: {ev.summary}")
+            vevent.add_component(alarm)
         cal.add_component(vevent)
     return cal.to_ical()

@@ -11,16 +11,19 @@ from bot.domain.models import Meeting, Prospect
 from bot.store.base import StoreBase, dt, ts
 from bot.store.prospects import PROSPECT_FIELDS, prospect_from_row
 
-# A meeting is "upcoming" until it has started; cancelled ones show only under "all".
+# A meeting is "upcoming" until it has started; cancelled ones show only under "all",
+# and under "ahead" (the calendar export, which must tell calendars they were cancelled).
 _RANGE_SQL = {
     "upcoming": "m.cancelled_at IS NULL AND m.done = 0 AND m.starts_at > :now",
     "past": "m.cancelled_at IS NULL AND (m.done = 1 OR m.starts_at <= :now)",
     "all": "1 = 1",
+    "ahead": "m.done = 0 AND m.starts_at > :now",
 }
 _RANGE_ORDER = {
     "upcoming": "m.starts_at ASC",
     "past": "m.starts_at DESC",
     "all": "m.starts_at DESC",
+    "ahead": "m.starts_at ASC",
 }
 
 # Prospect columns prefixed so one query returns a meeting with its prospect.
@@ -107,7 +110,8 @@ class MeetingsMixin(StoreBase):
         return None if row is None else _joined(row)
 
     async def list_meetings(self, range_: str = "upcoming") -> list[tuple[Meeting, Prospect]]:
-        """Meetings in a range (upcoming: soonest first; past and all: latest first)."""
+        """Meetings in a range (upcoming: soonest first; past and all: latest first;
+        ahead: upcoming ones including the cancelled, soonest first)."""
         rows = await self.fetchall(
             f"{_JOINED} WHERE {_RANGE_SQL[range_]} ORDER BY {_RANGE_ORDER[range_]}, m.id",
             {"now": ts(self.now())},

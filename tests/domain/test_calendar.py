@@ -105,3 +105,33 @@ def test_naive_or_backwards_rejected():
         build_ics([CalendarEvent("x", naive, naive, "s", "d")], now=NOW)
     with pytest.raises(ValueError):
         build_ics([event(minutes=-30)], now=NOW)
+
+
+def test_live_events_are_confirmed_at_sequence_zero():
+    data = build_ics([event()], now=NOW)
+    (vevent,) = parse(data).walk("VEVENT")
+    assert str(vevent["STATUS"]) == "CONFIRMED"
+    assert vevent.decoded("SEQUENCE") == 0
+    assert b"STATUS:CONFIRMED\r\n" in data and b"SEQUENCE:0\r\n" in data
+
+
+def test_a_cancelled_event_keeps_its_uid_with_a_higher_sequence_and_no_alarm():
+    live = build_ics([event("m-7")], now=NOW)
+    cancelled = build_ics([event("m-7", cancelled=True)], now=NOW + timedelta(days=1))
+    (before,) = parse(live).walk("VEVENT")
+    (after,) = parse(cancelled).walk("VEVENT")
+    assert str(after["UID"]) == str(before["UID"])
+    assert str(after["STATUS"]) == "CANCELLED"
+    assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
+    assert after.walk("VALARM") == []
+    assert cancelled.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in cancelled.replace(b"\r\n", b"")
+    assert b"DTSTART:20261203T123000Z\r\n" in cancelled
+
+
+def test_live_and_cancelled_events_share_one_calendar():
+    events = [event("m-1"), event("m-2", cancelled=True)]
+    statuses = {
+        str(v["UID"]): str(v["STATUS"]) for v in parse(build_ics(events, now=NOW)).walk("VEVENT")
+    }
+    assert statuses == {"m-1@interview-bot": "CONFIRMED", "m-2@interview-bot": "CANCELLED"}
