@@ -1,12 +1,13 @@
-"""`python -m bench`: how long the reminder engine's start-up takes for many members.
+"""`python -m bench [reminders|commands|stores]`: the bot's speed benchmarks.
 
-Creates N member stores (default 1,000) with a couple of pending reminders each in a
-temporary folder, then measures:
-  1. the first consistency pass, which finds every reminder missing from an empty
-     index and arms it (what an upgrade from a bot without an index does once);
-  2. `engine.start()` after a restart: every job rebuilt from the index file alone,
-     without opening a member's store (what delays readiness);
-  3. the background consistency pass after that restart (nothing to repair).
+With no name, runs all three (what `make bench` does, in about a minute):
+  reminders  the reminder engine's start-up for 1,000 members (bench/reminders.py)
+  commands   slash-command round trips, the real bot against the emulator (bench/commands.py)
+  stores     the bounded store pool: churn over 5,000 members, 50 writers on one (bench/stores.py)
+
+Prints a table of figures against their targets and exits 1 if any target is missed
+badly (more than 3x off, or a hard limit crossed), so a regression is flagged.
+Benchmarks are not tests: timings live here, never in pytest.
 """
 
 from __future__ import annotations
@@ -14,96 +15,59 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from bot.clock import FakeClock
-from bot.reminders import ReminderEngine
-from bot.store import Stores
-from bot.store.pool import StorePool
+from bench import commands, reminders, stores
+from bench.report import Figure, table
 
-START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-FIRST_USER_ID = 100_000_000_000_000_000
+BENCHES = ("reminders", "commands", "stores")
 
 
-async def create_members(data_dir: Path, clock: FakeClock, members: int, per_member: int) -> None:
-    """Member stores with one meeting and `per_member` pending reminders each."""
-    stores = Stores(StorePool(data_dir, clock, max_open=32))
-    try:
-        for n in range(members):
-            async with stores.member(FIRST_USER_ID + n) as store:
-                prospect = await store.add_prospect("Ada Lovelace")
-                async with store.transaction():
-                    meeting = await store.add_meeting(prospect.id, clock.now() + timedelta(days=3))
-                    for step in range(per_member):
-                        await store.add_reminder(
-                            "thanks",
-                            due_at=clock.now() + timedelta(days=3, hours=2 + 18 * step),
-                            meeting_id=meeting.id,
-                            step=step,
-                        )
-    finally:
-        await stores.close()
-
-
-async def run(members: int, per_member: int) -> None:
-    """Set up, measure, print."""
-    clock = FakeClock(START)
-    with tempfile.TemporaryDirectory(prefix="bench-reminders-") as folder:
-        data_dir = Path(folder)
+async def run(names: list[str], args: argparse.Namespace) -> list[Figure]:
+    """Run the chosen benchmarks in order; all their figures."""
+    figures: list[Figure] = []
+    for name in names:
+        print(f"== {name}")
         began = time.perf_counter()
-        await create_members(data_dir, clock, members, per_member)
-        setup = time.perf_counter() - began
-        expected = members * per_member
-        print(f"set-up: {members} member stores, {expected} pending reminders in {setup:.1f} s")
-
-        stores = Stores(StorePool(data_dir, clock, max_open=32))
-        engine = ReminderEngine(None, stores, clock, data_dir)
-        began = time.perf_counter()
-        await engine.start()
-        report = await engine.consistency
-        first_pass = time.perf_counter() - began
-        assert report.armed == expected, report
-        await engine.stop()
-        await stores.close()
-        print(
-            f"first consistency pass (empty index): {first_pass:.2f} s, "
-            f"armed {report.armed} reminders of {report.members} members"
-        )
-
-        stores = Stores(StorePool(data_dir, clock, max_open=32))
-        engine = ReminderEngine(None, stores, clock, data_dir)
-        began = time.perf_counter()
-        await engine.start()
-        startup = time.perf_counter() - began
-        jobs = sum(job.id.startswith("reminder:") for job in engine.scheduler.get_jobs())
-        assert jobs == expected, jobs
-        assert stores.pool.open_count == 0
-        print(
-            f"start-up after a restart: {jobs} jobs scheduled from the index in "
-            f"{startup * 1000:.0f} ms ({startup / jobs * 1e6:.0f} µs per job), 0 stores opened"
-        )
-        began = time.perf_counter()
-        report = await engine.consistency
-        check = time.perf_counter() - began
-        assert (report.armed, report.dropped, report.resumed) == (0, 0, 0), report
-        print(
-            f"background consistency pass: {report.members} stores in {check:.2f} s "
-            f"({check / report.members * 1000:.1f} ms per store), nothing to repair"
-        )
-        await engine.stop()
-        await stores.close()
+        if name == "reminders":
+            figures += await reminders.run(args.members, args.per_member)
+        elif name == "commands":
+            figures += await commands.run(args.runs)
+        else:
+            figures += await stores.run(args.store_members, args.writers)
+        print(f"({name}: {time.perf_counter() - began:.1f} s)\n")
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point."""
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=1000, help="member stores (1000)")
-    parser.add_argument("--per-member", type=int, default=2, help="reminders each (2)")
+    """Entry point: 0 if no target was missed badly, 1 otherwise."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[2:]),
+    )
+    parser.add_argument("bench", nargs="*", help=f"any of {', '.join(BENCHES)} (default: all)")
+    parser.add_argument("--members", type=int, default=1000, help="reminders: member stores")
+    parser.add_argument("--per-member", type=int, default=2, help="reminders: reminders each")
+    parser.add_argument("--runs", type=int, default=200, help="commands: runs of each command")
+    parser.add_argument("--store-members", type=int, default=5000, help="stores: churned stores")
+    parser.add_argument("--writers", type=int, default=50, help="stores: concurrent writers")
     args = parser.parse_args(argv)
-    asyncio.run(run(args.members, args.per_member))
+    unknown = sorted(set(args.bench) - set(BENCHES))
+    if unknown:
+        parser.error(f"no benchmark named {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+    names = [name for name in BENCHES if name in args.bench] if args.bench else list(BENCHES)
+    figures = asyncio.run(run(names, args))
+    print(table(figures))
+    failed = [f for f in figures if f.failed]
+    missed = [f for f in figures if f.missed and not f.failed]
+    if failed:
+        listed = "; ".join(f"{f.bench}: {f.name}" for f in failed)
+        print(f"\nFAIL: {len(failed)} target(s) missed badly (> 3x or a hard limit): {listed}")
+        return 1
+    if missed:
+        print(f"\n{len(missed)} target(s) missed, within 3x (noise or a slow machine?)")
     return 0
 
 
