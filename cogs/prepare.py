@@ -1,22 +1,22 @@
-"""Step 3 — be prepared: /meeting schedule, log, done, prep, list, cancel, calendar."""
+"""Step 3 — be prepared: /meeting schedule, log, done, prep, list, cancel, calendar.
+
+The words live in `cogs._meeting_text` and the prep sheet's select in
+`cogs._prep_menu`; this module is the command surface.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import logging
-import re
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.calendar import CalendarEvent, build_ics
-from bot.domain.models import MEETING_FORMATS, MEETING_RANGES, Meeting, Prospect, Reminder
-from bot.domain.prep import BankRow, default_prep_questions, prep_checklist
+from bot.domain.calendar import build_ics
+from bot.domain.models import MEETING_FORMATS, MEETING_RANGES, Meeting, Reminder
+from bot.domain.prep import BankRow, default_prep_questions
 from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
 from bot.domain.reminder_plan import prep_due, thanks_plan
 from bot.domain.timeparse import WhenError, format_when, parse_when
@@ -24,146 +24,40 @@ from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
 from bot.ui.embeds import make_embed, paginate
-from bot.ui.errors import UserError, message_for, send_ephemeral
-from bot.ui.limits import FIELD_VALUE, SELECT_LABEL, SELECT_OPTIONS, clip
+from bot.ui.errors import UserError
 from bot.ui.meeting_options import MeetingTransformer, PastMeetingTransformer, row_id
 from bot.ui.options import ProspectOption
 from bot.ui.respond import reply
 from bot.ui.views import Paginator
-from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, checked_choice, choices, text_option
-
-log = logging.getLogger(__name__)
+from cogs._common import EVERYWHERE, NOTES_MAX, checked_choice, choices, text_option
+from cogs._meeting_text import (
+    MINUTES_MAX,
+    MINUTES_MIN,
+    PrepQuestion,
+    calendar_event,
+    calendar_text,
+    details,
+    escape,
+    headline,
+    late_note,
+    meeting_line,
+    parse_minutes,
+    parse_referrals,
+    prep_sheet,
+    recorded_text,
+)
+from cogs._prep_menu import (
+    PREPARE_COG,
+    PrepQuestionSelect,
+    kept_question_value,
+    prep_view,
+)
 
 MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
 HeldMeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
-# (text, category): one question on a meeting's prep sheet.
-PrepQuestion = tuple[str, str | None]
-# (value, text, description, preselected): one choice of the prep sheet's select.
-PrepChoice = tuple[str, str, str, bool]
 
-MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
 PLACE_MAX = 200
-REFERRALS_MAX = 10
 PREP_DM_QUESTIONS = 3
-REFERRALS_EXAMPLE = '`referrals:"Grace Hopper, Alan Turing"`'
-
-
-def _minutes(value: int | None) -> int:
-    if value is None:
-        return MINUTES_DEFAULT
-    if not MINUTES_MIN <= value <= MINUTES_MAX:
-        raise UserError(
-            f"minutes must be between {MINUTES_MIN} and {MINUTES_MAX}, e.g. `minutes:30` "
-            "(ask for 30 minutes, an hour at most)."
-        )
-    return value
-
-
-def parse_referrals(text: str | None) -> list[str]:
-    """Comma-separated names, tidied and without repeats; refused (with an example)
-    when one is too long or there are too many."""
-    if text is None:
-        return []
-    names: list[str] = []
-    seen: set[str] = set()
-    for part in re.split(r"[,;\n]", text):
-        name = " ".join(part.split())
-        if not name or name.casefold() in seen:
-            continue
-        if len(name) > NAME_MAX:
-            raise UserError(
-                f"A referral's name is at most {NAME_MAX} characters; separate names with "
-                f"commas, e.g. {REFERRALS_EXAMPLE}."
-            )
-        seen.add(name.casefold())
-        names.append(name)
-    if len(names) > REFERRALS_MAX:
-        raise UserError(
-            f"That's {len(names)} referrals; add up to {REFERRALS_MAX} at a time, "
-            f"e.g. {REFERRALS_EXAMPLE}."
-        )
-    return names
-
-
-def _escape(text: str) -> str:
-    """Member-typed text made literal, so it can't restyle the bot's own labels."""
-    return discord.utils.escape_markdown(text)
-
-
-def _headline(prospect: Prospect) -> str:
-    return " · ".join(part for part in (prospect.role, prospect.organization) if part)
-
-
-def _details(meeting: Meeting, *extra: str) -> str:
-    """The meeting's length, format and place (escaped) joined by " · ", then `extra`."""
-    parts = (f"{meeting.minutes} min", meeting.format, meeting.place and _escape(meeting.place))
-    return " · ".join(part for part in (*parts, *extra) if part)
-
-
-def meeting_line(meeting: Meeting, prospect: Prospect, now: datetime) -> str:
-    """One meeting in a list, with Discord timestamps."""
-    if meeting.cancelled:
-        state = "cancelled"
-    elif meeting.thanked_at:
-        state = "thanked"
-    elif meeting.thanks_skipped:
-        state = "met · no thank-you reminders"
-    elif meeting.done or meeting.starts_at <= now:
-        state = "met · thank-you to send"
-    else:
-        state = "upcoming"
-    return (
-        f"**{_escape(prospect.name)}** — {format_when(meeting.starts_at)}\n"
-        f"-# {_details(meeting, state)}"
-    )
-
-
-def _chunks(lines: list[str], limit: int = FIELD_VALUE) -> list[str]:
-    """Lines joined into as few field values as fit, so a long list isn't cut short."""
-    chunks: list[str] = []
-    for line in lines:
-        line = clip(line, limit)
-        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    return chunks
-
-
-def prep_sheet(
-    meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
-) -> discord.Embed:
-    """The prep sheet: when, who they are, the questions, a short checklist."""
-    who = [_escape(_headline(prospect)) or "Role and organization not recorded yet."]
-    if prospect.stage:
-        who.append(f"Career stage: {prospect.stage}")
-    if prospect.linkedin:
-        who.append(prospect.linkedin)
-    fields = [
-        ("When", f"{format_when(meeting.starts_at)}\n{_details(meeting)}"),
-        ("Who they are", "\n".join(who)),
-    ]
-    if prospect.notes:
-        fields.append(("Your notes", prospect.notes))
-    lines = [
-        f"{n}. {_escape(text)}" + (f" *({category})*" if category else "")
-        for n, (text, category) in enumerate(questions, start=1)
-    ]
-    fields += [("Your questions", chunk) for chunk in _chunks(lines)] or [
-        ("Your questions", "None chosen yet.")
-    ]
-    fields.append(
-        (
-            "Checklist",
-            "\n".join(f"☐ {item}" for item in prep_checklist(meeting.format, meeting.minutes)),
-        )
-    )
-    return make_embed(
-        f"Prep sheet: {_escape(prospect.name)}",
-        "Ask for insight and advice, not a job — and always ask who else to talk to.",
-        fields=fields,
-        footer=f"meeting id {meeting.id}",
-    )
 
 
 def proposed_questions(bank: list[BankRow] | None) -> list[PrepQuestion]:
@@ -209,167 +103,7 @@ async def plan_thanks(
     ]
 
 
-def _late_note(reminder: Reminder) -> str:
-    return (
-        "\n-# This reminder should have arrived earlier (the bot was offline)."
-        if reminder.late
-        else ""
-    )
-
-
-class PrepQuestionSelect(
-    discord.ui.DynamicItem[discord.ui.Select],
-    template=r"prep:questions:(?P<meeting>[0-9]+):(?P<owner>[0-9]+):(?P<where>[gd])",
-):
-    """The prep sheet's select menu: its owner swaps or adds questions for one meeting.
-
-    Its custom_id carries the meeting, the owner and whether the choices are a server's
-    bank (question ids) or the default bank (positions, in DMs), so it keeps working
-    after a restart and acts only on the presser's own store.
-    """
-
-    def __init__(
-        self,
-        meeting_id: int,
-        owner_id: int,
-        in_server: bool,
-        options: list[discord.SelectOption] | None = None,
-    ) -> None:
-        where = "g" if in_server else "d"
-        options = options or [discord.SelectOption(label="—", value="-")]
-        super().__init__(
-            discord.ui.Select(
-                custom_id=f"prep:questions:{meeting_id}:{owner_id}:{where}",
-                placeholder="Swap or add questions for this meeting",
-                min_values=1,
-                max_values=len(options),
-                options=options,
-            )
-        )
-        self.meeting_id = meeting_id
-        self.owner_id = owner_id
-        self.in_server = in_server
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Select,
-        match: re.Match[str],
-        /,
-    ) -> PrepQuestionSelect:
-        """Rebuild the menu from a pick (also after a restart)."""
-        return cls(
-            row_id(match["meeting"]) or 0,
-            int(match["owner"]),
-            match["where"] == "g",
-            list(getattr(item, "options", None) or []),
-        )
-
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        """Hand the pick to the cog; refusals and bugs get a short ephemeral answer."""
-        try:
-            if self.owner_id != interaction.user.id:
-                raise UserError(
-                    "This prep sheet belongs to someone else; open your own with "
-                    '`/meeting prep meeting:"Ada Lovelace"`.'
-                )
-            guild_id = interaction.guild_id if self.in_server else None
-            if self.in_server and guild_id is None:
-                raise UserError("Run `/meeting prep` again to choose questions here.")
-            cog: Prepare | None = interaction.client.get_cog(Prepare.__cog_name__)
-            if cog is None:
-                raise UserError("Prep sheets are unavailable right now; try again soon.")
-            await cog.choose_questions(
-                interaction, self.meeting_id, guild_id, list(self.item.values)
-            )
-        except Exception as error:
-            text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
-            if text is None:
-                log.error(
-                    "prep question select failed (interaction %s)", interaction.id, exc_info=error
-                )
-                text = "Something went wrong on our side and nothing was changed. Please try again."
-            await send_ephemeral(interaction, text)
-
-
-def prep_view(
-    meeting_id: int,
-    owner_id: int,
-    bank: list[BankRow] | None,
-    chosen: list[PrepQuestion],
-) -> discord.ui.View | None:
-    """The prep sheet's select over `bank` (None: the default bank, in DMs), with the
-    meeting's current questions preselected; None when there is nothing to choose."""
-    rows = select_options(bank, chosen)
-    if not rows:
-        return None
-    options = [
-        discord.SelectOption(
-            label=clip(text, SELECT_LABEL),
-            value=value,
-            description=clip(description, SELECT_LABEL) or None,
-            default=preselected,
-        )
-        for value, text, description, preselected in rows
-    ]
-    view = discord.ui.View(timeout=None)
-    view.add_item(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
-    return view
-
-
-def _votes(count: int) -> str:
-    return f"{count} vote" + ("" if count == 1 else "s")
-
-
-def kept_question_value(text: str) -> str:
-    """The select value of a question the meeting holds but the bank on offer doesn't
-    (removed since, or chosen from another server's bank): a digest of its text, so a
-    stale menu can only ever pick that same question back."""
-    return "k" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def select_options(bank: list[BankRow] | None, chosen: list[PrepQuestion]) -> list[PrepChoice]:
-    """The prep select's choices, at most 25 (Discord's limit): every question the
-    meeting holds, preselected, then the bank's others by votes (in DMs, the default
-    bank in order) to fill — so a pick never silently drops a question the member had.
-
-    Bank questions are valued by id (in DMs, by position) and listed in bank order, the
-    vote ranking reading top-down; held questions the bank lacks come first, valued by
-    `kept_question_value`. The "who else" question `with_who_else` adds isn't offered:
-    it is kept whatever is picked.
-    """
-    if bank is not None:
-        rows = [
-            (str(question_id), text, f"{category} · {_votes(votes)}")
-            for question_id, text, category, votes in bank
-        ]
-    else:
-        rows = [
-            (str(index), q.text, q.category) for index, q in enumerate(load_default_questions())
-        ]
-    in_bank = {text for _, text, _ in rows}
-    held = {
-        text: category
-        for text, category in chosen
-        if text in in_bank or text != WHO_ELSE  # the added must-ask isn't a choice
-    }
-    kept = [
-        (kept_question_value(text), text, f"{category or 'yours'} · not in the bank now", True)
-        for text, category in held.items()
-        if text not in in_bank
-    ]
-    room = max(0, SELECT_OPTIONS - len(held))
-    others = set([value for value, text, _ in rows if text not in held][:room])
-    listed = [
-        (value, text, description, text in held)
-        for value, text, description in rows
-        if text in held or value in others
-    ]
-    return (kept + listed)[:SELECT_OPTIONS]
-
-
-class Prepare(commands.Cog):
+class Prepare(commands.Cog, name=PREPARE_COG):
     """Schedule and record meetings, prepare for them, and put them in a calendar."""
 
     meeting = app_commands.Group(
@@ -424,7 +158,7 @@ class Prepare(commands.Cog):
         place: app_commands.Range[str, 1, PLACE_MAX] | None = None,
     ) -> None:
         """Plan a meeting: a prep reminder the day before and a thank-you nudge after."""
-        length = _minutes(minutes)
+        length = parse_minutes(minutes)
         meeting_format = checked_choice(format, MEETING_FORMATS, "format")
         where = text_option(place, label="Place", limit=PLACE_MAX, example="Café Central")
         user_id = interaction.user.id
@@ -439,7 +173,7 @@ class Prepare(commands.Cog):
                 )
             if await store.find_meeting_at(prospect.id, starts_at) is not None:
                 raise UserError(
-                    f"You already have a meeting with {_escape(prospect.name)} "
+                    f"You already have a meeting with {escape(prospect.name)} "
                     f"{format_when(starts_at)}; "
                     "nothing changed. To move it, `/meeting cancel` it and schedule the new "
                     f'time, e.g. `/meeting schedule prospect:{prospect.name} when:"tomorrow 8am"`.'
@@ -467,8 +201,8 @@ class Prepare(commands.Cog):
         await reply(
             interaction,
             embed=make_embed(
-                f"Meeting scheduled with {_escape(prospect.name)}",
-                f"{format_when(starts_at)}\n{_details(meeting)}",
+                f"Meeting scheduled with {escape(prospect.name)}",
+                f"{format_when(starts_at)}\n{details(meeting)}",
                 fields=[
                     (
                         "Reminders",
@@ -505,7 +239,7 @@ class Prepare(commands.Cog):
         referrals: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         """Record a meeting that already happened, with what you learned."""
-        length = _minutes(minutes)
+        length = parse_minutes(minutes)
         notes = text_option(
             takeaways, label="Takeaways", limit=NOTES_MAX, example="automation of claims review"
         )
@@ -523,7 +257,7 @@ class Prepare(commands.Cog):
                 )
             if await store.find_meeting_at(prospect.id, starts_at) is not None:
                 raise UserError(
-                    f"Your meeting with {_escape(prospect.name)} {format_when(starts_at)} is "
+                    f"Your meeting with {escape(prospect.name)} {format_when(starts_at)} is "
                     "already recorded; nothing changed. To add what you learned, use "
                     f'`/meeting done meeting:{prospect.name} takeaways:"…"`.'
                 )
@@ -547,7 +281,7 @@ class Prepare(commands.Cog):
         )
         await reply(
             interaction,
-            _recorded_text(prospect, meeting, notes, added, logged=True),
+            recorded_text(prospect, meeting, notes, added, logged=True),
         )
 
     # -- /meeting done ------------------------------------------------------------
@@ -610,7 +344,7 @@ class Prepare(commands.Cog):
                 self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
             )
         await reply(
-            interaction, _recorded_text(prospect, meeting, meeting.takeaways, added, logged=False)
+            interaction, recorded_text(prospect, meeting, meeting.takeaways, added, logged=False)
         )
 
     # -- /meeting prep -------------------------------------------------------------
@@ -715,7 +449,7 @@ class Prepare(commands.Cog):
             meeting, prospect = found
             if meeting.cancelled:
                 raise UserError(
-                    f"Your meeting with {_escape(prospect.name)} was already cancelled; "
+                    f"Your meeting with {escape(prospect.name)} was already cancelled; "
                     "nothing changed."
                 )
             async with store.transaction():
@@ -724,7 +458,7 @@ class Prepare(commands.Cog):
         await self.bot.reminders.forget(user_id, dropped)
         await reply(
             interaction,
-            f"Cancelled your meeting with **{_escape(prospect.name)}** "
+            f"Cancelled your meeting with **{escape(prospect.name)}** "
             f"({format_when(meeting.starts_at)}); its reminders are off. "
             f"Set a new time with `/meeting schedule prospect:{prospect.name} when:…`.",
         )
@@ -745,7 +479,7 @@ class Prepare(commands.Cog):
                 # Cancelled ones too: re-importing then removes them from the calendar.
                 chosen = await store.list_meetings("ahead")
             events = [
-                _calendar_event(
+                calendar_event(
                     user_id, m, p, [] if m.cancelled else await questions_for(store, m.id)
                 )
                 for m, p in chosen
@@ -775,123 +509,24 @@ class Prepare(commands.Cog):
             return None
         questions = await questions_for(store, meeting.id)
         top = "\n".join(
-            f"{n}. {_escape(text)}"
+            f"{n}. {escape(text)}"
             for n, (text, _) in enumerate(questions[:PREP_DM_QUESTIONS], start=1)
         )
         embed = make_embed(
-            f"Get ready: {_escape(prospect.name)}",
-            _escape(_headline(prospect)) or None,
+            f"Get ready: {escape(prospect.name)}",
+            escape(headline(prospect)) or None,
             fields=[
-                ("When", f"{format_when(meeting.starts_at)}\n{_details(meeting)}"),
+                ("When", f"{format_when(meeting.starts_at)}\n{details(meeting)}"),
                 ("Top questions", top or "Choose a few with `/meeting prep`."),
                 ("Full sheet", f"Open `/meeting prep meeting:{prospect.name}` for the full sheet."),
             ],
             footer=f"meeting id {meeting.id}",
         )
         content = (
-            f"Your informational interview with **{_escape(prospect.name)}** is "
-            f"<t:{int(meeting.starts_at.timestamp())}:R>." + _late_note(reminder)
+            f"Your informational interview with **{escape(prospect.name)}** is "
+            f"<t:{int(meeting.starts_at.timestamp())}:R>." + late_note(reminder)
         )
         return Outgoing(content=content, embed=embed, view=None)
-
-
-def _recorded_text(
-    prospect: Prospect,
-    meeting: Meeting,
-    takeaways: str | None,
-    referrals: list[tuple[Prospect, bool]],
-    *,
-    logged: bool,
-) -> str:
-    """What /meeting log and /meeting done say back."""
-    name = _escape(prospect.name)
-    lines = [
-        (
-            f"Logged your meeting with **{name}**"
-            if logged
-            else f"Marked your meeting with **{name}** done"
-        )
-        + f" ({format_when(meeting.starts_at)}, {meeting.minutes} min)."
-    ]
-    if takeaways:
-        lines.append("Takeaways saved: your thank-you will name them.")
-    else:
-        lines.append(
-            "No takeaways yet: add them with `/meeting done takeaways:…` so your thank-you "
-            "can name something specific you learned."
-        )
-    if referrals:
-        new = [_escape(p.name) for p, created in referrals if created]
-        linked = [_escape(p.name) for p, created in referrals if not created]
-        if new:
-            lines.append(f"New prospects referred by {name}: {', '.join(new)}.")
-        if linked:
-            lines.append(f"Already in your list, now linked to {name}: {', '.join(linked)}.")
-    if not (meeting.thanked_at or meeting.thanks_skipped):
-        lines.append(
-            f"Next: thank them within 24 hours — `/thanks draft meeting:{prospect.name}`. "
-            "I'll nudge you by DM."
-        )
-    return "\n".join(lines)
-
-
-def _meetings(count: int) -> str:
-    return "1 meeting" if count == 1 else f"{count} meetings"
-
-
-def calendar_text(chosen: list[tuple[Meeting, Prospect]], *, single: bool) -> str:
-    """What /meeting calendar says with its file: how many meetings it adds, and which
-    it marks cancelled (importing the file removes those from the member's calendar)."""
-    cancelled = [(m, p) for m, p in chosen if m.cancelled]
-    live = len(chosen) - len(cancelled)
-    if single and cancelled:
-        meeting, prospect = cancelled[0]
-        return (
-            f"Your meeting with **{_escape(prospect.name)}** ({format_when(meeting.starts_at)}) "
-            "was cancelled: this file marks it cancelled, so importing it removes the "
-            "meeting from your calendar if you had added it."
-        )
-    if len(cancelled) == 1:
-        gone = "the meeting you cancelled, marked cancelled so importing it removes it"
-    else:
-        gone = (
-            f"the {len(cancelled)} meetings you cancelled, marked cancelled so importing "
-            "it removes them"
-        )
-    gone += " from your calendar"
-    if not live:
-        verb = "is" if len(cancelled) == 1 else "are"
-        return f"You have no upcoming meetings. Here {verb} {gone}."
-    verb = "is" if live == 1 else "are"
-    text = (
-        f"Here {verb} {_meetings(live)} as a calendar file: open it to add it to your calendar "
-        "(exporting again updates the same entries rather than duplicating them)."
-    )
-    return f"{text} It also holds {gone}." if cancelled else text
-
-
-def _calendar_event(
-    user_id: int, meeting: Meeting, prospect: Prospect, questions: list[tuple[str, str | None]]
-) -> CalendarEvent:
-    """The meeting as a calendar entry (plain text: calendars don't render markdown). A
-    cancelled one says so in its title too, for calendar apps that ignore STATUS."""
-    lines = [_headline(prospect)] if _headline(prospect) else []
-    if meeting.cancelled:
-        lines += ["", "This meeting was cancelled."]
-    else:
-        if questions:
-            lines += ["", "Questions:", *(f"- {text}" for text, _ in questions)]
-        lines += ["", "Full prep sheet: /meeting prep"]
-    summary = f"Informational interview: {prospect.name}"
-    return CalendarEvent(
-        uid_seed=f"meeting-{user_id}-{meeting.id}",
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
-        summary=f"Cancelled: {summary}" if meeting.cancelled else summary,
-        description="\n".join(lines).strip(),
-        location=meeting.place or (meeting.format if meeting.format else None),
-        cancelled=meeting.cancelled,
-    )
 
 
 async def setup(bot: commands.Bot) -> None:

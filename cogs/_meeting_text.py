@@ -1,0 +1,258 @@
+"""Step 3's words: the pure functions that turn meetings into text, embeds and calendar
+entries, and that read the meeting options members type. No Discord I/O here."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import discord
+
+from bot.domain.calendar import CalendarEvent
+from bot.domain.models import Meeting, Prospect, Reminder
+from bot.domain.prep import prep_checklist
+from bot.domain.timeparse import format_when
+from bot.ui.embeds import make_embed
+from bot.ui.errors import UserError
+from bot.ui.limits import FIELD_VALUE, clip
+from cogs._common import NAME_MAX
+
+# (text, category): one question on a meeting's prep sheet.
+PrepQuestion = tuple[str, str | None]
+
+MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
+REFERRALS_MAX = 10
+REFERRALS_EXAMPLE = '`referrals:"Grace Hopper, Alan Turing"`'
+
+
+def parse_minutes(value: int | None) -> int:
+    """A meeting's length in minutes (30 when not given); refused outside 15–120."""
+    if value is None:
+        return MINUTES_DEFAULT
+    if not MINUTES_MIN <= value <= MINUTES_MAX:
+        raise UserError(
+            f"minutes must be between {MINUTES_MIN} and {MINUTES_MAX}, e.g. `minutes:30` "
+            "(ask for 30 minutes, an hour at most)."
+        )
+    return value
+
+
+def parse_referrals(text: str | None) -> list[str]:
+    """Comma-separated names, tidied and without repeats; refused (with an example)
+    when one is too long or there are too many."""
+    if text is None:
+        return []
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in re.split(r"[,;\n]", text):
+        name = " ".join(part.split())
+        if not name or name.casefold() in seen:
+            continue
+        if len(name) > NAME_MAX:
+            raise UserError(
+                f"A referral's name is at most {NAME_MAX} characters; separate names with "
+                f"commas, e.g. {REFERRALS_EXAMPLE}."
+            )
+        seen.add(name.casefold())
+        names.append(name)
+    if len(names) > REFERRALS_MAX:
+        raise UserError(
+            f"That's {len(names)} referrals; add up to {REFERRALS_MAX} at a time, "
+            f"e.g. {REFERRALS_EXAMPLE}."
+        )
+    return names
+
+
+def escape(text: str) -> str:
+    """Member-typed text made literal, so it can't restyle the bot's own labels."""
+    return discord.utils.escape_markdown(text)
+
+
+def headline(prospect: Prospect) -> str:
+    """The prospect's role and organization, as far as they are known."""
+    return " · ".join(part for part in (prospect.role, prospect.organization) if part)
+
+
+def details(meeting: Meeting, *extra: str) -> str:
+    """The meeting's length, format and place (escaped) joined by " · ", then `extra`."""
+    parts = (f"{meeting.minutes} min", meeting.format, meeting.place and escape(meeting.place))
+    return " · ".join(part for part in (*parts, *extra) if part)
+
+
+def meeting_line(meeting: Meeting, prospect: Prospect, now: datetime) -> str:
+    """One meeting in a list, with Discord timestamps."""
+    if meeting.cancelled:
+        state = "cancelled"
+    elif meeting.thanked_at:
+        state = "thanked"
+    elif meeting.thanks_skipped:
+        state = "met · no thank-you reminders"
+    elif meeting.done or meeting.starts_at <= now:
+        state = "met · thank-you to send"
+    else:
+        state = "upcoming"
+    return (
+        f"**{escape(prospect.name)}** — {format_when(meeting.starts_at)}\n"
+        f"-# {details(meeting, state)}"
+    )
+
+
+def _chunks(lines: list[str], limit: int = FIELD_VALUE) -> list[str]:
+    """Lines joined into as few field values as fit, so a long list isn't cut short."""
+    chunks: list[str] = []
+    for line in lines:
+        line = clip(line, limit)
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
+def prep_sheet(
+    meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
+) -> discord.Embed:
+    """The prep sheet: when, who they are, the questions, a short checklist."""
+    who = [escape(headline(prospect)) or "Role and organization not recorded yet."]
+    if prospect.stage:
+        who.append(f"Career stage: {prospect.stage}")
+    if prospect.linkedin:
+        who.append(prospect.linkedin)
+    fields = [
+        ("When", f"{format_when(meeting.starts_at)}\n{details(meeting)}"),
+        ("Who they are", "\n".join(who)),
+    ]
+    if prospect.notes:
+        fields.append(("Your notes", prospect.notes))
+    lines = [
+        f"{n}. {escape(text)}" + (f" *({category})*" if category else "")
+        for n, (text, category) in enumerate(questions, start=1)
+    ]
+    fields += [("Your questions", chunk) for chunk in _chunks(lines)] or [
+        ("Your questions", "None chosen yet.")
+    ]
+    fields.append(
+        (
+            "Checklist",
+            "\n".join(f"☐ {item}" for item in prep_checklist(meeting.format, meeting.minutes)),
+        )
+    )
+    return make_embed(
+        f"Prep sheet: {escape(prospect.name)}",
+        "Ask for insight and advice, not a job — and always ask who else to talk to.",
+        fields=fields,
+        footer=f"meeting id {meeting.id}",
+    )
+
+
+def late_note(reminder: Reminder) -> str:
+    """A reminder's apology for arriving late (the bot was offline); empty when on time."""
+    return (
+        "\n-# This reminder should have arrived earlier (the bot was offline)."
+        if reminder.late
+        else ""
+    )
+
+
+def votes_label(count: int) -> str:
+    """The count with its noun: "1 vote", "3 votes"."""
+    return f"{count} vote" + ("" if count == 1 else "s")
+
+
+def recorded_text(
+    prospect: Prospect,
+    meeting: Meeting,
+    takeaways: str | None,
+    referrals: list[tuple[Prospect, bool]],
+    *,
+    logged: bool,
+) -> str:
+    """What /meeting log and /meeting done say back."""
+    name = escape(prospect.name)
+    lines = [
+        (
+            f"Logged your meeting with **{name}**"
+            if logged
+            else f"Marked your meeting with **{name}** done"
+        )
+        + f" ({format_when(meeting.starts_at)}, {meeting.minutes} min)."
+    ]
+    if takeaways:
+        lines.append("Takeaways saved: your thank-you will name them.")
+    else:
+        lines.append(
+            "No takeaways yet: add them with `/meeting done takeaways:…` so your thank-you "
+            "can name something specific you learned."
+        )
+    if referrals:
+        new = [escape(p.name) for p, created in referrals if created]
+        linked = [escape(p.name) for p, created in referrals if not created]
+        if new:
+            lines.append(f"New prospects referred by {name}: {', '.join(new)}.")
+        if linked:
+            lines.append(f"Already in your list, now linked to {name}: {', '.join(linked)}.")
+    if not (meeting.thanked_at or meeting.thanks_skipped):
+        lines.append(
+            f"Next: thank them within 24 hours — `/thanks draft meeting:{prospect.name}`. "
+            "I'll nudge you by DM."
+        )
+    return "\n".join(lines)
+
+
+def _meetings(count: int) -> str:
+    return "1 meeting" if count == 1 else f"{count} meetings"
+
+
+def calendar_text(chosen: list[tuple[Meeting, Prospect]], *, single: bool) -> str:
+    """What /meeting calendar says with its file: how many meetings it adds, and which
+    it marks cancelled (importing the file removes those from the member's calendar)."""
+    cancelled = [(m, p) for m, p in chosen if m.cancelled]
+    live = len(chosen) - len(cancelled)
+    if single and cancelled:
+        meeting, prospect = cancelled[0]
+        return (
+            f"Your meeting with **{escape(prospect.name)}** ({format_when(meeting.starts_at)}) "
+            "was cancelled: this file marks it cancelled, so importing it removes the "
+            "meeting from your calendar if you had added it."
+        )
+    if len(cancelled) == 1:
+        gone = "the meeting you cancelled, marked cancelled so importing it removes it"
+    else:
+        gone = (
+            f"the {len(cancelled)} meetings you cancelled, marked cancelled so importing "
+            "it removes them"
+        )
+    gone += " from your calendar"
+    if not live:
+        verb = "is" if len(cancelled) == 1 else "are"
+        return f"You have no upcoming meetings. Here {verb} {gone}."
+    verb = "is" if live == 1 else "are"
+    text = (
+        f"Here {verb} {_meetings(live)} as a calendar file: open it to add it to your calendar "
+        "(exporting again updates the same entries rather than duplicating them)."
+    )
+    return f"{text} It also holds {gone}." if cancelled else text
+
+
+def calendar_event(
+    user_id: int, meeting: Meeting, prospect: Prospect, questions: list[tuple[str, str | None]]
+) -> CalendarEvent:
+    """The meeting as a calendar entry (plain text: calendars don't render markdown). A
+    cancelled one says so in its title too, for calendar apps that ignore STATUS."""
+    lines = [headline(prospect)] if headline(prospect) else []
+    if meeting.cancelled:
+        lines += ["", "This meeting was cancelled."]
+    else:
+        if questions:
+            lines += ["", "Questions:", *(f"- {text}" for text, _ in questions)]
+        lines += ["", "Full prep sheet: /meeting prep"]
+    summary = f"Informational interview: {prospect.name}"
+    return CalendarEvent(
+        uid_seed=f"meeting-{user_id}-{meeting.id}",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        summary=f"Cancelled: {summary}" if meeting.cancelled else summary,
+        description="\n".join(lines).strip(),
+        location=meeting.place or (meeting.format if meeting.format else None),
+        cancelled=meeting.cancelled,
+    )

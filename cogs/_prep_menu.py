@@ -1,0 +1,192 @@
+"""The prep sheet's select menu: a persistent DynamicItem through which a member swaps
+or adds the questions for one meeting, and the pure functions that build its choices.
+
+What a pick does is the Prepare cog's business: the menu finds the cog by name and
+hands the pick to its `choose_questions`, so this module needn't import the cog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+
+from bot.domain.prep import BankRow
+from bot.domain.questions import WHO_ELSE, load_default_questions
+from bot.ui.errors import UserError, message_for, send_ephemeral
+from bot.ui.limits import SELECT_LABEL, SELECT_OPTIONS, clip
+from bot.ui.meeting_options import row_id
+from cogs._meeting_text import PrepQuestion, votes_label
+
+log = logging.getLogger(__name__)
+
+# (value, text, description, preselected): one choice of the prep sheet's select.
+PrepChoice = tuple[str, str, str, bool]
+
+# The name the Prepare cog is registered under, where the menu sends its picks.
+PREPARE_COG = "Prepare"
+
+
+class QuestionChooser(Protocol):
+    """What the menu needs of the Prepare cog."""
+
+    async def choose_questions(
+        self,
+        interaction: discord.Interaction,
+        meeting_id: int,
+        guild_id: int | None,
+        values: list[str],
+    ) -> None:
+        """Make the picked questions the meeting's list and show the sheet again."""
+
+
+class PrepQuestionSelect(
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=r"prep:questions:(?P<meeting>[0-9]+):(?P<owner>[0-9]+):(?P<where>[gd])",
+):
+    """The prep sheet's select menu: its owner swaps or adds questions for one meeting.
+
+    Its custom_id carries the meeting, the owner and whether the choices are a server's
+    bank (question ids) or the default bank (positions, in DMs), so it keeps working
+    after a restart and acts only on the presser's own store.
+    """
+
+    def __init__(
+        self,
+        meeting_id: int,
+        owner_id: int,
+        in_server: bool,
+        options: list[discord.SelectOption] | None = None,
+    ) -> None:
+        where = "g" if in_server else "d"
+        options = options or [discord.SelectOption(label="—", value="-")]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"prep:questions:{meeting_id}:{owner_id}:{where}",
+                placeholder="Swap or add questions for this meeting",
+                min_values=1,
+                max_values=len(options),
+                options=options,
+            )
+        )
+        self.meeting_id = meeting_id
+        self.owner_id = owner_id
+        self.in_server = in_server
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Select,
+        match: re.Match[str],
+        /,
+    ) -> PrepQuestionSelect:
+        """Rebuild the menu from a pick (also after a restart)."""
+        return cls(
+            row_id(match["meeting"]) or 0,
+            int(match["owner"]),
+            match["where"] == "g",
+            list(getattr(item, "options", None) or []),
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        """Hand the pick to the cog; refusals and bugs get a short ephemeral answer."""
+        try:
+            if self.owner_id != interaction.user.id:
+                raise UserError(
+                    "This prep sheet belongs to someone else; open your own with "
+                    '`/meeting prep meeting:"Ada Lovelace"`.'
+                )
+            guild_id = interaction.guild_id if self.in_server else None
+            if self.in_server and guild_id is None:
+                raise UserError("Run `/meeting prep` again to choose questions here.")
+            cog: QuestionChooser | None = interaction.client.get_cog(PREPARE_COG)
+            if cog is None:
+                raise UserError("Prep sheets are unavailable right now; try again soon.")
+            await cog.choose_questions(
+                interaction, self.meeting_id, guild_id, list(self.item.values)
+            )
+        except Exception as error:
+            text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
+            if text is None:
+                log.error(
+                    "prep question select failed (interaction %s)", interaction.id, exc_info=error
+                )
+                text = "Something went wrong on our side and nothing was changed. Please try again."
+            await send_ephemeral(interaction, text)
+
+
+def prep_view(
+    meeting_id: int,
+    owner_id: int,
+    bank: list[BankRow] | None,
+    chosen: list[PrepQuestion],
+) -> discord.ui.View | None:
+    """The prep sheet's select over `bank` (None: the default bank, in DMs), with the
+    meeting's current questions preselected; None when there is nothing to choose."""
+    rows = select_options(bank, chosen)
+    if not rows:
+        return None
+    options = [
+        discord.SelectOption(
+            label=clip(text, SELECT_LABEL),
+            value=value,
+            description=clip(description, SELECT_LABEL) or None,
+            default=preselected,
+        )
+        for value, text, description, preselected in rows
+    ]
+    view = discord.ui.View(timeout=None)
+    view.add_item(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
+    return view
+
+
+def kept_question_value(text: str) -> str:
+    """The select value of a question the meeting holds but the bank on offer doesn't
+    (removed since, or chosen from another server's bank): a digest of its text, so a
+    stale menu can only ever pick that same question back."""
+    return "k" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def select_options(bank: list[BankRow] | None, chosen: list[PrepQuestion]) -> list[PrepChoice]:
+    """The prep select's choices, at most 25 (Discord's limit): every question the
+    meeting holds, preselected, then the bank's others by votes (in DMs, the default
+    bank in order) to fill — so a pick never silently drops a question the member had.
+
+    Bank questions are valued by id (in DMs, by position) and listed in bank order, the
+    vote ranking reading top-down; held questions the bank lacks come first, valued by
+    `kept_question_value`. The "who else" question `with_who_else` adds isn't offered:
+    it is kept whatever is picked.
+    """
+    if bank is not None:
+        rows = [
+            (str(question_id), text, f"{category} · {votes_label(votes)}")
+            for question_id, text, category, votes in bank
+        ]
+    else:
+        rows = [
+            (str(index), q.text, q.category) for index, q in enumerate(load_default_questions())
+        ]
+    in_bank = {text for _, text, _ in rows}
+    held = {
+        text: category
+        for text, category in chosen
+        if text in in_bank or text != WHO_ELSE  # the added must-ask isn't a choice
+    }
+    kept = [
+        (kept_question_value(text), text, f"{category or 'yours'} · not in the bank now", True)
+        for text, category in held.items()
+        if text not in in_bank
+    ]
+    room = max(0, SELECT_OPTIONS - len(held))
+    others = set([value for value, text, _ in rows if text not in held][:room])
+    listed = [
+        (value, text, description, text in held)
+        for value, text, description in rows
+        if text in held or value in others
+    ]
+    return (kept + listed)[:SELECT_OPTIONS]
