@@ -256,3 +256,12 @@ def calendar_event(
         location=meeting.place or (meeting.format if meeting.format else None),
         cancelled=meeting.cancelled,
     )
+
+
+def prep_when(prep_at: datetime | None, now: datetime) -> str:
+    """When the prep DM comes, as the schedule confirmation says it."""
+    if prep_at is None:
+        return "isn't needed (the meeting starts now)"
+    if prep_at <= now:
+        return "now, since it's less than a day away"
+    return f"{format_when(prep_at)} (a day before)"

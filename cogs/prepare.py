@@ -44,6 +44,7 @@ from cogs._meeting_text import (
     parse_minutes,
     parse_referrals,
     prep_sheet,
+    prep_when,
     recorded_text,
 )
 from cogs._prep_menu import (
@@ -189,7 +190,8 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 )
                 await questions_for(store, meeting.id, bank)
                 reminder_ids = []
-                prep_at = prep_due(meeting.starts_at, store.now())
+                store_now = store.now()
+                prep_at = prep_due(meeting.starts_at, store_now)
                 if prep_at is not None:
                     reminder_ids.append(
                         await store.add_reminder("prep", due_at=prep_at, meeting_id=meeting.id)
@@ -206,7 +208,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 fields=[
                     (
                         "Reminders",
-                        f"A prep DM {format_when(prep_at) if prep_at else 'now'}, and a "
+                        f"A prep DM {prep_when(prep_at, store_now)}, and a "
                         f"thank-you nudge {settings.thanks_after_hours} h after it ends.",
                     ),
                     (

@@ -181,3 +181,15 @@ async def test_a_styled_place_and_question_render_escaped(driver, bot, emu, alic
         await driver.run("/meeting calendar", user=alice, guild=guild)
     ).values()
     assert str(event["LOCATION"]) == STYLED_PLACE
+
+
+async def test_the_schedule_reply_says_when_the_prep_dm_comes(driver, alice, guild):
+    await driver.run('/prospect add name:"Ada Lovelace"', user=alice, guild=guild)
+    soon = await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 9am"', user=alice, guild=guild
+    )
+    assert "A prep DM now, since it's less than a day away" in soon.text
+    later = await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"2026-12-10 09:00"', user=alice, guild=guild
+    )
+    assert "(a day before)" in later.text
