@@ -520,7 +520,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             fields=[
                 ("When", f"{format_when(meeting.starts_at)}\n{details(meeting)}"),
                 ("Top questions", top or "Choose a few with `/meeting prep`."),
-                ("Full sheet", f"Open `/meeting prep meeting:{prospect.name}` for the full sheet."),
+                (
+                    "Full sheet",
+                    f"`/meeting prep meeting:{prospect.name}`: who they are, your questions "
+                    "and a checklist.",
+                ),
             ],
             footer=f"meeting id {meeting.id}",
         )
