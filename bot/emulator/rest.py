@@ -87,6 +87,19 @@ def _not_found(what: str, code: int) -> ApiError:
     return ApiError(404, code, f"Unknown {what}")
 
 
+def _form_error(code: str, message: str) -> dict[str, Any]:
+    """One field's entry in a 400 Invalid Form Body's ``errors``."""
+    return {"_errors": [{"code": code, "message": message}]}
+
+
+def _read_back(message: Message) -> dict[str, Any]:
+    """A message as a read (GET) returns it: Discord echoes a nonce only when the message
+    is created (in the POST answer and MESSAGE_CREATE), never when it is read back."""
+    data = message.payload()
+    data.pop("nonce", None)
+    return data
+
+
 def _snowflake(request: web.Request, key: str) -> int:
     try:
         return int(request.match_info[key])
@@ -646,11 +659,54 @@ class RestApi:
         return json_response(self._channel(request).payload())
 
     async def list_messages(self, request: web.Request) -> web.Response:
-        """``GET /channels/{id}/messages``: newest first, honouring ``limit``."""
+        """``GET /channels/{id}/messages``, as Discord pages it: always newest first, at
+        most ``limit`` (1–100, default 50), and at most one of ``before`` (the newest
+        messages older than that id), ``after`` (the oldest messages newer than it) or
+        ``around`` (up to ``limit // 2`` older, and that message with the newer ones
+        after it: ``limit`` in all). The ids need not be messages (a snowflake made
+        from a time is fine). Like Discord, a message read back has no ``nonce``.
+        """
         channel = self._channel(request)
-        limit = int(request.query.get("limit", "50"))
-        messages = [m for m in self.emu.channel_messages(channel.id) if not m.ephemeral]
-        return json_response([m.payload() for m in reversed(messages)][:limit])
+        query = request.query
+        errors: dict[str, Any] = {}
+        limit = 50
+        if "limit" in query:
+            try:
+                limit = int(query["limit"])
+            except ValueError:
+                errors["limit"] = _form_error("NUMBER_TYPE_COERCE", "Value is not int.")
+            else:
+                if not 1 <= limit <= 100:
+                    errors["limit"] = _form_error(
+                        "NUMBER_TYPE_MAX" if limit > 100 else "NUMBER_TYPE_MIN",
+                        "int value should be between 1 and 100.",
+                    )
+        anchors: dict[str, int] = {}
+        for key in ("before", "after", "around"):
+            if key in query:
+                try:
+                    anchors[key] = int(query[key])
+                except ValueError:
+                    errors[key] = _form_error("NUMBER_TYPE_COERCE", "Value is not snowflake.")
+        if len(anchors) > 1:
+            errors["around"] = _form_error(
+                "BASE_TYPE_BAD_COMBINATION", "Only one of before, after or around may be given."
+            )
+        if errors:
+            raise self._reject(request, errors)
+        oldest_first = [m for m in self.emu.channel_messages(channel.id) if not m.ephemeral]
+        if "before" in anchors:
+            page = [m for m in oldest_first if m.id < anchors["before"]][-limit:]
+        elif "after" in anchors:
+            page = [m for m in oldest_first if m.id > anchors["after"]][:limit]
+        elif "around" in anchors:
+            older = [m for m in oldest_first if m.id < anchors["around"]]
+            older = older[max(0, len(older) - limit // 2) :] if limit // 2 else []
+            newer = [m for m in oldest_first if m.id >= anchors["around"]]
+            page = older + newer[: limit - len(older)]
+        else:
+            page = oldest_first[-limit:]
+        return json_response([_read_back(m) for m in reversed(page)])
 
     async def create_message(self, request: web.Request) -> web.Response:
         """``POST /channels/{id}/messages``: with nonce de-duplication and closed-DM 403s."""

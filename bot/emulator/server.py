@@ -314,6 +314,11 @@ class Emulator:
         else:
             self._closed_dms.discard(user.id)
 
+    def forget_nonces(self) -> None:
+        """Let Discord's nonce window (NONCE_WINDOW) pass for every message sent so far:
+        a repeated nonce now creates a new message, as after a long outage."""
+        self._nonces.clear()
+
     def set_rate_limit(self, rule: RateLimitRule, *, retry_after: float = 0.05) -> None:
         """Answer some REST requests with a global 429, exactly as Discord does.
 

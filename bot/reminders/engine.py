@@ -9,9 +9,11 @@ Delivery of one reminder:
   1. open the member's store, re-read the row and CLAIM it (pending → sending,
      attempts + 1, committed), then let the kind's renderer (registered by a cog)
      say what the DM contains;
-  2. send it with a nonce derived from the member and the reminder, so Discord
-     drops a repeat (a row left in 'sending' by a crash is sent again with the same
-     nonce, and Discord answers with the message it already has);
+  2. note the try in the row (when, and a fingerprint of what goes out), then send it
+     with a nonce derived from the member and the reminder, so Discord drops a repeat
+     (a row left in 'sending' by a crash is sent again with the same nonce, and Discord
+     answers with the message it already has; past Discord's nonce window, the DM
+     channel is read first, see below);
   3. record the outcome: sent (with the message id), dm_closed (never retried, the
      member gets a notice), cancelled (no longer needed), or back to pending with a
      backoff when Discord or the network failed for a while.
@@ -20,6 +22,15 @@ Each delivery runs in a task the engine owns (the scheduler's job only hands it 
 so stop() decides what happens to a DM on its way: it gets a grace period, then is
 cancelled. A cancelled delivery leaves its row pending or 'sending' and its index
 entry, so the next start sends it again with the same nonce: nothing is lost or doubled.
+
+Resending after Discord's nonce window: Discord remembers a nonce for a few minutes
+only, so a DM it accepted just before a crash (or whose answer was lost in a timeout)
+would be sent twice by a resend that comes later. So before any send of a reminder
+that was tried before (its row has `tried_at`), the engine reads the member's DM
+channel from a little before that first try (GET /channels/{id}/messages) and, if a
+message from the bot there has the fingerprint of one of those tries, records the
+reminder as sent with that message instead of sending it again. If the history can't
+be read, it sends with the nonce: at most one duplicate, never a lost reminder.
 
 Late reminders: a reminder that fell due more than LATE_AFTER before the engine
 started is marked late (`Reminder.late`, kept in the row). The RENDERER says so in
@@ -36,6 +47,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
@@ -53,7 +65,7 @@ from bot.clock import Clock
 from bot.domain.business_days import delay_past_quiet_hours, parse_clock
 from bot.domain.models import REMINDER_KINDS, Reminder, Settings
 from bot.reminders.index import DueIndex
-from bot.store.reminders import FINAL_STATES
+from bot.store.reminders import FINAL_STATES, EarlierTries
 from bot.ui.limits import CONTENT, clip
 
 if TYPE_CHECKING:
@@ -86,6 +98,14 @@ MAX_ATTEMPTS = 12
 MAX_CONCURRENT_DELIVERIES = 8
 # How long stop() lets DMs already on their way finish before cancelling them.
 STOP_GRACE_SECONDS = 5.0
+
+# Looking for an earlier try's DM before sending again: the history read starts this
+# long before the first try (this host's clock and Discord's may differ a little) and
+# reads at most HISTORY_LIMIT messages, oldest first: the DM is among the first after
+# that moment unless the member wrote dozens of messages in those two minutes.
+HISTORY_MARGIN = timedelta(minutes=2)
+HISTORY_LIMIT = 50
+HISTORY_TIMEOUT_SECONDS = 15.0
 
 DM_CLOSED = 50007
 UNKNOWN_CHANNEL = 10003
@@ -133,6 +153,54 @@ def nonce_for(user_id: int, reminder_id: int) -> str:
     return f"r{digest[:24]}"
 
 
+def dm_fingerprint(
+    content: str | None, embeds: Iterable[discord.Embed], components: Iterable[dict[str, Any]]
+) -> str:
+    """A short, stable digest of what a DM shows: its text, each embed's title,
+    description and footer, and the custom_ids of its components.
+
+    How the engine recognises a reminder's DM in the channel's history, chosen over the
+    alternatives:
+      - the nonce: Discord doesn't return it when messages are read back;
+      - a visible marker (an embed footer "ref r1a2b3", an extra button): clutter in the
+        member's DM, and the prep and follow-up DMs have no component of their own whose
+        custom_id could carry it;
+      - comparing with what would be rendered now: a resend after a restart is rendered
+        late (with a line saying so) and the data may have changed meanwhile.
+    So the digest of exactly what was handed to Discord is stored in the row before each
+    send (`tried_prints`) and compared with the digest of the messages read back; the
+    parts kept are the ones Discord echoes unchanged (whitespace at the ends aside).
+    Another of the bot's DMs with the same digest would have to carry the very same
+    text, embed and buttons, and be sent within minutes of this reminder's first try.
+    """
+    custom_ids: list[str] = []
+    stack = list(components)
+    while stack:
+        component = stack.pop()
+        if component.get("custom_id"):
+            custom_ids.append(str(component["custom_id"]))
+        stack.extend(component.get("components") or ())
+        if isinstance(component.get("accessory"), dict):
+            stack.append(component["accessory"])
+    shown = {
+        "content": (content or "").strip(),
+        "embeds": [
+            [(part or "").strip() for part in (e.title, e.description, e.footer.text)]
+            for e in embeds
+        ],
+        "custom_ids": sorted(custom_ids),
+    }
+    encoded = json.dumps(shown, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()[:20]
+
+
+def _message_fingerprint(message: discord.Message) -> str:
+    """The fingerprint of a message read back from Discord."""
+    return dm_fingerprint(
+        message.content, message.embeds, [component.to_dict() for component in message.components]
+    )
+
+
 async def deliver_job(user_id: int, reminder_id: int) -> None:
     """The scheduler's job function (referenced by text, with primitive arguments).
 
@@ -160,6 +228,10 @@ class _Claimed:
     reminder: Reminder
     outgoing: Outgoing
     channel_id: int | None
+    # The message as handed to discord.py, the same on every try.
+    kwargs: dict[str, Any]
+    # Earlier sends of it that may have reached Discord: look for them before sending.
+    earlier: EarlierTries | None = None
 
 
 class ReminderEngine:
@@ -310,7 +382,7 @@ class ReminderEngine:
 
         A DM cut short keeps its row (pending or 'sending') and its index entry, so the
         next start sends it again with the same nonce, which Discord drops if the first
-        one arrived.
+        one arrived (or, later than Discord's nonce window, finds it in the DM channel).
         """
         global _running_engine
         if not self.running:
@@ -339,7 +411,8 @@ class ReminderEngine:
 
         Pending rows missing from the index (or with another due time) are armed; index
         entries whose row is no longer pending are dropped; rows left in 'sending' by a
-        crash go back to pending, so they are sent again with the same nonce.
+        crash go back to pending, so they are sent again with the same nonce (unless their
+        DM is found already delivered in the member's DM channel).
         """
         started = _REAL_TIME.now()
         members = await asyncio.to_thread(self.stores.pool.ids, "users")
@@ -443,7 +516,8 @@ class ReminderEngine:
                 await self._drop(user_id, reminder_id)
                 return None
             if reminder.state == "sending":
-                # Not on its way in this process, so a crash interrupted it: send again.
+                # Not on its way in this process, so a crash interrupted it: send again
+                # (its tries are kept, so the send first looks for a DM that did arrive).
                 others = self._sending_ids(user_id) - {reminder_id}
                 await store.reset_interrupted_reminders(keep=others)
                 log.info("reminders: resending %s of member %s", reminder_id, user_id)
@@ -486,13 +560,22 @@ class ReminderEngine:
                 await self._drop(user_id, reminder_id)
                 return None
             channel_id = await store.get_setting(DM_CHANNEL_SETTING)
-        return _Claimed(claimed, outgoing, channel_id)
+            kwargs = _message_kwargs(user_id, claimed, outgoing)
+            fingerprint = dm_fingerprint(
+                kwargs.get("content"),
+                [outgoing.embed] if outgoing.embed is not None else [],
+                outgoing.view.to_components() if outgoing.view is not None else [],
+            )
+            # Committed before the send: a crash after it leaves the row able to tell
+            # whether this DM arrived.
+            earlier = await store.note_try(reminder_id, fingerprint)
+        return _Claimed(claimed, outgoing, channel_id, kwargs, earlier)
 
     async def _send_and_record(self, user_id: int, claimed: _Claimed) -> None:
         """Steps 2 and 3: send outside the store lock, then record the outcome."""
         reminder = claimed.reminder
         try:
-            message, channel_id = await self._send(user_id, claimed)
+            message, found, channel_id = await self._send(user_id, claimed)
         except discord.Forbidden as error:
             if error.code != DM_CLOSED:
                 raise
@@ -520,6 +603,15 @@ class ReminderEngine:
             if channel_id != claimed.channel_id:
                 await store.set_settings(**{DM_CHANNEL_SETTING: channel_id})
             await self._drop(user_id, reminder.id)
+        if found:
+            log.info(
+                "reminders: %s %s had reached member %s before (message %s); not sent again",
+                reminder.kind,
+                reminder.id,
+                user_id,
+                message.id,
+            )
+            return
         log.info(
             "reminders: sent %s %s to member %s%s",
             reminder.kind,
@@ -528,24 +620,14 @@ class ReminderEngine:
             " (late)" if reminder.late else "",
         )
 
-    async def _send(self, user_id: int, claimed: _Claimed) -> tuple[discord.Message, int]:
-        """Send the DM (one request when the DM channel is known); returns it and the channel."""
-        reminder, outgoing = claimed.reminder, claimed.outgoing
-        kwargs: dict[str, Any] = {
-            "nonce": nonce_for(user_id, reminder.id),
-            "allowed_mentions": discord.AllowedMentions.none(),
-        }
-        if outgoing.content:
-            kwargs["content"] = clip(outgoing.content, CONTENT)
-        if outgoing.embed is not None:
-            kwargs["embed"] = outgoing.embed
-        if outgoing.view is not None:
-            kwargs["view"] = outgoing.view
+    async def _send(self, user_id: int, claimed: _Claimed) -> tuple[discord.Message, bool, int]:
+        """Send the DM (one request when the DM channel is known and it wasn't tried
+        before); returns it, whether it was found already delivered, and the channel."""
         channel_id = claimed.channel_id
         if channel_id is not None:
             channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
             try:
-                return await channel.send(**kwargs), channel_id
+                return (*await self._send_to(channel, user_id, claimed), channel_id)
             except discord.NotFound as error:
                 if error.code != UNKNOWN_CHANNEL:
                     raise
@@ -553,7 +635,52 @@ class ReminderEngine:
         user = await self.bot.fetch_user(user_id)
         dm = await user.create_dm()
         channel = self.bot.get_partial_messageable(dm.id, type=discord.ChannelType.private)
-        return await channel.send(**kwargs), dm.id
+        return (*await self._send_to(channel, user_id, claimed), dm.id)
+
+    async def _send_to(
+        self, channel: discord.PartialMessageable, user_id: int, claimed: _Claimed
+    ) -> tuple[discord.Message, bool]:
+        """Send into `channel`, unless an earlier try's DM is there; returns the message
+        and whether it was that earlier one. When the DM channel had to be opened, it is
+        looked at too: the try before may have opened it and its DM arrived there."""
+        if claimed.earlier is not None:
+            earlier = await self._find_earlier(channel, user_id, claimed.reminder, claimed.earlier)
+            if earlier is not None:
+                return earlier, True
+        return await channel.send(**claimed.kwargs), False
+
+    async def _find_earlier(
+        self,
+        channel: discord.PartialMessageable,
+        user_id: int,
+        reminder: Reminder,
+        earlier: EarlierTries,
+    ) -> discord.Message | None:
+        """The bot's message in the DM channel that an earlier try of `reminder` created,
+        or None: not there, or the history couldn't be read (the send then goes ahead
+        with the nonce, so a reminder is never lost to avoid a duplicate)."""
+        me = self.bot.user
+        if me is None or not earlier.prints:
+            return None
+        try:
+            async with asyncio.timeout(HISTORY_TIMEOUT_SECONDS):
+                async for message in channel.history(
+                    limit=HISTORY_LIMIT, after=earlier.since - HISTORY_MARGIN, oldest_first=True
+                ):
+                    if (
+                        message.author.id == me.id
+                        and _message_fingerprint(message) in earlier.prints
+                    ):
+                        return message
+        except Exception as error:  # never let the check cost the reminder
+            log.warning(
+                "reminders: couldn't read member %s's DMs to check %s was not delivered "
+                "already (%s); sending it again with its nonce",
+                user_id,
+                reminder.id,
+                _describe(error),
+            )
+        return None
 
     async def _dms_closed(self, user_id: int, reminder: Reminder) -> None:
         if not self.stores.pool.exists("users", user_id):
@@ -670,6 +797,21 @@ class ReminderEngine:
         self._background.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("reminders: %s failed", task.get_name(), exc_info=task.exception())
+
+
+def _message_kwargs(user_id: int, reminder: Reminder, outgoing: Outgoing) -> dict[str, Any]:
+    """What `channel.send` gets for a reminder's DM, the same on every try."""
+    kwargs: dict[str, Any] = {
+        "nonce": nonce_for(user_id, reminder.id),
+        "allowed_mentions": discord.AllowedMentions.none(),
+    }
+    if outgoing.content:
+        kwargs["content"] = clip(outgoing.content, CONTENT)
+    if outgoing.embed is not None:
+        kwargs["embed"] = outgoing.embed
+    if outgoing.view is not None:
+        kwargs["view"] = outgoing.view
+    return kwargs
 
 
 def _after_quiet_hours(when: datetime, settings: Settings) -> datetime:

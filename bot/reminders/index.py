@@ -14,6 +14,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.store.pool import open_connection
+
 INDEX_FILE = "reminder-index.sqlite3"
 
 _SCHEMA = """
@@ -54,7 +56,7 @@ class DueIndex:
             self._conn = await self._connect()
 
     async def _connect(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn = await open_connection(self.path)
         try:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")

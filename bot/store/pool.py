@@ -162,7 +162,7 @@ class StorePool:
 
     async def _connect(self, path: Path, kind: str) -> aiosqlite.Connection:
         created = not path.exists()
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn = await open_connection(path)
         try:
             conn.row_factory = sqlite3.Row
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -194,6 +194,21 @@ class StorePool:
             if conn.in_transaction:
                 await conn.rollback()
             raise
+
+
+async def open_connection(path: Path) -> aiosqlite.Connection:
+    """An aiosqlite connection whose worker thread never keeps the process alive.
+
+    Every store is closed on shutdown; this only matters when something went wrong
+    first (a crash path, a failed test), where a leaked non-daemon thread would hang
+    the interpreter at exit. SQLite has committed each transaction before it returns,
+    so nothing is lost by not waiting for an idle thread.
+    """
+    conn = aiosqlite.connect(path, isolation_level=None)
+    thread = getattr(conn, "_thread", None)  # aiosqlite starts it on await
+    if thread is not None:
+        thread.daemon = True
+    return await conn
 
 
 def _private_dir(path: Path) -> None:

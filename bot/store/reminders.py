@@ -5,11 +5,17 @@ A reminder moves through these states (the engine in bot/reminders owns the move
     pending ──claim──▶ sending ──▶ sent | dm_closed | dismissed | cancelled
        ▲                  │
        └──── release ─────┘   (a send that failed for a passing reason, or a crash)
+
+Before each send the engine records it with `note_try` (when, and a fingerprint of what
+goes out). Those records outlive release and reset, so a later resend knows when an
+earlier send may have reached Discord and what it looked like, and looks for it in the
+member's DM channel before sending again (Discord forgets a nonce after a few minutes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -21,6 +27,15 @@ from bot.store.base import StoreBase, dt, ts
 FINAL_STATES = ("sent", "dm_closed", "dismissed", "cancelled")
 # The states the bot still owes a DM in (what cancel_reminders can stop).
 OWED_STATES = ("pending", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierTries:
+    """The sends of a reminder that may have reached Discord before this one: when the
+    first was handed to Discord, and the fingerprints of what they contained."""
+
+    since: datetime
+    prints: frozenset[str]
 
 
 def reminder_from_row(row: aiosqlite.Row) -> Reminder:
@@ -188,10 +203,35 @@ class RemindersMixin(StoreBase):
             )
         return row is not None
 
+    async def note_try(self, reminder_id: int, fingerprint: str) -> EarlierTries | None:
+        """Record, just before a claimed reminder's DM is handed to Discord, that it was
+        tried and what it contains (`fingerprint`); committed before the send.
+
+        Returns the earlier tries (from before this one) that may have reached Discord,
+        or None when this is the first: what the engine looks for before sending again.
+        """
+        async with self.transaction():
+            row = await self.fetchone(
+                "SELECT tried_at, tried_prints FROM reminders WHERE id = ? AND state = 'sending'",
+                (reminder_id,),
+            )
+            if row is None:
+                return None
+            earlier = frozenset((row["tried_prints"] or "").split())
+            await self.execute(
+                "UPDATE reminders SET tried_at = COALESCE(tried_at, ?), tried_prints = ? "
+                "WHERE id = ?",
+                (ts(self.now()), " ".join(sorted(earlier | {fingerprint})), reminder_id),
+            )
+        if row["tried_at"] is None:
+            return None
+        return EarlierTries(since=dt(row["tried_at"]), prints=earlier)
+
     async def reset_interrupted_reminders(self, *, keep: Iterable[int] = ()) -> list[int]:
         """Rows left in 'sending' by a crash go back to pending so they're sent again
-        (with the same nonce, so Discord drops a repeat). `keep`: ids being sent right
-        now by this process. Returns the ids reset."""
+        (their tries are kept: the engine first looks for a DM that did arrive, and sends
+        with the same nonce). `keep`: ids being sent right now by this process. Returns
+        the ids reset."""
         keep = set(keep)
         async with self.transaction():
             rows = await self.fetchall("SELECT id FROM reminders WHERE state = 'sending'")

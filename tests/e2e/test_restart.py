@@ -182,3 +182,83 @@ async def test_a_killed_bot_delivers_every_due_nudge_exactly_once_after_restart(
     assert emu.violations == []
     log = log_path.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log.split("shutting down")[-1]
+
+
+async def stop_bot(process: asyncio.subprocess.Process, log_path: Path) -> None:
+    """SIGTERM, and the bot must exit in time."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        print(log_path.read_text(encoding="utf-8", errors="replace"))
+        pytest.fail(f"the bot did not exit within {STOP_TIMEOUT}s of SIGTERM")
+
+
+async def run_until_recorded(
+    emu, data_dir: Path, log_path: Path, owed: dict[int, list[int]]
+) -> None:
+    """Start the bot, wait until every owed nudge is recorded as sent, stop it."""
+    process = await start_bot(emu, data_dir, log_path)
+    try:
+        async with asyncio.timeout(START_TIMEOUT):
+            while not all_recorded(data_dir, owed):
+                await asyncio.sleep(0.05)
+    except BaseException:
+        process.kill()
+        await process.wait()
+        print(log_path.read_text(encoding="utf-8", errors="replace"))
+        raise
+    await stop_bot(process, log_path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals")
+async def test_a_dm_discord_took_before_a_crash_is_not_sent_again_after_the_nonce_window(
+    emu, guild, alice, bob, tmp_path
+):
+    """The bot dies after Discord accepted each DM but before recording it, and comes
+    back after Discord has forgotten the nonces: it finds each DM in the member's DM
+    channel (read back through discord.py, rendered late this time) and records it,
+    instead of sending it again. Alice's DM channel was stored by earlier DMs; Bob's
+    never was (the crash came on his first DM)."""
+    data_dir = tmp_path / "data"
+    log_path = tmp_path / "bot.log"
+    owed = await write_due_nudges(data_dir, alice.id, bob.id)
+    members = {alice.id: alice, bob.id: bob}
+    await run_until_recorded(emu, data_dir, log_path, owed)
+    delivered = {user_id: emu.dms(members[user_id], interactions=False) for user_id in owed}
+    assert {u: len(dms) for u, dms in delivered.items()} == {u: len(ids) for u, ids in owed.items()}
+
+    # What a crash between Discord's answer and the record leaves behind.
+    for user_id in owed:
+        with sqlite3.connect(data_dir / "users" / f"{user_id}.sqlite3") as conn:
+            conn.execute(
+                "UPDATE reminders SET state = 'sending', message_id = NULL WHERE state = 'sent'"
+            )
+            if user_id == bob.id:
+                conn.execute("DELETE FROM settings WHERE key = 'dm_channel_id'")
+    emu.forget_nonces()  # the restart comes after Discord's nonce window
+    reads_before = len(emu.requests)
+
+    await run_until_recorded(emu, data_dir, log_path, owed)
+
+    for user_id, ids in owed.items():
+        dms = emu.dms(members[user_id], interactions=False)
+        assert [m.id for m in dms] == [m.id for m in delivered[user_id]], (
+            f"nothing sent again to {members[user_id].name}: "
+            + "; ".join(repr(m.text[:60]) for m in dms)
+        )
+        by_nonce = {message.nonce: message.id for message in dms}
+        states = reminder_states(data_dir, user_id)
+        for rid in ids:
+            assert states[rid] == ("sent", by_nonce[nonce_for(user_id, rid)])
+        channel = emu.dm_channel(members[user_id])
+        reads = [
+            r
+            for r in emu.requests[reads_before:]
+            if r.method == "GET" and r.path == f"/channels/{channel.id}/messages"
+        ]
+        assert reads, f"the bot looked in {members[user_id].name}'s DMs before resending"
+    assert emu.violations == []
+    assert "had reached member" in log_path.read_text(encoding="utf-8", errors="replace")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import aiohttp
 import discord
@@ -391,3 +392,62 @@ async def test_validate_false_lets_the_bot_validate(world: World, driver: Driver
         await driver.run("/demo echo text:hi times:4", user=world.alice)
     reply = await driver.run("/demo echo text:hi times:4", user=world.alice, validate=False)
     assert reply.content == "hi hi hi hi"
+
+
+async def test_reading_a_channel_pages_like_discord(emu: Emulator, world: World, demo_bot: DemoBot):
+    channel = emu.dm_channel(world.alice)
+    ids = [
+        emu.inject_message(channel.id, content=f"m{n}", author=world.alice if n == 3 else None).id
+        for n in range(121)
+    ]
+    dm = demo_bot.get_partial_messageable(channel.id, type=discord.ChannelType.private)
+
+    def reads() -> list[dict[str, str]]:
+        return [r.query for r in emu.requests if r.path == f"/channels/{channel.id}/messages"]
+
+    # Newest first; discord.py pages backwards with `before`, 100 at a time.
+    assert [m.id async for m in dm.history(limit=None)] == ids[::-1]
+    first, second = reads()
+    assert first == {"limit": "100"} and second == {"limit": "100", "before": str(ids[21])}
+    # `after`: the oldest messages newer than it, paged forwards.
+    assert [m.id async for m in dm.history(limit=None, after=discord.Object(ids[9]))] == ids[10:]
+    # `before`, `around` (half before it, the message and newer ones after it).
+    before = [m.id async for m in dm.history(limit=3, before=discord.Object(ids[5]))]
+    assert before == [ids[4], ids[3], ids[2]]
+    around = [m.id async for m in dm.history(limit=4, around=discord.Object(ids[50]))]
+    assert around == [ids[51], ids[50], ids[49], ids[48]]
+    # A time works as well as a message id (discord.py turns it into a snowflake).
+    start = emu.messages[ids[0]].created_at - timedelta(seconds=1)
+    assert [m.id async for m in dm.history(limit=5, after=start)] == ids[:5]
+    end = emu.messages[ids[-1]].created_at + timedelta(seconds=1)
+    assert [m.id async for m in dm.history(limit=5, after=end)] == []
+    assert emu.violations == []
+
+    async with aiohttp.ClientSession() as session:
+        url = f"{emu.rest_base}/channels/{channel.id}/messages"
+        headers = {"Authorization": f"Bot {emu.token}"}
+        async with session.get(url, params={"limit": "2"}, headers=headers) as resp:
+            assert [m["content"] for m in await resp.json()] == ["m120", "m119"]
+        for bad in ({"limit": "0"}, {"limit": "101"}, {"before": str(ids[5]), "after": "1"}):
+            async with session.get(url, params=bad, headers=headers) as resp:
+                assert resp.status == 400 and (await resp.json())["code"] == 50035
+    assert len(emu.violations) == 3
+
+
+async def test_a_nonce_is_echoed_on_create_but_not_when_read_back(
+    emu: Emulator, world: World, demo_bot: DemoBot
+):
+    channel = emu.dm_channel(world.alice)
+    dm = demo_bot.get_partial_messageable(channel.id, type=discord.ChannelType.private)
+    sent = await dm.send("hello", nonce="r123")
+    again = await dm.send("hello", nonce="r123")  # within the window: the same message
+    assert again.id == sent.id and len(emu.dms(world.alice)) == 1
+    emu.forget_nonces()  # the window has passed: a repeat is a new message
+    third = await dm.send("hello", nonce="r123")
+    assert third.id != sent.id and len(emu.dms(world.alice)) == 2
+    async with aiohttp.ClientSession() as session:
+        url = f"{emu.rest_base}/channels/{channel.id}/messages"
+        async with session.get(url, headers={"Authorization": f"Bot {emu.token}"}) as resp:
+            read = await resp.json()
+    assert [m["id"] for m in read] == [str(third.id), str(sent.id)]
+    assert all("nonce" not in m for m in read)

@@ -14,8 +14,11 @@ from bot.reminders.engine import (
     BACKOFF,
     DM_CHANNEL_SETTING,
     DM_CLOSED_NOTICE,
+    HISTORY_LIMIT,
+    HISTORY_MARGIN,
     JOB_FUNC,
     deliver_job,
+    dm_fingerprint,
     job_id,
     nonce_for,
 )
@@ -432,8 +435,9 @@ async def test_a_send_interrupted_by_a_crash_is_not_repeated(
     second = make_engine()
     await second.start()
     await settled(stores, ALICE, rid, "sent")
-    assert len(fake_discord.attempts) == 2  # sent again with the same nonce…
-    assert len(fake_discord.sent) == 1  # …and Discord kept the first message
+    assert len(fake_discord.history_reads) == 1  # it looked in the DM channel first…
+    assert len(fake_discord.attempts) == 1  # …found the DM there, and didn't send it again
+    assert len(fake_discord.sent) == 1
     assert (await reminder(stores, ALICE, rid)).message_id == fake_discord.sent[0].message_id
 
 
@@ -514,3 +518,190 @@ async def test_the_consistency_pass_also_runs_periodically(engine):
     assert engine.consistency is not first
     await engine.idle()
     assert engine.consistency.result().members >= 0
+
+
+# -- resending after Discord's nonce window ------------------------------------------------
+async def crash_after_discord_took_it(make_engine, stores, clock, fake_discord, rid) -> None:
+    """A first bot claims `rid`, Discord accepts the DM, and the bot dies before the
+    answer arrives (stopped with no grace: the row stays 'sending', as after a kill)."""
+    fake_discord.stall = asyncio.Event()
+    fake_discord.stall_after_accepting = True
+    first = make_engine()
+    await first.start()
+    await first.arm(ALICE, [rid])
+    await fake_discord.wait_for(lambda: fake_discord.stalled == 1)
+    await first.stop(grace=0)
+    fake_discord.stall = None
+    assert len(fake_discord.sent) == 1
+    assert (await reminder(stores, ALICE, rid)).state == "sending"
+
+
+@pytest.mark.parametrize("channel_known", [True, False], ids=["channel-known", "first-dm"])
+async def test_a_dm_that_arrived_before_a_crash_is_not_sent_again_an_hour_later(
+    make_engine, stores, clock, fake_discord, rendered, channel_known
+):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    if channel_known:  # an earlier DM stored the channel (the fake opens it with that id)
+        async with stores.member(ALICE) as store:
+            await store.set_settings(**{DM_CHANNEL_SETTING: 5000})
+        fake_discord._dm_of[ALICE] = 5000
+    tried_at = clock.now()
+    await crash_after_discord_took_it(make_engine, stores, clock, fake_discord, rid)
+    original = fake_discord.sent[0]
+    # Meanwhile the member wrote the very same words in the DM (not the bot's message),
+    # and the bot sent them another DM: neither is taken for the reminder's.
+    fake_discord.member_writes(
+        ALICE, original.kwargs["content"], at=tried_at - timedelta(minutes=1)
+    )
+    other = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    async with stores.member(ALICE) as store:
+        await store.execute("UPDATE reminders SET state = 'sent' WHERE id = ?", (other,))
+    await fake_discord.bot.get_partial_messageable(
+        original.channel_id, type=discord.ChannelType.private
+    ).send(content=f"thanks #{other}")
+
+    clock.advance(hours=1)  # Discord has long forgotten the nonce
+    second = make_engine()
+    await second.start()
+    await settled(stores, ALICE, rid, "sent")
+    await second.idle()
+
+    assert fake_discord.dms_to(ALICE) == [original, fake_discord.sent[1]]  # one DM each
+    assert [a.get("nonce") for a in fake_discord.attempts] == [nonce_for(ALICE, rid), None]
+    row = await reminder(stores, ALICE, rid)
+    assert row.message_id == original.message_id
+    # Rendered again after the restart (late, so with other words), yet recognised.
+    assert rendered[-1] == (ALICE, rid, True)
+    (read,) = fake_discord.history_reads
+    assert read["channel_id"] == original.channel_id
+    assert read["after"] == tried_at - HISTORY_MARGIN
+    assert read["limit"] == HISTORY_LIMIT
+    async with stores.member(ALICE) as store:
+        assert await store.get_setting(DM_CHANNEL_SETTING) == original.channel_id
+
+
+async def test_when_the_dm_channel_cant_be_read_the_reminder_is_resent_once(
+    make_engine, stores, clock, fake_discord, caplog
+):
+    """Never lose a reminder to avoid a duplicate: if the check fails, the resend goes
+    out with its nonce; after the nonce window that is one extra DM, and only one."""
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    async with stores.member(ALICE) as store:
+        await store.set_settings(**{DM_CHANNEL_SETTING: 5000})
+    fake_discord._dm_of[ALICE] = 5000
+    await crash_after_discord_took_it(make_engine, stores, clock, fake_discord, rid)
+    fake_discord.history_failures.append(
+        http_error(discord.DiscordServerError, 503, 0, "Service Unavailable")
+    )
+
+    clock.advance(hours=1)
+    second = make_engine()
+    await second.start()
+    await settled(stores, ALICE, rid, "sent")
+    await second.idle()
+
+    first_dm, resent = fake_discord.dms_to(ALICE)  # the documented duplicate
+    assert first_dm.kwargs["nonce"] == resent.kwargs["nonce"] == nonce_for(ALICE, rid)
+    row = await reminder(stores, ALICE, rid)
+    assert row.message_id == resent.message_id
+    assert len(fake_discord.history_reads) == 1
+    assert any("couldn't read member" in r.getMessage() for r in caplog.records)
+
+    clock.advance(days=1)  # and it is never sent again
+    await second.run_due()
+    assert len(fake_discord.attempts) == 2
+
+
+async def test_a_dm_whose_answer_was_lost_is_not_sent_again_by_the_retry(
+    engine, stores, clock, fake_discord
+):
+    """A timeout after Discord took the DM: the retry comes after the backoff, which
+    may be past the nonce window, so it looks first too."""
+    fake_discord.nonce_window = timedelta(seconds=30)  # shorter than the first backoff
+    fake_discord.answers_lost = 1
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+
+    async def released():
+        row = await reminder(stores, ALICE, rid)
+        return row.state == "pending" and row.attempts == 1
+
+    await until(released)
+    clock.advance(BACKOFF[0])
+    await settled(stores, ALICE, rid, "sent")
+    assert len(fake_discord.sent) == 1
+    assert len(fake_discord.attempts) == 1
+    assert (await reminder(stores, ALICE, rid)).message_id == fake_discord.sent[0].message_id
+
+
+async def test_a_dm_that_never_arrived_is_sent_after_looking(
+    make_engine, stores, clock, fake_discord
+):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.stall = asyncio.Event()  # Discord never took it
+    first = make_engine()
+    await first.start()
+    await first.arm(ALICE, [rid])
+    await fake_discord.wait_for(lambda: fake_discord.stalled == 1)
+    await first.stop(grace=0)
+    fake_discord.stall = None
+    assert fake_discord.sent == []
+
+    clock.advance(hours=1)
+    second = make_engine()
+    await second.start()
+    await settled(stores, ALICE, rid, "sent")
+    assert len(fake_discord.sent) == 1
+    assert len(fake_discord.history_reads) == 1
+    assert (await reminder(stores, ALICE, rid)).message_id == fake_discord.sent[0].message_id
+
+
+async def test_a_first_send_reads_no_history(engine, stores, clock, fake_discord):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await settled(stores, ALICE, rid, "sent")
+    assert fake_discord.history_reads == []
+    async with stores.member(ALICE) as store:
+        row = await store.fetchone(
+            "SELECT tried_at, tried_prints FROM reminders WHERE id = ?", (rid,)
+        )
+    assert row["tried_at"] == clock.now().isoformat()
+    assert len(row["tried_prints"].split()) == 1
+
+
+def test_the_fingerprint_matches_what_discord_gives_back():
+    """What was handed to discord.py and the same message parsed back from Discord's
+    JSON (trimmed whitespace, Discord's own additions) have one fingerprint."""
+    embed = discord.Embed(title="Get ready: Ada", description="Analytical Engines ")
+    embed.set_footer(text="meeting id 7")
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Sent it", custom_id="thanks:sent:7"))
+    view.add_item(discord.ui.Button(label="Guide", url="https://example.com"))
+    sent = dm_fingerprint(" Hello **Ada**\n", [embed], view.to_components())
+    back = discord.Embed.from_dict({**embed.to_dict(), "description": "Analytical Engines"})
+    rows = [discord.ActionRow({**row, "id": 1}) for row in view.to_components()]
+    assert dm_fingerprint("Hello **Ada**", [back], [r.to_dict() for r in rows]) == sent
+    assert dm_fingerprint("Hello **Ada**", [back], []) != sent
+    assert dm_fingerprint("Hello **Ada** (late)", [back], view.to_components()) != sent
+
+
+async def test_tries_are_kept_through_release_and_reset(stores, clock):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    first_try = clock.now()
+    async with stores.member(ALICE) as store:
+        await store.claim_reminder(rid)
+        assert await store.note_try(rid, "aaa") is None  # the first try
+        await store.release_reminder(rid, due_at=clock.now(), error="timeout")
+        assert await store.note_try(rid, "zzz") is None  # not claimed: nothing noted
+        clock.advance(minutes=10)
+        await store.claim_reminder(rid)
+        earlier = await store.note_try(rid, "bbb")
+        assert (earlier.since, earlier.prints) == (first_try, frozenset({"aaa"}))
+        assert await store.reset_interrupted_reminders() == [rid]
+        await store.claim_reminder(rid)
+        earlier = await store.note_try(rid, "aaa")  # the same DM again: noted once
+        assert (earlier.since, earlier.prints) == (first_try, frozenset({"aaa", "bbb"}))
+        row = await store.fetchone("SELECT tried_prints FROM reminders WHERE id = ?", (rid,))
+        assert row["tried_prints"] == "aaa bbb"

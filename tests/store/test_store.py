@@ -130,3 +130,25 @@ async def test_notices_are_shown_once(stores):
         await store.add_notice("Your DMs are closed", key="dm_closed")
         assert await store.take_notices() == ["Your DMs are closed"]
         assert await store.take_notices() == []
+
+
+async def test_an_older_store_is_migrated_forward_with_its_data(tmp_path, clock):
+    first = _migrations("users")[0][1]
+    users = tmp_path / "users"
+    users.mkdir(mode=0o700)
+    with sqlite3.connect(users / "77.sqlite3") as conn:
+        conn.executescript(first)
+        conn.execute(
+            "INSERT INTO prospects (name, created_at, updated_at) "
+            "VALUES ('Ada', '2026-11-01T10:00:00+00:00', '2026-11-01T10:00:00+00:00')"
+        )
+        conn.execute("PRAGMA user_version = 1")
+    stores = Stores(StorePool(tmp_path, clock))
+    try:
+        async with stores.member(77) as store:
+            names = [p.name for p, _ in await store.list_prospects()]
+    finally:
+        await stores.close()
+    assert names == ["Ada"]
+    with sqlite3.connect(users / "77.sqlite3") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == _migrations("users")[-1][0]
