@@ -125,6 +125,7 @@ async def run_lines(
         if line.startswith("#"):
             session.out.section(line.lstrip("# "))
             continue
+        session.flush_dms()  # what changed since the last line shows before the next one
         session.out.echo(session.prompt, line)
         if skip_unsynced:
             if line.startswith("/"):

@@ -171,6 +171,7 @@ class Session:
         self.in_dm = False
         self._numbers: dict[int, int] = {}  # message id -> the number shown
         self._shown: set[int] = set()
+        self._edits_seen: dict[int, int] = {}  # message id → edits when last shown
         self._saved: dict[int, list[Path]] = {}
         self._last_interactive: int | None = None
         self._dms_seen: set[int] = set()
@@ -358,6 +359,7 @@ class Session:
     def show(self, message: Message, heading: str) -> None:
         """Print one message: number it if it can be clicked, save its files."""
         self._shown.add(message.id)
+        self._edits_seen[message.id] = len(message.edits)
         number = None
         if is_interactive(message):
             number = self._numbers.setdefault(message.id, len(self._numbers) + 1)
@@ -417,17 +419,34 @@ class Session:
             if message.id not in self._dms_seen
         ]
 
+    def _unseen_edits(self) -> list[Message]:
+        """Messages already shown that the bot has edited since (e.g. "Deleting…" → done)."""
+        return [
+            message
+            for message_id, seen in self._edits_seen.items()
+            if (message := self.emu.messages.get(message_id)) is not None
+            and not message.deleted
+            and len(message.edits) > seen
+        ]
+
     def flush_dms(self) -> None:
-        """Print every DM the bot sent on its own that hasn't been shown yet."""
+        """Print every DM the bot sent on its own, and every later edit of a message
+        already shown, that hasn't been shown yet."""
         for message in sorted(self._unseen_dms(), key=lambda m: m.id):
             self._dms_seen.add(message.id)
             self.show(message, f"DM to {self._name_of_dm(message)} from {self.emu.bot.name}")
+        for message in self._unseen_edits():
+            heading = f"{self.emu.bot.name} · updated the message"
+            if message.ephemeral:
+                heading += " · only you can see this"
+            self.show(message, heading)
 
     async def watch_dms(self) -> None:
-        """Print DMs as they arrive, until cancelled (the terminal runs this alongside)."""
+        """Print DMs and edits as they arrive, until cancelled (the terminal runs this
+        alongside)."""
         while True:
             with contextlib.suppress(TimeoutError):
-                await self.emu.wait_for(self._unseen_dms, 3600)
+                await self.emu.wait_for(lambda: self._unseen_dms() or self._unseen_edits(), 3600)
             self.flush_dms()
 
     async def settle(self) -> None:

@@ -84,3 +84,11 @@ async def bot(emu, guild, alice, bob, officer, settings, clock):
 def driver(emu, bot) -> Driver:
     """Acts as a member: runs slash commands, clicks buttons, reads DMs."""
     return Driver(emu)
+
+
+async def edited_to(emu, reply, text: str, timeout: float = 10):
+    """Wait until the message a reply showed has been edited to contain `text` (a command
+    that answers a press at once, then edits the message when its work is done)."""
+    message = reply.message
+    await emu.wait_for(lambda: text in message.content, timeout)
+    return message

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from tests.e2e.conftest import edited_to
+
 
 async def test_help_shows_the_four_steps_and_privacy(driver, alice, guild):
     reply = await driver.run("/help", user=alice, guild=guild)
@@ -73,11 +75,12 @@ async def test_export_gives_json_and_escaped_csv(driver, alice, guild):
     assert rows[0]["organization"] == "'+Acme"
 
 
-async def test_delete_asks_then_removes_the_store(driver, bot, alice, guild, settings):
+async def test_delete_asks_then_removes_the_store(driver, emu, bot, alice, guild, settings):
     await driver.run('/prospect add name:"Ada"', user=alice, guild=guild)
     prompt = await driver.run("/mydata delete", user=alice, guild=guild)
-    done = await driver.click(prompt, "Delete everything", user=alice)
-    assert "gone" in done.text
+    pressed = await driver.click(prompt, "Delete everything", user=alice)
+    assert "Deleting everything" in pressed.text  # the press is answered at once
+    await edited_to(emu, pressed, "are gone")
     assert not (settings.data_dir / "users" / f"{alice.id}.sqlite3").exists()
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.emulator import DriverError
 from bot.stats import count_activity
+from tests.e2e.conftest import edited_to
 
 
 def allow_everyone(emu) -> None:
@@ -117,7 +118,7 @@ async def test_members_actions_in_the_server_are_counted(driver, officer, alice,
     assert "Active members: **1**" in november
 
 
-async def test_deleting_my_data_removes_my_votes_from_the_bank(driver, bot, alice, guild):
+async def test_deleting_my_data_removes_my_votes_from_the_bank(driver, emu, bot, alice, guild):
     await driver.run(
         '/questions add text:"Which podcast do you never miss on your commute?"',
         user=alice,
@@ -129,7 +130,8 @@ async def test_deleting_my_data_removes_my_votes_from_the_bank(driver, bot, alic
         guild=guild,
     )
     prompt = await driver.run("/mydata delete", user=alice, guild=guild)
-    await driver.click(prompt, "Delete everything", user=alice)
+    pressed = await driver.click(prompt, "Delete everything", user=alice)
+    await edited_to(emu, pressed, "are gone")
     async with bot.stores.guild(guild.id) as bank:
         question = await bank.find_question_by_text(
             "Which podcast do you never miss on your commute?"
