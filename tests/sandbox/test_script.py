@@ -26,6 +26,9 @@ class Recorder:
     async def settle(self) -> None:
         self.shown.append("settled")
 
+    def flush_dms(self) -> None:
+        """Nothing arrives on its own in this recorder."""
+
     def note(self, text: str) -> None:
         self.shown.append(f"note: {text}")
 
