@@ -26,7 +26,7 @@ from bot.store import MemberStore
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError, message_for, send_ephemeral
 from bot.ui.limits import CONTENT, clip
-from bot.ui.meeting_options import PastMeetingTransformer, row_id
+from bot.ui.meeting_options import PastMeetingTransformer
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE
 
@@ -186,11 +186,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
 
     # -- shared ----------------------------------------------------------------------
     async def _meeting(self, store: MemberStore, meeting_id: int) -> tuple[Meeting, Prospect]:
-        found = (
-            await store.get_meeting_with_prospect(meeting_id)
-            if row_id(meeting_id) is not None
-            else None
-        )
+        found = await store.get_meeting_with_prospect(meeting_id)
         if found is None:
             raise UserError(
                 "I can't find that meeting among yours. Pick one from the suggestions of "

@@ -388,11 +388,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             seed = load_default_questions()
             offered = {str(i): (q.text, q.category) for i, q in enumerate(seed)}
         async with self.bot.stores.member(interaction.user.id) as store:
-            found = (
-                await store.get_meeting_with_prospect(meeting_id)
-                if row_id(meeting_id) is not None
-                else None
-            )
+            found = await store.get_meeting_with_prospect(meeting_id)
             if found is None:
                 raise UserError(
                     "That meeting isn't among yours any more. Open a fresh sheet with "

@@ -239,11 +239,7 @@ class VoteButton(
     async def _vote(self, interaction: discord.Interaction) -> None:
         guild_id = in_a_server(interaction)
         async with interaction.client.stores.guild(guild_id) as store:
-            question = (
-                await store.get_question(self.question_id)
-                if row_id(self.question_id) is not None
-                else None
-            )
+            question = await store.get_question(self.question_id)
             result = (
                 None
                 if question is None

@@ -11,6 +11,14 @@ import aiosqlite
 
 from bot.clock import Clock
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def is_row_id(value: object) -> bool:
+    """Whether `value` can be a row's id at all: a typed or forged id outside SQLite's
+    integers (or not an int) is simply not found, never an error."""
+    return isinstance(value, int) and 0 < value <= MAX_ROW_ID
+
 
 def ts(value: datetime | None) -> str | None:
     """A datetime as the text the stores keep: ISO 8601 in UTC, sortable."""

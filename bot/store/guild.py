@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.domain.models import CATEGORIES
 from bot.domain.questions import find_near_duplicate, load_default_questions, normalize
-from bot.store.base import StoreBase, dt, ts
+from bot.store.base import StoreBase, dt, is_row_id, ts
 
 SEEDED_KEY = "bank_seeded_at"
 SALT_KEY = "member_salt"
@@ -117,6 +117,8 @@ class GuildStore(StoreBase):
 
     async def get_question(self, question_id: int) -> BankQuestion | None:
         """One question of this server's bank by id, or None."""
+        if not is_row_id(question_id):
+            return None
         await self.ensure_seeded()
         row = await self.fetchone(f"{_QUESTION_SQL} WHERE q.id = ?", (question_id,))
         return None if row is None else _question(row)

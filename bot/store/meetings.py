@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.models import Meeting, Prospect
-from bot.store.base import StoreBase, dt, ts
+from bot.store.base import StoreBase, dt, is_row_id, ts
 from bot.store.prospects import PROSPECT_FIELDS, prospect_from_row
 
 # A meeting is "upcoming" until it has started; cancelled ones show only under "all",
@@ -101,11 +101,15 @@ class MeetingsMixin(StoreBase):
 
     async def get_meeting(self, meeting_id: int) -> Meeting | None:
         """One meeting by id, or None (ids from another member simply aren't here)."""
+        if not is_row_id(meeting_id):
+            return None
         row = await self.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
         return None if row is None else meeting_from_row(row)
 
     async def get_meeting_with_prospect(self, meeting_id: int) -> tuple[Meeting, Prospect] | None:
         """A meeting and the person it is with, or None."""
+        if not is_row_id(meeting_id):
+            return None
         row = await self.fetchone(f"{_JOINED} WHERE m.id = ?", (meeting_id,))
         return None if row is None else _joined(row)
 

@@ -8,11 +8,9 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.models import Prospect
-from bot.store.base import StoreBase, dt, ts
+from bot.store.base import StoreBase, dt, is_row_id, ts
 
 # SQLite integers are signed 64-bit: a longer typed id can't be anyone's.
-MIN_ID = -(2**63)
-MAX_ID = 2**63 - 1
 
 PROSPECT_FIELDS = (
     "name",
@@ -89,7 +87,7 @@ class ProspectsMixin(StoreBase):
 
         A typed id too big for SQLite's integers is simply not found (not an error).
         """
-        if not MIN_ID <= prospect_id <= MAX_ID:
+        if not is_row_id(prospect_id):
             return None
         row = await self.fetchone("SELECT * FROM prospects WHERE id = ?", (prospect_id,))
         return None if row is None else prospect_from_row(row)

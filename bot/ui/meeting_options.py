@@ -14,12 +14,12 @@ import discord
 from discord import app_commands
 
 from bot.domain.models import Meeting, Prospect
+from bot.store.base import is_row_id
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 
 # Row ids are SQLite INTEGERs: a longer number typed or forged can't name any row (and
 # would overflow the query), so it simply finds nothing.
-MAX_ROW_ID = 2**63 - 1
 
 
 def row_id(value: object) -> int | None:
@@ -28,7 +28,7 @@ def row_id(value: object) -> int | None:
     if not text.isascii() or not text.isdigit():
         return None
     number = int(text)
-    return number if 0 < number <= MAX_ROW_ID else None
+    return number if is_row_id(number) else None
 
 
 def meeting_label(meeting: Meeting, prospect: Prospect, tz: ZoneInfo, now: datetime) -> str:
