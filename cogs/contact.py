@@ -34,7 +34,7 @@ from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
 from bot.ui.options import ProspectOption
 from bot.ui.respond import reply
-from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_choice, text_option
+from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_choice, choices, text_option
 from cogs.locate import checked_name, in_code
 
 FOLLOWUP_KINDS = ("followup-3", "followup-7")
@@ -316,7 +316,7 @@ class Contact(commands.Cog):
     )
     @app_commands.choices(
         minutes=[app_commands.Choice(name=f"{m} minutes", value=m) for m in MINUTES_CHOICES],
-        format=[app_commands.Choice(name=f, value=f) for f in FORMATS],
+        format=choices(FORMATS),
     )
     async def draft(
         self,
@@ -367,7 +367,7 @@ class Contact(commands.Cog):
         via="How you sent it",
         when='When you sent it, e.g. "now", "yesterday", "Monday 10am" (default: now)',
     )
-    @app_commands.choices(via=[app_commands.Choice(name=v, value=v) for v in OUTREACH_VIAS])
+    @app_commands.choices(via=choices(OUTREACH_VIAS))
     async def sent(
         self,
         interaction: discord.Interaction,
@@ -430,7 +430,7 @@ class Contact(commands.Cog):
 
     @outreach.command(name="reply")
     @app_commands.describe(prospect="Start typing a name", outcome="What they answered")
-    @app_commands.choices(outcome=[app_commands.Choice(name=o, value=o) for o in OUTCOMES])
+    @app_commands.choices(outcome=choices(OUTCOMES))
     async def reply_(
         self, interaction: discord.Interaction, prospect: ProspectOption, outcome: str
     ) -> None:

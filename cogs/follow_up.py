@@ -28,7 +28,7 @@ from bot.ui.errors import UserError, message_for, send_ephemeral
 from bot.ui.limits import CONTENT, clip
 from bot.ui.meeting_options import PastMeetingTransformer
 from bot.ui.respond import reply
-from cogs._common import EVERYWHERE
+from cogs._common import EVERYWHERE, checked_choice, choices
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         meeting="The meeting (start typing the person's name)",
         medium="Email (default) or a handwritten note",
     )
-    @app_commands.choices(medium=[app_commands.Choice(name=m, value=m) for m in MEDIUMS])
+    @app_commands.choices(medium=choices(MEDIUMS))
     async def draft(
         self, interaction: discord.Interaction, meeting: MeetingOption, medium: str | None = None
     ) -> None:
@@ -264,7 +264,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         meeting="The meeting (start typing the person's name)",
         medium="How you thanked them: email (default) or a handwritten note",
     )
-    @app_commands.choices(medium=[app_commands.Choice(name=m, value=m) for m in MEDIUMS])
+    @app_commands.choices(medium=choices(MEDIUMS))
     async def sent(
         self, interaction: discord.Interaction, meeting: MeetingOption, medium: str | None = None
     ) -> None:
@@ -351,11 +351,8 @@ class FollowUp(commands.Cog, name="FollowUp"):
 
 
 def _medium(value: str | None) -> str:
-    if value is None:
-        return "email"
-    if value not in MEDIUMS:
-        raise UserError(f"medium must be one of: {', '.join(MEDIUMS)} (e.g. `email`).")
-    return value
+    """The chosen medium, email when none; a forged one is refused."""
+    return checked_choice(value, MEDIUMS, "medium") or "email"
 
 
 def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:
