@@ -8,21 +8,18 @@ hands the pick to its `choose_questions`, so this module needn't import the cog.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-from typing import Any, Protocol
+from typing import Protocol
 
 import discord
-from discord import app_commands
 
 from bot.domain.prep import BankRow
 from bot.domain.questions import WHO_ELSE, load_default_questions
-from bot.ui.errors import UserError, message_for, send_ephemeral
+from bot.ui.components import GuardedItem, PersistentView
+from bot.ui.errors import UserError
 from bot.ui.limits import SELECT_LABEL, SELECT_OPTIONS, clip
 from bot.ui.meeting_options import row_id
 from cogs._meeting_text import PrepQuestion, votes_label
-
-log = logging.getLogger(__name__)
 
 # (value, text, description, preselected): one choice of the prep sheet's select.
 PrepChoice = tuple[str, str, str, bool]
@@ -45,7 +42,7 @@ class QuestionChooser(Protocol):
 
 
 class PrepQuestionSelect(
-    discord.ui.DynamicItem[discord.ui.Select],
+    GuardedItem[discord.ui.Select],
     template=r"prep:questions:(?P<meeting>[0-9]+):(?P<owner>[0-9]+):(?P<where>[gd])",
 ):
     """The prep sheet's select menu: its owner swaps or adds questions for one meeting.
@@ -54,6 +51,11 @@ class PrepQuestionSelect(
     bank (question ids) or the default bank (positions, in DMs), so it keeps working
     after a restart and acts only on the presser's own store.
     """
+
+    refusal = (
+        "This prep sheet belongs to someone else; open your own with "
+        '`/meeting prep meeting:"Ada Lovelace"`.'
+    )
 
     def __init__(
         self,
@@ -93,31 +95,15 @@ class PrepQuestionSelect(
             list(getattr(item, "options", None) or []),
         )
 
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        """Hand the pick to the cog; refusals and bugs get a short ephemeral answer."""
-        try:
-            if self.owner_id != interaction.user.id:
-                raise UserError(
-                    "This prep sheet belongs to someone else; open your own with "
-                    '`/meeting prep meeting:"Ada Lovelace"`.'
-                )
-            guild_id = interaction.guild_id if self.in_server else None
-            if self.in_server and guild_id is None:
-                raise UserError("Run `/meeting prep` again to choose questions here.")
-            cog: QuestionChooser | None = interaction.client.get_cog(PREPARE_COG)
-            if cog is None:
-                raise UserError("Prep sheets are unavailable right now; try again soon.")
-            await cog.choose_questions(
-                interaction, self.meeting_id, guild_id, list(self.item.values)
-            )
-        except Exception as error:
-            text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
-            if text is None:
-                log.error(
-                    "prep question select failed (interaction %s)", interaction.id, exc_info=error
-                )
-                text = "Something went wrong on our side and nothing was changed. Please try again."
-            await send_ephemeral(interaction, text)
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        """Hand the pick to the cog."""
+        guild_id = interaction.guild_id if self.in_server else None
+        if self.in_server and guild_id is None:
+            raise UserError("Run `/meeting prep` again to choose questions here.")
+        cog: QuestionChooser | None = interaction.client.get_cog(PREPARE_COG)
+        if cog is None:
+            raise UserError("Prep sheets are unavailable right now; try again soon.")
+        await cog.choose_questions(interaction, self.meeting_id, guild_id, list(self.item.values))
 
 
 def prep_view(
@@ -125,7 +111,7 @@ def prep_view(
     owner_id: int,
     bank: list[BankRow] | None,
     chosen: list[PrepQuestion],
-) -> discord.ui.View | None:
+) -> PersistentView | None:
     """The prep sheet's select over `bank` (None: the default bank, in DMs), with the
     meeting's current questions preselected; None when there is nothing to choose."""
     rows = select_options(bank, chosen)
@@ -140,9 +126,7 @@ def prep_view(
         )
         for value, text, description, preselected in rows
     ]
-    view = discord.ui.View(timeout=None)
-    view.add_item(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
-    return view
+    return PersistentView(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
 
 
 def kept_question_value(text: str) -> str:

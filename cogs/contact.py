@@ -29,6 +29,7 @@ from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import WhenError, format_when, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
+from bot.ui.components import GuardedItem, GuardedModal, PersistentView
 from bot.ui.embeds import WARN, make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
@@ -133,35 +134,27 @@ def parse_sent_at(text: str | None, tz: ZoneInfo, now: datetime) -> datetime:
 
 
 # -- the 3B7 DMs' button: add a second person at the organization ------------------
-class SecondContactModal(discord.ui.Modal):
+class SecondContactModal(GuardedModal):
     """Name (and role) of a second person at the first prospect's organization."""
 
     name = discord.ui.TextInput(label="Their name", max_length=NAME_MAX)
     role = discord.ui.TextInput(label="Their role (optional)", required=False, max_length=SHORT_MAX)
 
-    def __init__(self, outreach_id: int, organization: str | None) -> None:
+    def __init__(self, outreach_id: int, organization: str | None, owner_id: int) -> None:
         where = organization or "that organization"
         super().__init__(
+            owner_id,
             title=clip(f"Someone else at {where}", MODAL_TITLE),
-            custom_id=f"outreach:second-modal:{outreach_id}",
+            custom_id=f"outreach:second-modal:{outreach_id}:{owner_id}",
         )
         self.outreach_id = outreach_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Add the prospect at the organization, in the presser's own store."""
-        try:
-            name = checked_name(self.name.value, example="Sam Lee")
-            role = text_option(
-                self.role.value, label="Role", limit=SHORT_MAX, example="Data Analyst"
-            )
-        except UserError as error:
-            await interaction.response.send_message(error.message, ephemeral=True)
-            return
+        name = checked_name(self.name.value, example="Sam Lee")
+        role = text_option(self.role.value, label="Role", limit=SHORT_MAX, example="Data Analyst")
         if not name:
-            await interaction.response.send_message(
-                "A prospect needs a name, e.g. `Sam Lee`.", ephemeral=True
-            )
-            return
+            raise UserError("A prospect needs a name, e.g. `Sam Lee`.")
         async with interaction.client.stores.member(interaction.user.id) as store:
             outreach = await store.get_outreach(self.outreach_id)
             first = await store.get_prospect(outreach.prospect_id) if outreach else None
@@ -188,41 +181,46 @@ class SecondContactModal(discord.ui.Modal):
 
 
 class SecondContactButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"outreach:second:(?P<outreach_id>[0-9]+)",
+    GuardedItem[discord.ui.Button],
+    template=r"outreach:second:(?P<outreach_id>[0-9]+)(?::(?P<owner>[0-9]+))?",
 ):
-    """A persistent button (it works after a restart): opens SecondContactModal."""
+    """A persistent button (it works after a restart): opens SecondContactModal. Its
+    custom_id names the request and whose DM it was sent to (buttons from before the
+    owner was added look the request up in the presser's own store only)."""
 
-    def __init__(self, outreach_id: int, organization: str | None = None) -> None:
+    refusal = "This button belongs to someone else's reminder; it can't change anything."
+
+    def __init__(
+        self, outreach_id: int, organization: str | None = None, owner_id: int | None = None
+    ) -> None:
         label = f"Add a second person at {organization}" if organization else "Add someone else"
         super().__init__(
             discord.ui.Button(
                 label=clip(label, BUTTON_LABEL),
                 style=discord.ButtonStyle.primary,
-                custom_id=f"outreach:second:{outreach_id}",
+                custom_id=f"outreach:second:{outreach_id}" + (f":{owner_id}" if owner_id else ""),
             )
         )
         self.outreach_id = outreach_id
+        self.owner_id = owner_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> SecondContactButton:
         """Rebuild the button from its custom id."""
-        return cls(int(match["outreach_id"]))
+        owner = match["owner"]
+        return cls(int(match["outreach_id"]), owner_id=int(owner) if owner else None)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Look the request up in the presser's own store, then ask who."""
         async with interaction.client.stores.member(interaction.user.id) as store:
             outreach = await store.get_outreach(self.outreach_id)
             first = await store.get_prospect(outreach.prospect_id) if outreach else None
         if first is None:
-            await interaction.response.send_message(
-                "That request isn't in your records any more.", ephemeral=True
-            )
-            return
+            raise UserError("That request isn't in your records any more.")
         await interaction.response.send_modal(
-            SecondContactModal(self.outreach_id, first.organization)
+            SecondContactModal(self.outreach_id, first.organization, interaction.user.id)
         )
 
 
@@ -265,8 +263,7 @@ async def render_followup_3(store, reminder: Reminder) -> Outgoing | None:
         f"contact a second person {where}. "
         f"If they answer meanwhile: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
     )
-    view = discord.ui.View(timeout=None)
-    view.add_item(SecondContactButton(outreach.id, prospect.organization))
+    view = PersistentView(SecondContactButton(outreach.id, prospect.organization, store.user_id))
     return Outgoing(content=clip(content, 2000), view=view)
 
 

@@ -7,9 +7,7 @@ meeting id, so they keep working after a restart; they act only on the presser's
 from __future__ import annotations
 
 import io
-import logging
 import re
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -23,14 +21,13 @@ from bot.domain.timeparse import format_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
+from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.embeds import make_embed
-from bot.ui.errors import UserError, message_for, send_ephemeral
+from bot.ui.errors import UserError
 from bot.ui.limits import CONTENT, clip
 from bot.ui.meeting_options import PastMeetingTransformer
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE, checked_choice, choices
-
-log = logging.getLogger(__name__)
 
 MeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 
@@ -47,11 +44,14 @@ def _escape(text: str) -> str:
 
 
 class ThankYouNudgeButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    GuardedItem[discord.ui.Button],
     template=r"thanks:(?P<action>sent|draft|snooze|skip):(?P<meeting>[0-9]+)(?::(?P<owner>[0-9]+))?",
 ):
     """One button of the thank-you nudge; its custom_id says what to do to which meeting
-    (and whose DM it was sent to, so a forwarded or forged button is refused outright)."""
+    (and whose DM it was sent to, so a forwarded or forged button is refused outright;
+    buttons from before the owner was added act on the presser's own store only)."""
+
+    refusal = "These buttons belong to someone else's reminder; they can't change anything."
 
     def __init__(self, action: str, meeting_id: int, owner_id: int | None = None) -> None:
         label, style = NUDGE_ACTIONS[action]
@@ -73,31 +73,19 @@ class ThankYouNudgeButton(
         owner = match["owner"]
         return cls(match["action"], int(match["meeting"]), int(owner) if owner else None)
 
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        """Hand the press to the Step 4 cog; errors become a short ephemeral answer."""
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        """Hand the press to the Step 4 cog."""
         cog: FollowUp | None = interaction.client.get_cog(FollowUp.__cog_name__)
-        try:
-            if cog is None:
-                raise UserError("Thank-you reminders are unavailable right now; try again soon.")
-            if self.owner_id is not None and self.owner_id != interaction.user.id:
-                raise UserError(
-                    "These buttons belong to someone else's reminder; they can't change anything."
-                )
-            await cog.on_nudge_button(interaction, self.action, self.meeting_id)
-        except Exception as error:
-            text = message_for(error) if isinstance(error, app_commands.AppCommandError) else None
-            if text is None:
-                log.exception("thank-you button %s failed", self.custom_id)
-                text = "Something went wrong on our side and nothing was changed. Please try again."
-            await send_ephemeral(interaction, text)
+        if cog is None:
+            raise UserError("Thank-you reminders are unavailable right now; try again soon.")
+        await cog.on_nudge_button(interaction, self.action, self.meeting_id)
 
 
-def nudge_view(meeting_id: int, owner_id: int) -> discord.ui.View:
+def nudge_view(meeting_id: int, owner_id: int) -> PersistentView:
     """The thank-you nudge's four buttons."""
-    view = discord.ui.View(timeout=None)
-    for action in NUDGE_ACTIONS:
-        view.add_item(ThankYouNudgeButton(action, meeting_id, owner_id))
-    return view
+    return PersistentView(
+        *(ThankYouNudgeButton(action, meeting_id, owner_id) for action in NUDGE_ACTIONS)
+    )
 
 
 def nudge_text(prospect: Prospect, meeting: Meeting, *, step: int, late: bool) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import functools
-import logging
 import math
 import random
 import re
@@ -25,15 +24,14 @@ from bot.domain.models import CATEGORIES
 from bot.domain.questions import QUESTION_MAX_CHARS, load_default_questions, validate_question
 from bot.stats import METRICS, MonthlyActivity, club_activity
 from bot.store.guild import SORTS, BankQuestion
+from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.embeds import make_embed
-from bot.ui.errors import UserError, send_ephemeral
+from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 from bot.ui.meeting_options import row_id
 from bot.ui.respond import reply, with_notices
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, checked_choice, choices
-
-log = logging.getLogger(__name__)
 
 PER_PAGE = 5  # one row of ▲ buttons, one row of Previous / Next
 VOTE = "▲"
@@ -171,7 +169,7 @@ async def bank_page(
         sort=sort,
         shared=guild_id is not None,
     )
-    view = discord.ui.View(timeout=None)
+    view = PersistentView()
     state = {"page": page, "category": category or "", "sort": sort}
     for number, (question_id, _) in enumerate(on_page, start=page * PER_PAGE + 1):
         if question_id is not None:
@@ -192,22 +190,8 @@ def _state(match: re.Match[str]) -> dict[str, Any]:
     }
 
 
-async def _guarded(interaction: discord.Interaction, action: Any) -> None:
-    """Run a button's action; a refusal or a bug answers the presser, never silence."""
-    try:
-        await action
-    except UserError as error:
-        await send_ephemeral(interaction, error.message)
-    except Exception:
-        log.exception("a question-bank button failed (interaction %s)", interaction.id)
-        await send_ephemeral(
-            interaction,
-            f"Something went wrong on our side and nothing was changed (ref {interaction.id}).",
-        )
-
-
 class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    GuardedItem[discord.ui.Button],
     template=r"qbank:vote:(?P<id>\d+):(?P<page>\d+):(?P<category>[a-z]*):(?P<sort>top|new)",
 ):
     """▲ n: toggles the presser's own vote on one question, then refreshes the page."""
@@ -232,11 +216,8 @@ class VoteButton(
         label = getattr(item, "label", None) or VOTE
         return cls(int(match["id"]), label=label, **_state(match))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Toggle the presser's vote in the server the button was pressed in."""
-        await _guarded(interaction, self._vote(interaction))
-
-    async def _vote(self, interaction: discord.Interaction) -> None:
         guild_id = in_a_server(interaction)
         async with interaction.client.stores.guild(guild_id) as store:
             question = await store.get_question(self.question_id)
@@ -259,7 +240,7 @@ class VoteButton(
 
 
 class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    GuardedItem[discord.ui.Button],
     template=r"qbank:page:(?P<to>prev|next):(?P<page>\d+):(?P<category>[a-z]*):(?P<sort>top|new)",
 ):
     """Previous / Next through the bank; anyone who can see the list may turn its pages."""
@@ -284,11 +265,8 @@ class PageButton(
         """Rebuild the button from a press (also after a restart)."""
         return cls(match["to"], **_state(match))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: discord.Interaction) -> None:
         """Show the page before or after."""
-        await _guarded(interaction, self._turn(interaction))
-
-    async def _turn(self, interaction: discord.Interaction) -> None:
         target = self.page - 1 if self.to == "prev" else self.page + 1
         embed, view = await bank_page(
             interaction.client, interaction.guild_id, self.category or None, self.sort, target

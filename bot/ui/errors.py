@@ -1,4 +1,8 @@
-"""Errors a member can act on, and the one central handler for everything else."""
+"""Errors a member can act on, and the one central handler for everything else.
+
+Commands reach `report_error` through the tree's `on_error`; buttons, selects and
+modals through the bases in `bot.ui.components`.
+"""
 
 from __future__ import annotations
 
@@ -35,14 +39,12 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
-def message_for(error: app_commands.AppCommandError) -> str | None:
+def message_for(error: BaseException) -> str | None:
     """The member-facing text for an error we expect, or None for a bug."""
     original = getattr(error, "original", None) or getattr(error, "__cause__", None)
     if isinstance(error, UserError):
         return error.message
     if isinstance(original, UserError):
-        return original.message
-    if isinstance(error, app_commands.TransformerError) and isinstance(original, UserError):
         return original.message
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
@@ -56,20 +58,30 @@ def message_for(error: app_commands.AppCommandError) -> str | None:
     return None
 
 
+def something_went_wrong(interaction: discord.Interaction) -> str:
+    """The answer to a bug: nothing changed, try again, and a reference for the log."""
+    return (
+        "Something went wrong on our side and nothing was changed. "
+        f"Please try again; if it keeps happening, tell an officer (ref {interaction.id})."
+    )
+
+
+async def report_error(
+    interaction: discord.Interaction, error: BaseException, *, source: str
+) -> None:
+    """The one error path for commands, buttons, selects and modals: a UserError's own
+    message, or for anything else the generic answer with the traceback logged under
+    `source` (what failed, e.g. "command 'meeting log'"). Always ephemeral."""
+    text = message_for(error)
+    if text is None:
+        log.error("%s failed for interaction %s", source, interaction.id, exc_info=error)
+        text = something_went_wrong(interaction)
+    await send_ephemeral(interaction, text)
+
+
 async def on_app_command_error(
     interaction: discord.Interaction, error: app_commands.AppCommandError
 ) -> None:
     """The tree's error handler: a short ephemeral reply; the traceback goes to the log."""
-    text = message_for(error)
-    if text is None:
-        log.error(
-            "command %r failed for interaction %s",
-            getattr(interaction.command, "qualified_name", None),
-            interaction.id,
-            exc_info=error,
-        )
-        text = (
-            "Something went wrong on our side and nothing was changed. "
-            f"Please try again; if it keeps happening, tell an officer (ref {interaction.id})."
-        )
-    await send_ephemeral(interaction, text)
+    name = getattr(interaction.command, "qualified_name", None)
+    await report_error(interaction, error, source=f"command {name!r}")

@@ -1,41 +1,12 @@
-"""Small reusable views: a paginator and a confirm prompt, both for the invoker only."""
+"""Small reusable views: a paginator and a confirm prompt, both for the invoker only
+(`OwnedView`: the owner check and the central error path)."""
 
 from __future__ import annotations
 
-import contextlib
-
 import discord
 
+from bot.ui.components import OwnedView
 from bot.ui.respond import reply
-
-PAGE_TIMEOUT = 600  # ephemeral messages can be edited for 15 minutes
-
-
-class OwnedView(discord.ui.View):
-    """A view only its owner may press; its buttons are disabled when it times out."""
-
-    def __init__(self, owner_id: int, *, timeout: float | None = PAGE_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-        self.interaction: discord.Interaction | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Refuse anyone but the owner, with a word why."""
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "These buttons belong to someone else's command.", ephemeral=True
-            )
-            return False
-        return True
-
-    async def on_timeout(self) -> None:
-        """Disable every button so a stale press can't do anything."""
-        for item in self.children:
-            if hasattr(item, "disabled"):
-                item.disabled = True
-        if self.interaction is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await self.interaction.edit_original_response(view=self)
 
 
 class Paginator(OwnedView):
