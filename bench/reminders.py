@@ -83,7 +83,7 @@ async def run(members: int = 1000, per_member: int = 2) -> list[Figure]:
         began = time.perf_counter()
         await engine.start()
         startup = time.perf_counter() - began
-        jobs = sum(job.id.startswith("reminder:") for job in engine.scheduler.get_jobs())
+        jobs = sum(job.id.startswith("reminder:") for job in engine.timers.scheduler.get_jobs())
         assert jobs == expected, jobs
         assert stores.pool.open_count == 0
         print(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import importlib
 import logging
 import pkgutil
 
@@ -9,9 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.timeparse import warm_up as warm_up_time_parsing
 from bot.reminders.engine import ReminderEngine
 from bot.store import StorePool, Stores
 from bot.ui.errors import on_app_command_error
@@ -19,12 +22,20 @@ from bot.ui.respond import NOTICES_KEY
 
 log = logging.getLogger(__name__)
 
+# Where the cogs are: found by name when the bot starts, so the core imports no cog.
+EXTENSIONS_PACKAGE = "cogs"
+SET_ASIDE_NOTICE = (
+    "Your saved data couldn't be read, so it was set aside (kept as `{name}`) and you're "
+    "starting fresh. The bot's host can recover it."
+)
 
-def find_extensions() -> list[str]:
-    """Every cog module in `cogs/`; a name starting with `_` is a private helper."""
+
+def find_extensions(package: str = EXTENSIONS_PACKAGE) -> list[str]:
+    """Every cog module in `package`; a name starting with `_` is a private helper."""
+    found = importlib.import_module(package)
     return sorted(
-        f"{cogs.__name__}.{module.name}"
-        for module in pkgutil.iter_modules(cogs.__path__)
+        f"{package}.{module.name}"
+        for module in pkgutil.iter_modules(found.__path__)
         if not module.name.startswith("_")
     )
 
@@ -33,12 +44,20 @@ class InterviewTree(app_commands.CommandTree):
     """The command tree with the central error handler and the members' notices."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Before every command, pick up one-line notices owed to the member."""
+        """Before every command, pick up one-line notices owed to the member.
+
+        The member's store is opened only when a notice waits there; one that can't be
+        read is left for a later command and never keeps this one from running.
+        """
         if interaction.type is discord.InteractionType.application_command:
             bot: InterviewBot = interaction.client  # type: ignore[assignment]
-            notices = await bot.take_notices(interaction.user.id)
-            if notices:
-                interaction.extras[NOTICES_KEY] = notices
+            user_id = interaction.user.id
+            try:
+                notices = await bot.take_stored_notices(user_id)
+            except Exception:
+                log.exception("couldn't read member %s's notices; they wait", user_id)
+                notices = []
+            interaction.extras[NOTICES_KEY] = functools.partial(bot.notices_for, user_id, notices)
         return True
 
     async def on_error(
@@ -82,6 +101,8 @@ class InterviewBot(commands.Bot):
         for extension in find_extensions():
             await self.load_extension(extension)
         await self.reminders.start()
+        # dateparser builds its language data on first use (~180 ms): not in a command.
+        await asyncio.to_thread(warm_up_time_parsing)
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -94,24 +115,29 @@ class InterviewBot(commands.Bot):
             synced = await self.tree.sync()
         log.info("synced %d commands", len(synced))
 
-    async def take_notices(self, user_id: int) -> list[str]:
-        """One-line notices the member hasn't seen (closed DMs, a store set aside)."""
+    async def take_stored_notices(self, user_id: int) -> list[str]:
+        """One-line notices waiting in the member's store (closed DMs), marked shown; the
+        store is opened only when one is known to wait."""
+        if user_id not in self.stores.notices_waiting:
+            return []
+        self.stores.notices_waiting.discard(user_id)
         async with self.stores.member(user_id) as store:
-            notices = await store.take_notices()
-        moved = self.stores.pool.take_moved_aside("users", user_id)
-        if moved is not None:
-            notices.insert(
-                0,
-                "Your saved data couldn't be read, so it was set aside (kept as "
-                f"`{moved.name}`) and you're starting fresh. The bot's host can recover it.",
-            )
-        return notices
+            return await store.take_notices()
+
+    def notices_for(self, user_id: int, stored: list[str]) -> list[str]:
+        """The notices for the member's answer: a store set aside (learnt when the
+        command opened it), then those taken from the store."""
+        moved = self.stores.moved_aside(user_id)
+        if moved is None:
+            return list(stored)
+        return [SET_ASIDE_NOTICE.format(name=moved.name), *stored]
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction, _command: app_commands.Command
     ) -> None:
         """A command that answered without `reply` still delivers the member's notices."""
-        notices = interaction.extras.pop(NOTICES_KEY, None)
+        take = interaction.extras.pop(NOTICES_KEY, None)
+        notices = take() if take is not None else []
         if notices and interaction.response.is_done():
             await interaction.followup.send(
                 "\n".join(f"-# ⚠️ {notice}" for notice in notices),

@@ -295,12 +295,8 @@ class Account(commands.Cog):
         # Answer the press first: going through every server's bank may take longer than
         # the 3 seconds Discord waits for a button's answer.
         await pressed.response.edit_message(content="Deleting everything…", view=None)
-        await self.bot.reminders.forget_member(interaction.user.id)
+        # Their store, their reminders, and their votes and authorship in servers' banks.
         await self.bot.stores.delete_member(interaction.user.id)
-        # Servers' banks keep votes and authorship by member id: drop those too.
-        for guild_id in self.bot.stores.pool.ids("guilds"):
-            async with self.bot.stores.guild(guild_id) as guild_store:
-                await guild_store.forget_member(interaction.user.id)
         await pressed.edit_original_response(
             content="Done: your store, every reminder and your question-bank votes are gone."
         )

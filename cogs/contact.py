@@ -383,23 +383,11 @@ class Contact(commands.Cog):
             second_due = add_business_days(sent_at, SECOND_CHECKPOINT_DAYS, tz)
             async with store.transaction():
                 # A new request to the same person restarts the routine from this one.
-                superseded: list[int] = []
                 for earlier in await store.unanswered_outreach_ids(prospect.id):
-                    superseded += await store.cancel_reminders(
-                        outreach_id=earlier, kinds=FOLLOWUP_KINDS
-                    )
+                    await store.cancel_reminders(outreach_id=earlier, kinds=FOLLOWUP_KINDS)
                 outreach = await store.add_outreach(prospect.id, sent_at=sent_at, via=via)
-                reminder_ids = [
-                    await store.add_reminder(
-                        "followup-3", due_at=first_due, outreach_id=outreach.id
-                    ),
-                    await store.add_reminder(
-                        "followup-7", due_at=second_due, outreach_id=outreach.id
-                    ),
-                ]
-        if superseded:
-            await self.bot.reminders.forget(user_id, superseded)
-        await self.bot.reminders.arm(user_id, reminder_ids)
+                await store.add_reminder("followup-3", due_at=first_due, outreach_id=outreach.id)
+                await store.add_reminder("followup-7", due_at=second_due, outreach_id=outreach.id)
         await count_activity(
             self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "requests_sent"
         )
@@ -448,8 +436,6 @@ class Contact(commands.Cog):
                     cancelled += await store.cancel_reminders(
                         outreach_id=outreach_id, kinds=FOLLOWUP_KINDS
                     )
-        if cancelled:
-            await self.bot.reminders.forget(user_id, cancelled)
         name = _escape(prospect.name)
         ended = " The 3B7 follow-ups are off." if cancelled else ""
         text = {

@@ -222,9 +222,8 @@ class FollowUp(commands.Cog, name="FollowUp"):
                     await store.skip_thanks(meeting.id)
                 else:
                     await store.mark_thanked(meeting.id, medium)
-                dropped = await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
+                await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
             meeting = await store.get_meeting(meeting.id) or meeting
-        await self.bot.reminders.forget(user_id, dropped)
         if not skip:
             # Counted for the server the meeting was recorded in (the button is in a DM).
             await count_activity(
@@ -329,12 +328,10 @@ class FollowUp(commands.Cog, name="FollowUp"):
                 )
             due = snooze_due(store.now())
             async with store.transaction():
-                dropped = await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
-                new_id = await store.add_reminder(
+                await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
+                await store.add_reminder(
                     "thanks", due_at=due, meeting_id=meeting.id, step=THANKS_SNOOZED_STEP
                 )
-        await self.bot.reminders.forget(user_id, dropped)
-        await self.bot.reminders.arm(user_id, [new_id])
         return due
 
 

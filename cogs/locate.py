@@ -368,9 +368,7 @@ class Locate(commands.Cog):
         if pressed is None:
             return
         async with self.bot.stores.member(interaction.user.id) as store:
-            reminder_ids = await store.reminder_ids_for_prospect(prospect.id)
             removed = await store.remove_prospect(prospect.id)
-        await self.bot.reminders.forget(interaction.user.id, reminder_ids)
         text = f"Removed **{name}**." if removed else f"**{name}** was already gone."
         await pressed.response.edit_message(content=text, view=None)
 

@@ -189,17 +189,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                     guild_id=interaction.guild_id,
                 )
                 await questions_for(store, meeting.id, bank)
-                reminder_ids = []
                 store_now = store.now()
                 prep_at = prep_due(meeting.starts_at, store_now)
                 if prep_at is not None:
-                    reminder_ids.append(
-                        await store.add_reminder("prep", due_at=prep_at, meeting_id=meeting.id)
-                    )
-                reminder_ids += await plan_thanks(
-                    store, meeting.id, meeting.ends_at, settings.thanks_after_hours
-                )
-        await self.bot.reminders.arm(user_id, reminder_ids)
+                    await store.add_reminder("prep", due_at=prep_at, meeting_id=meeting.id)
+                await plan_thanks(store, meeting.id, meeting.ends_at, settings.thanks_after_hours)
         await reply(
             interaction,
             embed=make_embed(
@@ -274,10 +268,9 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 )
                 added = await store.add_referrals(meeting.id, prospect.id, names)
                 await questions_for(store, meeting.id, bank)
-                reminder_ids = await plan_thanks(
+                await plan_thanks(
                     store, meeting.id, min(meeting.ends_at, now), settings.thanks_after_hours
                 )
-        await self.bot.reminders.arm(user_id, reminder_ids)
         await count_activity(
             self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
         )
@@ -329,18 +322,13 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             async with store.transaction():
                 await store.mark_meeting_done(meeting.id, takeaways=notes)
                 added = await store.add_referrals(meeting.id, prospect.id, names)
-                dropped = await store.cancel_reminders(meeting_id=meeting.id, kinds=("prep",))
-                armed: list[int] = []
+                await store.cancel_reminders(meeting_id=meeting.id, kinds=("prep",))
                 open_thanks = not (meeting.thanked_at or meeting.thanks_skipped)
                 if open_thanks and now < meeting.ends_at:
                     # It ended early: the nudges follow the real end, not the planned one.
-                    dropped += await store.cancel_reminders(
-                        meeting_id=meeting.id, kinds=("thanks",)
-                    )
-                    armed = await plan_thanks(store, meeting.id, now, settings.thanks_after_hours)
+                    await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
+                    await plan_thanks(store, meeting.id, now, settings.thanks_after_hours)
             meeting = await store.get_meeting(meeting.id) or meeting
-        await self.bot.reminders.forget(user_id, dropped)
-        await self.bot.reminders.arm(user_id, armed)
         if newly_held:
             await count_activity(
                 self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
@@ -452,8 +440,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 )
             async with store.transaction():
                 await store.cancel_meeting(meeting.id)
-                dropped = await store.cancel_reminders(meeting_id=meeting.id)
-        await self.bot.reminders.forget(user_id, dropped)
+                await store.cancel_reminders(meeting_id=meeting.id)
         await reply(
             interaction,
             f"Cancelled your meeting with **{escape(prospect.name)}** "

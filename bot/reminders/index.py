@@ -3,6 +3,12 @@
 Start-up reads this one file to rebuild the scheduler's jobs instead of opening
 every member's store (10,000 stores take 20 s or more to open). It is a cache of
 the stores, never the truth: the engine's background consistency pass repairs it.
+
+One connection serves every member at once, so every statement here runs and closes
+its cursor inside `async with`, in the connection's own thread. A cursor left to the
+garbage collector is finalised on the event loop's thread, possibly while the
+connection's thread runs another member's statement: SQLite then answers "bad
+parameter or other API misuse" (sqlite3.InterfaceError), which is what a busy club hit.
 """
 
 from __future__ import annotations
@@ -58,9 +64,10 @@ class DueIndex:
     async def _connect(self) -> aiosqlite.Connection:
         conn = await open_connection(self.path)
         try:
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await conn.executescript(_SCHEMA)
+            async with conn.executescript(
+                f"PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; {_SCHEMA}"
+            ):
+                pass
         except BaseException:
             await conn.close()
             raise
@@ -74,6 +81,11 @@ class DueIndex:
             self._conn = None
 
     @property
+    def is_open(self) -> bool:
+        """Whether the file is open (between `open` and `close`)."""
+        return self._conn is not None
+
+    @property
     def conn(self) -> aiosqlite.Connection:
         """The open connection (after `open`)."""
         if self._conn is None:
@@ -84,19 +96,21 @@ class DueIndex:
         """Record (reminder_id, due_at) pairs of one member, replacing earlier due times."""
         rows = [(user_id, reminder_id, _ts(due_at)) for reminder_id, due_at in entries]
         if rows:
-            await self.conn.executemany(
+            async with self.conn.executemany(
                 "INSERT INTO due (user_id, reminder_id, due_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (user_id, reminder_id) DO UPDATE SET due_at = excluded.due_at",
                 rows,
-            )
+            ):
+                pass
 
     async def remove(self, user_id: int, reminder_ids: Iterable[int]) -> None:
         """Drop some of a member's entries."""
         rows = [(user_id, reminder_id) for reminder_id in reminder_ids]
         if rows:
-            await self.conn.executemany(
+            async with self.conn.executemany(
                 "DELETE FROM due WHERE user_id = ? AND reminder_id = ?", rows
-            )
+            ):
+                pass
 
     async def remove_member(self, user_id: int) -> list[int]:
         """Drop every entry of a member; returns their reminder ids."""

@@ -48,17 +48,36 @@ class StoreBase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Everything inside commits together or not at all."""
+        """Everything inside commits together or not at all.
+
+        A unit of work: what the transaction did beyond its rows (the reminders it
+        created, moved or ended) is settled by `_before_commit` and `_settle` whichever
+        way it ends, commit, error or cancellation.
+        """
         if self.conn.in_transaction:
             yield  # already inside one: join it
             return
-        await self.conn.execute("BEGIN IMMEDIATE")
+        await self.execute("BEGIN IMMEDIATE")
         try:
             yield
+            await self._before_commit()
+            await self.conn.commit()
         except BaseException:
-            await self.conn.rollback()
+            try:
+                if self.conn.in_transaction:
+                    await self.conn.rollback()
+            finally:
+                # Settled from what the store holds now: the rows as they were, or as
+                # committed if the commit went through before a cancellation arrived.
+                await self._settle()
             raise
-        await self.conn.commit()
+        await self._settle()
+
+    async def _before_commit(self) -> None:
+        """Runs inside the transaction, just before COMMIT (a subclass's hook)."""
+
+    async def _settle(self) -> None:
+        """Runs once the transaction has ended, committed or not (a subclass's hook)."""
 
     async def fetchall(
         self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()

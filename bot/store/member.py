@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from typing import Any
 
+import aiosqlite
+
+from bot.clock import Clock
 from bot.domain.models import Profile, Settings
 from bot.store.base import StoreBase, ts
 from bot.store.meetings import MeetingsMixin
 from bot.store.outreach import OutreachMixin
 from bot.store.prospects import ProspectsMixin, TimelineMixin
-from bot.store.reminders import RemindersMixin
+from bot.store.reminders import RemindersMixin, ReminderTimer
+
+log = logging.getLogger(__name__)
 
 # Settings are kept as key → JSON value, so adding one needs no migration.
 _SETTING_DEFAULTS = Settings()
@@ -29,12 +36,66 @@ EXPORT_TABLES = (
 class MemberStore(
     ProspectsMixin, TimelineMixin, OutreachMixin, MeetingsMixin, RemindersMixin, StoreBase
 ):
-    """Everything the bot keeps for one member, reachable only with that member's id."""
+    """Everything the bot keeps for one member, reachable only with that member's id.
+
+    A unit of work: every transaction that creates, moves or ends reminder rows (see
+    the temporary triggers in bot/store/pool.py) hands them to the reminder `timer`
+    itself. Before COMMIT the due times of pending rows are recorded durably (so a
+    crash right after the commit still finds them at start-up); once the transaction
+    has ended, committed, failed or cancelled, the rows are read back and the timer
+    arms what is pending and forgets what ended. No caller does reminder bookkeeping.
+    """
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        clock: Clock,
+        *,
+        timer: ReminderTimer | None = None,
+        touched: set[int] | None = None,
+        on_notice: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(conn, user_id, clock)
+        self._timer = timer
+        self._touched = touched if touched is not None else set()
+        self._recorded: set[int] = set()
+        self._on_notice = on_notice
 
     @property
     def user_id(self) -> int:
         """The Discord user this store belongs to."""
         return self.key
+
+    # -- the unit of work's reminder bookkeeping -------------------------------
+    async def _before_commit(self) -> None:
+        if self._timer is None or not self._touched:
+            return
+        due = await self.pending_due(self._touched)
+        if due:
+            self._recorded.update(due)
+            await self._timer.record(self.user_id, due)
+
+    async def _settle(self) -> None:
+        ids = self._touched | self._recorded
+        self._touched.clear()  # the pool's live set for this connection
+        self._recorded.clear()
+        if self._timer is None or not ids:
+            return
+        try:
+            due, ended = await self.reminder_outcomes(ids)
+        except Exception:
+            # The store can't be read back right now (disk, lock): the timer re-reads
+            # these rows later instead of losing track of them.
+            log.exception("store: couldn't read back member %s's reminders", self.user_id)
+            self._timer.settle_later(self.user_id, ids)
+            return
+        await self._timer.settle(self.user_id, due, ended)
+
+    async def settle_leftovers(self) -> None:
+        """Settle reminder rows changed outside a transaction (the end of a store block)."""
+        if self._touched or self._recorded:
+            await self._settle()
 
     # -- settings ------------------------------------------------------------
     async def get_setting(self, key: str, default: Any = None) -> Any:
@@ -81,6 +142,12 @@ class MemberStore(
             "ON CONFLICT (key) DO UPDATE SET text = excluded.text, shown_at = NULL",
             (key, text, ts(self.now())),
         )
+        if self._on_notice is not None:
+            self._on_notice(self.user_id)
+
+    async def has_notices(self) -> bool:
+        """Whether a notice waits to be shown."""
+        return await self.fetchone("SELECT 1 FROM notices WHERE shown_at IS NULL") is not None
 
     async def take_notices(self) -> list[str]:
         """Notices not yet shown, marked shown."""

@@ -28,6 +28,26 @@ log = logging.getLogger(__name__)
 KINDS = ("users", "guilds")
 _MIGRATION_SETS = {"users": "member", "guilds": "guild"}
 BUSY_TIMEOUT_MS = 5000
+_PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; "
+    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+)
+# Every change to a member's reminder rows, however it happens (a cog's write, the
+# engine's, a cascade from removing a prospect), names the row to the store in Python,
+# so the unit of work can hand the reminder engine what to arm or forget (bot/store/member.py).
+# Temporary triggers live only on this connection and never in the member's file.
+_REMINDER_TRIGGERS = """
+CREATE TEMP TRIGGER reminder_added AFTER INSERT ON main.reminders
+BEGIN SELECT reminder_touched(NEW.id); END;
+CREATE TEMP TRIGGER reminder_changed AFTER UPDATE OF state, due_at ON main.reminders
+BEGIN SELECT reminder_touched(NEW.id); END;
+CREATE TEMP TRIGGER reminder_removed AFTER DELETE ON main.reminders
+BEGIN SELECT reminder_touched(OLD.id); END;
+"""
+
+
+class PoolClosedError(RuntimeError):
+    """The pool is closing: no store is opened any more (shutdown)."""
 
 
 def _migrations(kind: str) -> list[tuple[int, str]]:
@@ -54,6 +74,9 @@ class StorePool:
         )
         self._migrations = {kind: _migrations(kind) for kind in KINDS}
         self._moved_aside: dict[tuple[str, int], Path] = {}
+        # The reminder rows each open member connection changed since they were settled.
+        self._touched: dict[tuple[str, int], set[int]] = {}
+        self._closing = False
         for kind in KINDS:
             _private_dir(self.data_dir / kind)
 
@@ -80,14 +103,30 @@ class StorePool:
         return len(self._open)
 
     # -- use ---------------------------------------------------------------
+    @property
+    def closing(self) -> bool:
+        """Whether `close` has begun (no store is opened from then on)."""
+        return self._closing
+
+    def touched_reminders(self, key: int) -> set[int]:
+        """The reminder rows a member's open connection changed and nobody settled yet
+        (the live set: the caller empties it as it settles them)."""
+        return self._touched.setdefault(("users", int(key)), set())
+
     @asynccontextmanager
     async def connection(self, kind: str, key: int) -> AsyncIterator[aiosqlite.Connection]:
-        """Hold one store's lock and yield its open connection."""
+        """Hold one store's lock and yield its open connection.
+
+        Raises PoolClosedError once the pool is closing: a late command or reminder
+        never reopens a store behind shutdown's back.
+        """
         store_key = (kind, int(key))
         lock = self._locks.get(store_key)
         if lock is None:
             lock = self._locks[store_key] = asyncio.Lock()
         async with lock:
+            if self._closing:
+                raise PoolClosedError("the stores are closing")
             conn = self._open.get(store_key)
             if conn is None:
                 conn = await self._open_store(kind, int(key))
@@ -115,6 +154,7 @@ class StorePool:
             conn = self._open.pop(store_key, None)
             if conn is not None:
                 await conn.close()
+            self._touched.pop(store_key, None)
             path = self.path(kind, key)
             existed = path.exists()
             for suffix in ("", "-wal", "-shm", "-journal"):
@@ -122,10 +162,17 @@ class StorePool:
             return existed
 
     async def close(self) -> None:
-        """Close every open connection (shutdown)."""
+        """Refuse new connections, wait for the ones in use, close every one (shutdown)."""
+        self._closing = True
         while self._open:
-            _, conn = self._open.popitem(last=False)
-            await conn.close()
+            store_key, conn = self._open.popitem(last=False)
+            lock = self._locks.get(store_key)
+            if lock is not None:
+                async with lock:  # whoever holds it finishes its unit of work first
+                    await conn.close()
+            else:
+                await conn.close()
+        self._touched.clear()
 
     # -- internals ---------------------------------------------------------
     async def _evict(self) -> None:
@@ -138,19 +185,20 @@ class StorePool:
             conn = self._open.pop(store_key, None)
             if conn is None:
                 continue  # another release evicted it while we awaited a close
+            self._touched.pop(store_key, None)
             await conn.close()
 
     async def _open_store(self, kind: str, key: int) -> aiosqlite.Connection:
         path = self.path(kind, key)
         try:
-            return await self._connect(path, kind)
+            return await self._connect(path, kind, key)
         except sqlite3.OperationalError:
             raise  # locked or unreachable, not unreadable: never move a good file
         except sqlite3.DatabaseError as error:
             moved = self._move_aside(path)
             log.warning("store %s was unreadable (%s); moved aside to %s", path, error, moved)
             self._moved_aside[(kind, key)] = moved
-            return await self._connect(path, kind)
+            return await self._connect(path, kind, key)
 
     def _move_aside(self, path: Path) -> Path:
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%SZ")
@@ -160,16 +208,20 @@ class StorePool:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return moved
 
-    async def _connect(self, path: Path, kind: str) -> aiosqlite.Connection:
+    async def _connect(self, path: Path, kind: str, key: int) -> aiosqlite.Connection:
         created = not path.exists()
         conn = await open_connection(path)
         try:
             conn.row_factory = sqlite3.Row
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA synchronous = NORMAL")
+            async with conn.executescript(_PRAGMAS):
+                pass
             await self._migrate(conn, kind)
+            if kind == "users":
+                touched = self._touched.setdefault((kind, key), set())
+                touched.clear()
+                await conn.create_function("reminder_touched", 1, touched.add)
+                async with conn.executescript(_REMINDER_TRIGGERS):
+                    pass
         except BaseException:
             await conn.close()
             raise
@@ -189,7 +241,8 @@ class StorePool:
             script += f"{sql}\nPRAGMA user_version = {number};\n"
         script += "COMMIT;"
         try:
-            await conn.executescript(script)
+            async with conn.executescript(script):
+                pass
         except BaseException:
             if conn.in_transaction:
                 await conn.rollback()
@@ -197,18 +250,8 @@ class StorePool:
 
 
 async def open_connection(path: Path) -> aiosqlite.Connection:
-    """An aiosqlite connection whose worker thread never keeps the process alive.
-
-    Every store is closed on shutdown; this only matters when something went wrong
-    first (a crash path, a failed test), where a leaked non-daemon thread would hang
-    the interpreter at exit. SQLite has committed each transaction before it returns,
-    so nothing is lost by not waiting for an idle thread.
-    """
-    conn = aiosqlite.connect(path, isolation_level=None)
-    thread = getattr(conn, "_thread", None)  # aiosqlite starts it on await
-    if thread is not None:
-        thread.daemon = True
-    return await conn
+    """An aiosqlite connection in autocommit mode (transactions are explicit)."""
+    return await aiosqlite.connect(path, isolation_level=None)
 
 
 def _private_dir(path: Path) -> None:

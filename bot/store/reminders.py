@@ -14,9 +14,10 @@ member's DM channel before sending again (Discord forgets a nonce after a few mi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import aiosqlite
 
@@ -36,6 +37,29 @@ class EarlierTries:
 
     since: datetime
     prints: frozenset[str]
+
+
+class ReminderTimer(Protocol):
+    """What keeps time for reminder rows (the engine in bot/reminders implements it).
+
+    A member's store calls it from its unit of work (bot/store/member.py); nothing
+    else needs to: a cog that writes reminder rows has done all it must.
+    """
+
+    async def record(self, user_id: int, due: Mapping[int, datetime]) -> None:
+        """Before COMMIT: note these pending rows' due times durably. Never raises."""
+
+    async def settle(
+        self, user_id: int, due: Mapping[int, datetime], ended: Collection[int]
+    ) -> None:
+        """After the transaction: time the pending rows in `due`, forget `ended`
+        (rows no longer owed, or gone). Never raises."""
+
+    def settle_later(self, user_id: int, reminder_ids: Collection[int]) -> None:
+        """The rows couldn't be read back: re-read and settle them soon."""
+
+    async def forget_member(self, user_id: int) -> None:
+        """Drop every timer of a member whose store is being deleted."""
 
 
 def reminder_from_row(row: aiosqlite.Row) -> Reminder:
@@ -68,8 +92,8 @@ class RemindersMixin(StoreBase):
     ) -> int:
         """Add a pending reminder about one meeting or one outreach; returns its id.
 
-        Joins the caller's `async with store.transaction():` when there is one. Once the
-        rows are committed (and the store block is left), call `engine.arm(user_id, ids)`.
+        Joins the caller's `async with store.transaction():` when there is one; the
+        transaction hands the new row to the reminder timer itself once it commits.
         """
         if kind not in REMINDER_KINDS:
             raise ValueError(f"unknown reminder kind {kind!r}; one of {REMINDER_KINDS}")
@@ -91,7 +115,7 @@ class RemindersMixin(StoreBase):
         kinds: tuple[str, ...] | None = None,
     ) -> list[int]:
         """Stop the reminders still owed about a meeting or an outreach (optionally only
-        some kinds); returns their ids, for `engine.forget(user_id, ids)`."""
+        some kinds); returns their ids (their timers stop with the transaction)."""
         if meeting_id is None and outreach_id is None:
             raise ValueError("say which meeting or outreach to cancel reminders for")
         kind_filter = ""
@@ -122,6 +146,30 @@ class RemindersMixin(StoreBase):
             "SELECT * FROM reminders WHERE state = 'pending' ORDER BY due_at, id"
         )
         return [reminder_from_row(row) for row in rows]
+
+    async def pending_due(self, reminder_ids: Collection[int]) -> dict[int, datetime]:
+        """Which of these rows are pending, with their due times."""
+        due, _ = await self.reminder_outcomes(reminder_ids)
+        return due
+
+    async def reminder_outcomes(
+        self, reminder_ids: Collection[int]
+    ) -> tuple[dict[int, datetime], set[int]]:
+        """For the reminder timer: of these rows, the pending ones with their due times,
+        and the ended ones (final, or gone). A row being sent is in neither: its timer
+        and index entry stay until the send's outcome is recorded."""
+        ids = sorted(reminder_ids)
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self.fetchall(
+                f"SELECT id, state, due_at FROM reminders WHERE id IN ({marks})", chunk
+            )
+            found.update({row["id"]: (row["state"], row["due_at"]) for row in rows})
+        due = {rid: dt(at) for rid, (state, at) in found.items() if state == "pending"}
+        ended = {rid for rid in ids if rid not in found or found[rid][0] in FINAL_STATES}
+        return due, ended
 
     async def undelivered_reminders(self) -> list[Reminder]:
         """Reminders that couldn't be sent because the member's DMs are closed (/progress)."""

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import discord
 
 from bot.ui.limits import CONTENT, clip
 
 NOTICES_KEY = "notices"
+"""`interaction.extras[NOTICES_KEY]`: a callable that returns the member's one-line
+notices and marks them shown (set by the command tree before each command). Called when
+the answer is sent, so a notice learnt during the command (a store set aside when it was
+opened) goes out with that very answer."""
 
 
 def with_notices(interaction: discord.Interaction, content: str | None) -> str | None:
     """Prefix the member's pending one-line notices (e.g. DMs closed) to `content`, once."""
-    notices: list[str] = interaction.extras.pop(NOTICES_KEY, None) or []
+    take: Callable[[], list[str]] | None = interaction.extras.pop(NOTICES_KEY, None)
+    notices = take() if take is not None else []
     if not notices:
         return content
     lines = "\n".join(f"-# ⚠️ {notice}" for notice in notices)

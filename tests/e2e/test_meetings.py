@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from bot.reminders.engine import job_id
+from bot.reminders.timer import job_id
 
 
 async def settle(bot) -> None:
@@ -33,7 +33,9 @@ async def owed_reminders(bot, user):
 
 def reminder_jobs(bot, user):
     prefix = job_id(user.id, 0).removesuffix("0")
-    return [job.id for job in bot.reminders.scheduler.get_jobs() if job.id.startswith(prefix)]
+    return [
+        job.id for job in bot.reminders.timers.scheduler.get_jobs() if job.id.startswith(prefix)
+    ]
 
 
 def bot_dms(emu, user):

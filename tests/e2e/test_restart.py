@@ -24,7 +24,7 @@ import pytest
 
 from bot.clock import Clock
 from bot.emulator.driver import Driver
-from bot.reminders.engine import nonce_for
+from bot.reminders.delivery import nonce_for
 from bot.reminders.index import DueIndex
 from bot.store import Stores
 from bot.store.pool import StorePool

@@ -230,8 +230,9 @@ async def make_engine(fake_discord, stores, clock, tmp_path, rendered):
     """Engines over the same data folder (a second one is the bot after a restart)."""
     engines: list[ReminderEngine] = []
 
-    def make() -> ReminderEngine:
-        engine = ReminderEngine(fake_discord.bot, stores, clock, tmp_path)
+    def make(on: Stores | None = None) -> ReminderEngine:
+        """An engine over `stores`, or over `on` (a restarted bot's own stores)."""
+        engine = ReminderEngine(fake_discord.bot, on or stores, clock, tmp_path)
 
         async def render(store, reminder) -> Outgoing | None:
             rendered.append((store.user_id, reminder.id, reminder.late))

@@ -1,0 +1,110 @@
+"""The consistency pass: every member's store against the index, drift repaired both ways.
+
+The stores are the truth; the index and the timers are caches of it. The pass runs in
+the background at start-up (start-up itself reads only the index) and every
+CONSISTENCY_EVERY while the bot is up, so drift heals without a restart: a store
+restored from a backup, a crash between a commit and its timers, a row left 'sending'.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.reminders.index import DueIndex
+from bot.reminders.timer import Timers, real_now
+
+if TYPE_CHECKING:
+    from bot.store import Stores
+
+log = logging.getLogger(__name__)
+
+CONSISTENCY_JOB = "reminders:consistency"
+CONSISTENCY_EVERY = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyReport:
+    """What one consistency pass found and repaired."""
+
+    members: int = 0
+    armed: int = 0
+    dropped: int = 0
+    resumed: int = 0
+
+
+class ConsistencyPass:
+    """Compares stores with the index and timers, one member at a time."""
+
+    def __init__(
+        self,
+        stores: Stores,
+        index: DueIndex,
+        timers: Timers,
+        *,
+        sending: Callable[[int], set[int]],
+        running: Callable[[], bool],
+    ) -> None:
+        self.stores = stores
+        self.index = index
+        self.timers = timers
+        self._sending = sending
+        self._running = running
+
+    async def run(self) -> ConsistencyReport:
+        """Pending rows missing from the index (or with another due time) are armed; index
+        entries whose row is no longer pending are dropped; rows left in 'sending' by a
+        crash go back to pending, so they are sent again with the same nonce (unless their
+        DM is found already delivered in the member's DM channel)."""
+        started = real_now()
+        members = await asyncio.to_thread(self.stores.pool.ids, "users")
+        armed = dropped = resumed = 0
+        for user_id in members:
+            if not self._running():
+                break
+            a, d, r = await self._check_member(user_id)
+            armed, dropped, resumed = armed + a, dropped + d, resumed + r
+        if self._running():
+            for user_id in await self.index.members() - set(members):
+                if not self.stores.pool.exists("users", user_id):
+                    gone = await self.index.remove_member(user_id)
+                    for reminder_id in {*gone, *self.timers.of_member(user_id)}:
+                        self.timers.remove(user_id, reminder_id)
+                    dropped += len(gone)
+        report = ConsistencyReport(len(members), armed, dropped, resumed)
+        log.info(
+            "reminders: checked %d stores in %.1fs: %d armed, %d dropped, %d resumed",
+            report.members,
+            (real_now() - started).total_seconds(),
+            armed,
+            dropped,
+            resumed,
+        )
+        return report
+
+    async def _check_member(self, user_id: int) -> tuple[int, int, int]:
+        # The index is changed while the member's store is held, so a command's cancel or
+        # add for this member can't slip in between reading the rows and fixing the index.
+        async with self.stores.member(user_id) as store:
+            sending = self._sending(user_id)
+            # Read before the reset, whose own unit of work already re-arms what it resumes.
+            indexed = await self.index.of_member(user_id)
+            resumed = await store.reset_interrupted_reminders(keep=sending)
+            pending = {r.id: r.due_at for r in await store.pending_reminders()}
+            stale = [rid for rid in indexed if rid not in pending and rid not in sending]
+            changed = [(rid, due) for rid, due in pending.items() if indexed.get(rid) != due]
+            await self.index.put(user_id, changed)
+            await self.index.remove(user_id, stale)
+            if await store.has_notices():
+                self.stores.notices_waiting.add(user_id)
+        for reminder_id, due_at in changed:
+            self.timers.place(user_id, reminder_id, due_at)
+        for reminder_id in stale:
+            self.timers.remove(user_id, reminder_id)
+        if resumed:
+            log.info("reminders: resending %s of member %s after a restart", resumed, user_id)
+        return len(changed), len(stale), len(resumed)
