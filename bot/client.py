@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import Config
 from bot.domain.timeparse import warm_up as warm_up_time_parsing
 from bot.reminders.engine import ReminderEngine
 from bot.store import StorePool, Stores
@@ -28,6 +28,31 @@ SET_ASIDE_NOTICE = (
     "Your saved data couldn't be read, so it was set aside (kept as `{name}`) and you're "
     "starting fresh. The bot's host can recover it."
 )
+
+
+# How long shutdown waits for commands and button presses already running (their answer
+# is due within Discord's 3 s anyway) before the stores close under them.
+INTERACTION_GRACE_SECONDS = 3.0
+# The tasks discord.py runs commands, components and modals in (by the names it gives them).
+_INTERACTION_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+)
+
+
+async def _finish_interactions(timeout: float) -> None:
+    """Wait (at most `timeout` s) for interactions being handled: no new one arrives once
+    the gateway is closed, and those running still use their member's store."""
+    current = asyncio.current_task()
+    running = {
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and task.get_name().startswith(_INTERACTION_TASKS)
+    }
+    if running:
+        await asyncio.wait(running, timeout=timeout)
 
 
 def find_extensions(package: str = EXTENSIONS_PACKAGE) -> list[str]:
@@ -72,7 +97,7 @@ class InterviewBot(commands.Bot):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: Config,
         *,
         clock: Clock | None = None,
         max_open_stores: int = 32,
@@ -150,7 +175,8 @@ class InterviewBot(commands.Bot):
         log.info("ready as %s (%s) in %d servers", self.user, self.user.id, len(self.guilds))
 
     async def close(self) -> None:
-        """Stop the engine, disconnect, then close every store."""
+        """Stop the engine, disconnect, let answers on their way finish, close the stores."""
         await self.reminders.stop()
         await super().close()
+        await _finish_interactions(INTERACTION_GRACE_SECONDS)
         await self.stores.close()
