@@ -7,6 +7,7 @@ import functools
 import importlib
 import logging
 import pkgutil
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -101,7 +102,7 @@ class InterviewBot(commands.Bot):
         *,
         clock: Clock | None = None,
         max_open_stores: int = 32,
-        **options: object,
+        **options: Any,
     ) -> None:
         intents = discord.Intents.default()
         intents.members = False
@@ -172,7 +173,8 @@ class InterviewBot(commands.Bot):
 
     async def on_ready(self) -> None:
         """Log who we are; nothing else belongs here."""
-        log.info("ready as %s (%s) in %d servers", self.user, self.user.id, len(self.guilds))
+        user = self.user
+        log.info("ready as %s (%s) in %d servers", user, user and user.id, len(self.guilds))
 
     async def close(self) -> None:
         """Stop the engine, disconnect, let answers on their way finish, close the stores."""

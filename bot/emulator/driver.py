@@ -561,15 +561,17 @@ class Driver:
             else:
                 value = self._convert(option, raw, guild, resolved, validate=validate)
             typed.append({"name": option["name"], "type": option["type"], "value": value})
-        for name, (filename, data) in (attachments or {}).items():
-            option = next((o for o in parsed.leaf_options if o["name"] == name), None)
-            if option is None or option["type"] != ATTACHMENT:
+        for name, (filename, content) in (attachments or {}).items():
+            slot: dict[str, Any] | None = next(
+                (o for o in parsed.leaf_options if o["name"] == name), None
+            )
+            if slot is None or slot["type"] != ATTACHMENT:
                 names = [o["name"] for o in parsed.leaf_options if o["type"] == ATTACHMENT]
                 raise DriverError(
                     f"/{' '.join(parsed.path)} has no attachment option {name!r}; "
                     f"attachment options: {', '.join(names) or 'none'}"
                 )
-            attachment = self.emu.upload_attachment(filename, data, ephemeral=True)
+            attachment = self.emu.upload_attachment(filename, content, ephemeral=True)
             resolved.setdefault("attachments", {})[str(attachment.id)] = attachment.payload()
             typed.append({"name": name, "type": ATTACHMENT, "value": str(attachment.id)})
         given = {o["name"] for o in typed}

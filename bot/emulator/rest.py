@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from .models import LOADING, BotResponse, Channel, InteractionRecord, Message
 from .validation import (
@@ -129,12 +129,14 @@ async def read_body(request: web.Request) -> tuple[Any, Files]:
     if request.content_type.startswith("multipart/"):
         reader = await request.multipart()
         async for part in reader:
-            name = getattr(part, "name", None) or ""
+            if not isinstance(part, BodyPartReader):
+                continue  # Discord's uploads never nest multipart bodies
+            name = part.name or ""
             if name == "payload_json":
-                payload = json.loads(await part.text())  # type: ignore[union-attr]
+                payload = json.loads(await part.text())
             elif name.startswith("files[") or name.startswith("file"):
                 digits = "".join(ch for ch in name if ch.isdigit())
-                data = await part.read(decode=False)  # type: ignore[union-attr]
+                data = await part.read(decode=False)
                 filename = getattr(part, "filename", None) or f"file{digits or 0}"
                 content_type = part.headers.get("Content-Type")
                 indexed.append((int(digits or len(indexed)), filename, bytes(data), content_type))

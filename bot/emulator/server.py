@@ -141,8 +141,8 @@ class Emulator:
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        assert isinstance(server, asyncio.Server)
+        self.port = server.sockets[0].getsockname()[1]
         log.info("Discord emulator listening on %s", self.rest_base)
 
     async def stop(self) -> None:

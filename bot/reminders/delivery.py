@@ -16,7 +16,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -90,7 +90,7 @@ def nonce_for(user_id: int, reminder_id: int) -> str:
 
 
 def dm_fingerprint(
-    content: str | None, embeds: Iterable[discord.Embed], components: Iterable[dict[str, Any]]
+    content: str | None, embeds: Iterable[discord.Embed], components: Iterable[Mapping[str, Any]]
 ) -> str:
     """A short, stable digest of what a DM shows: its text, each embed's title,
     description and footer, and the custom_ids of its components.
@@ -133,7 +133,9 @@ def dm_fingerprint(
 def message_fingerprint(message: discord.Message) -> str:
     """The fingerprint of a message read back from Discord."""
     return dm_fingerprint(
-        message.content, message.embeds, [component.to_dict() for component in message.components]
+        message.content,
+        message.embeds,
+        [dict(component.to_dict()) for component in message.components],
     )
 
 

@@ -208,8 +208,11 @@ class ReminderEngine:
         if not self.running:
             return
         entries = await self.index.due_by(self.clock.now())
-        deliveries = {self._start_delivery(user_id, rid) for user_id, rid, _ in entries}
-        deliveries.discard(None)
+        deliveries = {
+            delivery
+            for user_id, rid, _ in entries
+            if (delivery := self._start_delivery(user_id, rid)) is not None
+        }
         if deliveries:
             await asyncio.wait(deliveries)
 

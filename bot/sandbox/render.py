@@ -52,8 +52,13 @@ class Context:
 
 def _relative(seconds: float) -> str:
     ahead, seconds = seconds > 0, abs(seconds)
-    units = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400))
-    units += (("hour", 3600), ("minute", 60))
+    units = (
+        ("year", 365 * 86400),
+        ("month", 30 * 86400),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    )
     if seconds < 45:
         phrase = "a few seconds"
     else:
@@ -124,7 +129,8 @@ def markdown_text(text: str, ctx: Context) -> Text:
             out.append(line, style="green")
         else:
             out.append_text(Text.from_markup(_markup_line(line)))
-    return out.rstrip() or out
+    out.rstrip()
+    return out
 
 
 # ---------------------------------------------------------------- components

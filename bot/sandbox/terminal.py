@@ -17,7 +17,7 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.patch_stdout import patch_stdout
 from rich.console import Console
 
-from bot.config import Settings
+from bot.config import Config
 
 from .app import LOG_FILE, ready_line, started
 from .completion import suggest
@@ -55,11 +55,11 @@ class SandboxCompleter(Completer):
             yield Completion(s.text, -s.replace, display=s.display, display_meta=s.meta)
 
 
-async def run_terminal(settings: Settings, folder: Path) -> int:
+async def run_terminal(settings: Config, folder: Path) -> int:
     """The interactive sandbox, until `quit` or Ctrl-D."""
     console = Console()
     completer = SandboxCompleter()
-    prompt = PromptSession(history=FileHistory(str(folder / HISTORY_FILE)))
+    prompt: PromptSession[str] = PromptSession(history=FileHistory(str(folder / HISTORY_FILE)))
 
     async def ask(message: str, default: str | None) -> str | None:
         with contextlib.suppress(EOFError, KeyboardInterrupt):

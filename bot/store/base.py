@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 import aiosqlite
 
@@ -29,6 +29,12 @@ def ts(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
+@overload
+def dt(value: str) -> datetime: ...
+@overload
+def dt(value: None) -> None: ...
+@overload
+def dt(value: str | None) -> datetime | None: ...
 def dt(value: str | None) -> datetime | None:
     """The inverse of `ts`."""
     return None if value is None else datetime.fromisoformat(value)
@@ -94,9 +100,9 @@ class StoreBase:
             return await cursor.fetchone()
 
     async def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> int:
-        """Run one statement; returns the last row id."""
+        """Run one statement; returns the last row id (0 when it inserted none)."""
         async with self.conn.execute(sql, _params(params)) as cursor:
-            return cursor.lastrowid
+            return cursor.lastrowid or 0
 
 
 def _params(params: Iterable[Any] | Mapping[str, Any]) -> tuple[Any, ...] | Mapping[str, Any]:

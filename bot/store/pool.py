@@ -231,7 +231,8 @@ class StorePool:
 
     async def _migrate(self, conn: aiosqlite.Connection, kind: str) -> None:
         async with conn.execute("PRAGMA user_version") as cursor:
-            (version,) = await cursor.fetchone()
+            row = await cursor.fetchone()
+        version = row[0] if row is not None else 0
         pending = [(n, sql) for n, sql in self._migrations[kind] if n > version]
         if not pending:
             return
