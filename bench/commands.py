@@ -28,7 +28,7 @@ from pathlib import Path
 from bench.report import Figure, latency_figures
 from bot.client import InterviewBot
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import Config
 from bot.emulator.driver import Driver
 from bot.emulator.harness import running_bot
 from bot.emulator.models import Guild, User
@@ -231,7 +231,7 @@ async def run(runs: int = 200) -> list[Figure]:
                 role: emu.add_user(role, guild=guild)
                 for role in ("adder", "lister", "typist", "logger", "veteran")
             }
-            settings = Settings(
+            settings = Config(
                 token=TOKEN,
                 data_dir=Path(folder) / "data",
                 api_base=emu.rest_base,

@@ -8,12 +8,12 @@ import logging
 import signal
 import sys
 
-from bot.config import ConfigError, Settings, apply_endpoints, load_settings, setup_logging
+from bot.config import Config, ConfigError, apply_endpoints, load_config, setup_logging
 
 log = logging.getLogger("bot")
 
 
-async def run_bot(settings: Settings) -> int:
+async def run_bot(settings: Config) -> int:
     """Run the bot until SIGINT/SIGTERM; returns the exit code."""
     from bot.client import InterviewBot
 
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        settings = load_settings()
+        settings = load_config()
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -23,8 +23,9 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    """Everything the bot reads from its environment."""
+class Config:
+    """Everything the bot reads from its environment (a member's own preferences are
+    `bot.domain.models.Settings`)."""
 
     token: str | None = None
     data_dir: Path = DEFAULT_DATA_DIR
@@ -37,7 +38,7 @@ class Settings:
         # The token must never reach a log line, even through a repr.
         token = "<set>" if self.token else None
         return (
-            f"Settings(token={token!r}, data_dir={str(self.data_dir)!r}, "
+            f"Config(token={token!r}, data_dir={str(self.data_dir)!r}, "
             f"dev_guild_id={self.dev_guild_id!r}, log_level={self.log_level!r}, "
             f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r})"
         )
@@ -54,8 +55,8 @@ def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     return value.rstrip("/") if "http" in schemes else value
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate settings from `environ` (default: os.environ after `.env`)."""
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Read and validate the settings in `environ` (default: os.environ after `.env`)."""
     if environ is None:
         from dotenv import load_dotenv
 
@@ -94,7 +95,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if gateway_url:
         gateway_url = _url("DISCORD_GATEWAY_URL", gateway_url, ("ws", "wss"))
 
-    return Settings(
+    return Config(
         token=token,
         data_dir=data_dir,
         dev_guild_id=dev_guild_id,
@@ -135,15 +136,15 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(settings: Settings) -> None:
+def setup_logging(config: Config) -> None:
     """Configure the root logger once, with the token redacted from every line."""
     handler = logging.StreamHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
     )
-    handler.addFilter(RedactingFilter(settings.token))
+    handler.addFilter(RedactingFilter(config.token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(settings.log_level)
+    root.setLevel(config.log_level)
     # discord.py logs every gateway frame at DEBUG; keep it at INFO unless asked.
     logging.getLogger("discord").setLevel(max(logging.INFO, root.level))

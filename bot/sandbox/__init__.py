@@ -11,12 +11,12 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.config import Config
 
 SANDBOX_FOLDER = "sandbox"
 
 
-def banner(settings: Settings) -> str:
+def banner(settings: Config) -> str:
     """The first line: what is running, and how to reach Discord instead."""
     if settings.token:
         why = "Local sandbox (--sandbox): your DISCORD_TOKEN is not used."
@@ -27,7 +27,7 @@ def banner(settings: Settings) -> str:
     return why
 
 
-async def run_sandbox(settings: Settings) -> int:
+async def run_sandbox(settings: Config) -> int:
     """Run the sandbox (interactive on a terminal, else one command per stdin line)."""
     # Say what is happening before the slower imports and start-up.
     print(banner(settings), flush=True)

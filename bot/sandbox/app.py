@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.client import InterviewBot
-from bot.config import Settings
+from bot.config import Config
 from bot.emulator.harness import running_bot
 from bot.emulator.server import Emulator
 
@@ -72,7 +72,7 @@ async def started(
     configure_logging(folder, log_level)
     async with Emulator() as emu:
         world = World(emu, folder)
-        settings = Settings(
+        settings = Config(
             token=emu.token,
             data_dir=folder,
             log_level=log_level,
@@ -143,7 +143,7 @@ async def run_lines(
     await session.settle()
 
 
-async def run_piped(settings: Settings, folder: Path, stream: TextIO = sys.stdin) -> int:
+async def run_piped(settings: Config, folder: Path, stream: TextIO = sys.stdin) -> int:
     """One command per line from `stream`, replies as plain text; 0 at the end of input."""
 
     async def lines() -> AsyncIterator[str]:

@@ -1,4 +1,4 @@
-"""Settings: validation with one-line errors, endpoints, and a token that never reaches logs."""
+"""Config: validation with one-line errors, endpoints, and a token that never reaches logs."""
 
 import logging
 import subprocess
@@ -9,13 +9,13 @@ import discord
 import pytest
 import yarl
 
-from bot.config import ConfigError, RedactingFilter, apply_endpoints, load_settings
+from bot.config import ConfigError, RedactingFilter, apply_endpoints, load_config
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz012345"
 
 
 def test_defaults_when_nothing_is_set():
-    settings = load_settings({})
+    settings = load_config({})
     assert settings.token is None
     assert settings.data_dir == Path("data")
     assert settings.log_level == "INFO"
@@ -23,7 +23,7 @@ def test_defaults_when_nothing_is_set():
 
 
 def test_every_setting_is_read():
-    settings = load_settings(
+    settings = load_config(
         {
             "DISCORD_TOKEN": TOKEN,
             "DATA_DIR": "/tmp/x",
@@ -51,11 +51,11 @@ def test_every_setting_is_read():
 )
 def test_a_bad_value_names_the_setting(name, value):
     with pytest.raises(ConfigError, match=name):
-        load_settings({name: value})
+        load_config({name: value})
 
 
 def test_the_token_never_appears_in_repr():
-    assert TOKEN not in repr(load_settings({"DISCORD_TOKEN": TOKEN}))
+    assert TOKEN not in repr(load_config({"DISCORD_TOKEN": TOKEN}))
 
 
 def test_the_token_is_redacted_from_log_lines():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.client import InterviewBot, find_extensions
-from bot.config import Settings
+from bot.config import Config
 
 CONTRACT = {
     "help": [],
@@ -65,7 +65,7 @@ def test_every_cog_module_is_found():
 
 
 async def test_the_command_surface_matches_the_product_contract(tmp_path):
-    bot = InterviewBot(Settings(data_dir=tmp_path))
+    bot = InterviewBot(Config(data_dir=tmp_path))
     for extension in find_extensions():
         await bot.load_extension(extension)  # a name collision raises here
     found = {

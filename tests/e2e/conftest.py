@@ -12,7 +12,7 @@ import pytest
 
 from bot.client import InterviewBot
 from bot.clock import FakeClock
-from bot.config import Settings
+from bot.config import Config
 from bot.emulator.driver import Driver
 from bot.emulator.harness import running_bot
 from bot.emulator.server import Emulator
@@ -59,9 +59,9 @@ def officer(emu, guild):
 
 
 @pytest.fixture
-def settings(tmp_path, emu) -> Settings:
-    """Settings pointing the bot at the emulator, with data in a temporary folder."""
-    return Settings(
+def settings(tmp_path, emu) -> Config:
+    """The configuration pointing the bot at the emulator, with data in a temporary folder."""
+    return Config(
         token=TOKEN,
         data_dir=tmp_path / "data",
         api_base=emu.rest_base,
