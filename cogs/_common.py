@@ -31,16 +31,3 @@ def text_option(value: str | None, *, label: str, limit: int, example: str) -> s
             f"{label} is {len(value)} characters; the limit is {limit}. Shorten it, e.g. {example}."
         )
     return value
-
-
-def choices(values: tuple[str, ...]) -> list[app_commands.Choice[str]]:
-    """Fixed choices for a string option, each shown as its value."""
-    return [app_commands.Choice(name=value, value=value) for value in values]
-
-
-def checked_choice(value: object, allowed: tuple, label: str) -> object:
-    """A choice value checked again server-side: a forged value is refused, not stored."""
-    if value is None or value in allowed:
-        return value
-    shown = ", ".join(map(str, allowed))
-    raise UserError(f"{label} must be one of: {shown} (e.g. `{allowed[0]}`).")

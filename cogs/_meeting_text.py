@@ -9,16 +9,20 @@ from datetime import datetime
 import discord
 
 from bot.domain.calendar import CalendarEvent
-from bot.domain.models import Meeting, Prospect, Reminder
+from bot.domain.models import (
+    Meeting,
+    MeetingWithProspect,
+    PrepQuestion,
+    Prospect,
+    Referral,
+    Reminder,
+)
 from bot.domain.prep import prep_checklist
 from bot.domain.timeparse import format_when
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import FIELD_VALUE, clip
 from cogs._common import NAME_MAX
-
-# (text, category): one question on a meeting's prep sheet.
-PrepQuestion = tuple[str, str | None]
 
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
 REFERRALS_MAX = 10
@@ -163,7 +167,7 @@ def recorded_text(
     prospect: Prospect,
     meeting: Meeting,
     takeaways: str | None,
-    referrals: list[tuple[Prospect, bool]],
+    referrals: list[Referral],
     *,
     logged: bool,
 ) -> str:
@@ -185,8 +189,8 @@ def recorded_text(
             "can name something specific you learned."
         )
     if referrals:
-        new = [escape(p.name) for p, created in referrals if created]
-        linked = [escape(p.name) for p, created in referrals if not created]
+        new = [escape(r.prospect.name) for r in referrals if r.new]
+        linked = [escape(r.prospect.name) for r in referrals if not r.new]
         if new:
             lines.append(f"New prospects referred by {name}: {', '.join(new)}.")
         if linked:
@@ -203,7 +207,7 @@ def _meetings(count: int) -> str:
     return "1 meeting" if count == 1 else f"{count} meetings"
 
 
-def calendar_text(chosen: list[tuple[Meeting, Prospect]], *, single: bool) -> str:
+def calendar_text(chosen: list[MeetingWithProspect], *, single: bool) -> str:
     """What /meeting calendar says with its file: how many meetings it adds, and which
     it marks cancelled (importing the file removes those from the member's calendar)."""
     cancelled = [(m, p) for m, p in chosen if m.cancelled]
@@ -235,7 +239,7 @@ def calendar_text(chosen: list[tuple[Meeting, Prospect]], *, single: bool) -> st
 
 
 def calendar_event(
-    user_id: int, meeting: Meeting, prospect: Prospect, questions: list[tuple[str, str | None]]
+    user_id: int, meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
 ) -> CalendarEvent:
     """The meeting as a calendar entry (plain text: calendars don't render markdown). A
     cancelled one says so in its title too, for calendar apps that ignore STATUS."""
@@ -244,7 +248,7 @@ def calendar_event(
         lines += ["", "This meeting was cancelled."]
     else:
         if questions:
-            lines += ["", "Questions:", *(f"- {text}" for text, _ in questions)]
+            lines += ["", "Questions:", *(f"- {question.text}" for question in questions)]
         lines += ["", "Full prep sheet: /meeting prep"]
     summary = f"Informational interview: {prospect.name}"
     return CalendarEvent(

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import discord
 
-from bot.domain.prep import BankRow
+from bot.domain.models import BankRow, PrepQuestion
 from bot.domain.questions import WHO_ELSE, load_default_questions
 from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.errors import UserError
 from bot.ui.limits import SELECT_LABEL, SELECT_OPTIONS, clip
 from bot.ui.meeting_options import row_id
-from cogs._meeting_text import PrepQuestion, votes_label
+from cogs._meeting_text import votes_label
 
-# (value, text, description, preselected): one choice of the prep sheet's select.
-PrepChoice = tuple[str, str, str, bool]
+
+class PrepChoice(NamedTuple):
+    """One choice of the prep sheet's select."""
+
+    value: str
+    text: str
+    description: str
+    preselected: bool
+
 
 # The name the Prepare cog is registered under, where the menu sends its picks.
 PREPARE_COG = "Prepare"
@@ -119,12 +126,12 @@ def prep_view(
         return None
     options = [
         discord.SelectOption(
-            label=clip(text, SELECT_LABEL),
-            value=value,
-            description=clip(description, SELECT_LABEL) or None,
-            default=preselected,
+            label=clip(row.text, SELECT_LABEL),
+            value=row.value,
+            description=clip(row.description, SELECT_LABEL) or None,
+            default=row.preselected,
         )
-        for value, text, description, preselected in rows
+        for row in rows
     ]
     return PersistentView(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
 
@@ -148,8 +155,7 @@ def select_options(bank: list[BankRow] | None, chosen: list[PrepQuestion]) -> li
     """
     if bank is not None:
         rows = [
-            (str(question_id), text, f"{category} · {votes_label(votes)}")
-            for question_id, text, category, votes in bank
+            (str(row.id), row.text, f"{row.category} · {votes_label(row.votes)}") for row in bank
         ]
     else:
         rows = [
@@ -162,14 +168,16 @@ def select_options(bank: list[BankRow] | None, chosen: list[PrepQuestion]) -> li
         if text in in_bank or text != WHO_ELSE  # the added must-ask isn't a choice
     }
     kept = [
-        (kept_question_value(text), text, f"{category or 'yours'} · not in the bank now", True)
+        PrepChoice(
+            kept_question_value(text), text, f"{category or 'yours'} · not in the bank now", True
+        )
         for text, category in held.items()
         if text not in in_bank
     ]
     room = max(0, SELECT_OPTIONS - len(held))
     others = set([value for value, text, _ in rows if text not in held][:room])
     listed = [
-        (value, text, description, text in held)
+        PrepChoice(value, text, description, text in held)
         for value, text, description in rows
         if text in held or value in others
     ]

@@ -12,10 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.business_days import add_business_days
-from bot.domain.models import OUTCOMES, OUTREACH_VIAS, Prospect, Reminder
+from bot.domain.models import AskMinutes, Prospect, Reminder, RequestFormat
 from bot.domain.outreach import (
-    FORMATS,
-    MINUTES_CHOICES,
     WORD_LIMIT,
     WORD_TARGET,
     Draft,
@@ -29,13 +27,14 @@ from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import WhenError, format_when, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
+from bot.ui.choices import AskMinutesOption, OutcomeOption, RequestFormatOption, ViaOption
 from bot.ui.components import GuardedItem, GuardedModal, PersistentView
 from bot.ui.embeds import WARN, make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
 from bot.ui.options import ProspectOption
 from bot.ui.respond import reply
-from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_choice, choices, text_option
+from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, text_option
 from cogs.locate import checked_name, in_code
 
 FOLLOWUP_KINDS = ("followup-3", "followup-7")
@@ -61,7 +60,9 @@ def _commands_in_code(text: str) -> str:
     return re.sub(r"(/[a-z]+ [a-z]+(?: [a-z]+:…)?)", r"`\1`", text)
 
 
-def draft_message(prospect: Prospect, draft: Draft, *, minutes: int, format: str) -> str:
+def draft_message(
+    prospect: Prospect, draft: Draft, *, minutes: AskMinutes, format: RequestFormat
+) -> str:
     """The draft ready to copy, its word count, and what to fill in before sending."""
     name = _escape(prospect.name)
     words = f"{draft.word_count} words"
@@ -311,20 +312,14 @@ class Contact(commands.Cog):
         minutes="How much of their time to ask for (30 is the classic ask)",
         format="An email, or a LinkedIn note (300 characters)",
     )
-    @app_commands.choices(
-        minutes=[app_commands.Choice(name=f"{m} minutes", value=m) for m in MINUTES_CHOICES],
-        format=choices(FORMATS),
-    )
     async def draft(
         self,
         interaction: discord.Interaction,
         prospect: ProspectOption,
-        minutes: int = 30,
-        format: str = "email",
+        minutes: AskMinutesOption = AskMinutes.THIRTY,
+        format: RequestFormatOption = RequestFormat.EMAIL,
     ) -> None:
         """A ready-to-send request under 100 words, from your profile and the prospect."""
-        minutes = checked_choice(minutes, MINUTES_CHOICES, "minutes")
-        format = checked_choice(format, FORMATS, "format")
         async with self.bot.stores.member(interaction.user.id) as store:
             profile = (await store.settings()).profile
             referrer = (
@@ -364,16 +359,14 @@ class Contact(commands.Cog):
         via="How you sent it",
         when='When you sent it, e.g. "now", "yesterday", "Monday 10am" (default: now)',
     )
-    @app_commands.choices(via=choices(OUTREACH_VIAS))
     async def sent(
         self,
         interaction: discord.Interaction,
         prospect: ProspectOption,
-        via: str | None = None,
+        via: ViaOption | None = None,
         when: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Log a request you sent; starts the 3B7 follow-up checkpoints."""
-        via = checked_choice(via, OUTREACH_VIAS, "via")
         user_id = interaction.user.id
         now = self.bot.clock.now()
         async with self.bot.stores.member(user_id) as store:
@@ -415,12 +408,10 @@ class Contact(commands.Cog):
 
     @outreach.command(name="reply")
     @app_commands.describe(prospect="Start typing a name", outcome="What they answered")
-    @app_commands.choices(outcome=choices(OUTCOMES))
     async def reply_(
-        self, interaction: discord.Interaction, prospect: ProspectOption, outcome: str
+        self, interaction: discord.Interaction, prospect: ProspectOption, outcome: OutcomeOption
     ) -> None:
         """Record their answer; ends the 3B7 follow-ups."""
-        outcome = checked_choice(outcome, OUTCOMES, "outcome")
         user_id = interaction.user.id
         async with self.bot.stores.member(user_id) as store:
             latest = await store.latest_outreach(prospect.id)

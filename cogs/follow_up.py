@@ -14,20 +14,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.models import MEDIUMS, Meeting, Prospect, Reminder
+from bot.domain.models import Medium, Meeting, MeetingWithProspect, Prospect, Reminder
 from bot.domain.reminder_plan import THANKS_SNOOZED_STEP, PlannedNudge, snooze_due
 from bot.domain.thanks import draft_thanks
 from bot.domain.timeparse import format_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
+from bot.ui.choices import MediumOption
 from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CONTENT, clip
 from bot.ui.meeting_options import PastMeetingTransformer
 from bot.ui.respond import reply
-from cogs._common import EVERYWHERE, checked_choice, choices
+from cogs._common import EVERYWHERE
 
 MeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 
@@ -116,7 +117,7 @@ def draft_message(
     *,
     member_name: str | None,
     tz: ZoneInfo,
-    medium: str,
+    medium: Medium,
 ) -> tuple[str, list[discord.File]]:
     """The draft in a code block (copies cleanly), what's missing, and the next step; as a
     .txt file too when it would not fit in one message."""
@@ -131,7 +132,7 @@ def draft_message(
         tz=tz,
         seed=meeting.id,
     )
-    kind = "email" if medium == "email" else "handwritten note"
+    kind = "email" if medium == Medium.EMAIL else "handwritten note"
     head = f"Your thank-you {kind} to **{_escape(prospect.name)}**:"
     if draft.subject:
         head += f"\n**Subject:** {draft.subject}"
@@ -173,7 +174,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         self.bot.remove_dynamic_items(ThankYouNudgeButton)
 
     # -- shared ----------------------------------------------------------------------
-    async def _meeting(self, store: MemberStore, meeting_id: int) -> tuple[Meeting, Prospect]:
+    async def _meeting(self, store: MemberStore, meeting_id: int) -> MeetingWithProspect:
         found = await store.get_meeting_with_prospect(meeting_id)
         if found is None:
             raise UserError(
@@ -194,7 +195,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
             )
         return meeting, prospect
 
-    async def _draft(self, user_id: int, meeting_id: int, medium: str) -> tuple[str, list]:
+    async def _draft(self, user_id: int, meeting_id: int, medium: Medium) -> tuple[str, list]:
         async with self.bot.stores.member(user_id) as store:
             meeting, prospect = await self._meeting(store, meeting_id)
             referrals = await store.meeting_referrals(meeting.id)
@@ -209,7 +210,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         )
 
     async def _close_nudges(
-        self, user_id: int, meeting_id: int, *, medium: str | None, skip: bool = False
+        self, user_id: int, meeting_id: int, *, medium: Medium | None, skip: bool = False
     ) -> tuple[Meeting, Prospect, bool]:
         """Mark thanked (or skipped) and end the pending nudges; the bool says whether it
         was already thanked, in which case nothing changed."""
@@ -237,12 +238,14 @@ class FollowUp(commands.Cog, name="FollowUp"):
         meeting="The meeting (start typing the person's name)",
         medium="Email (default) or a handwritten note",
     )
-    @app_commands.choices(medium=choices(MEDIUMS))
     async def draft(
-        self, interaction: discord.Interaction, meeting: MeetingOption, medium: str | None = None
+        self,
+        interaction: discord.Interaction,
+        meeting: MeetingOption,
+        medium: MediumOption = Medium.EMAIL,
     ) -> None:
         """A thank-you naming what you learned, ready to copy."""
-        content, files = await self._draft(interaction.user.id, meeting.id, _medium(medium))
+        content, files = await self._draft(interaction.user.id, meeting.id, medium)
         await reply(interaction, content, files=files)
 
     # -- /thanks sent ----------------------------------------------------------------
@@ -251,14 +254,15 @@ class FollowUp(commands.Cog, name="FollowUp"):
         meeting="The meeting (start typing the person's name)",
         medium="How you thanked them: email (default) or a handwritten note",
     )
-    @app_commands.choices(medium=choices(MEDIUMS))
     async def sent(
-        self, interaction: discord.Interaction, meeting: MeetingOption, medium: str | None = None
+        self,
+        interaction: discord.Interaction,
+        meeting: MeetingOption,
+        medium: MediumOption = Medium.EMAIL,
     ) -> None:
         """Record that you thanked them; the reminders stop."""
-        chosen = _medium(medium)
         meeting, prospect, already = await self._close_nudges(
-            interaction.user.id, meeting.id, medium=chosen
+            interaction.user.id, meeting.id, medium=medium
         )
         await reply(interaction, _sent_text(meeting, prospect, already=already))
 
@@ -290,7 +294,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         """Sent it / Draft it for me / Remind me tomorrow / Skip, on the presser's store."""
         user_id = interaction.user.id
         if action == "draft":
-            content, files = await self._draft(user_id, meeting_id, "email")
+            content, files = await self._draft(user_id, meeting_id, Medium.EMAIL)
             await interaction.response.send_message(
                 content,
                 files=files,
@@ -333,11 +337,6 @@ class FollowUp(commands.Cog, name="FollowUp"):
                     "thanks", due_at=due, meeting_id=meeting.id, step=THANKS_SNOOZED_STEP
                 )
         return due
-
-
-def _medium(value: str | None) -> str:
-    """The chosen medium, email when none; a forged one is refused."""
-    return checked_choice(value, MEDIUMS, "medium") or "email"
 
 
 def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:

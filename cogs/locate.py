@@ -15,23 +15,16 @@ from bot.domain.linkedin import (
     normalize_linkedin_url,
     plan_import,
 )
-from bot.domain.models import SOURCES, STAGES, STATUSES, Prospect
+from bot.domain.models import Prospect, ProspectStatus, TimelineEvent
 from bot.domain.timeparse import format_when
 from bot.stats import count_activity
+from bot.ui.choices import SourceOption, StageOption, StatusOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.options import AMBIGUOUS_SHOWN, ProspectOption, prospect_label
 from bot.ui.respond import reply
 from bot.ui.views import Paginator, ask_to_confirm
-from cogs._common import (
-    EVERYWHERE,
-    NAME_MAX,
-    NOTES_MAX,
-    SHORT_MAX,
-    checked_choice,
-    choices,
-    text_option,
-)
+from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, SHORT_MAX, text_option
 
 CLEAR = "-"
 
@@ -78,7 +71,7 @@ def _linkedin(value: str | None) -> str | None:
         raise UserError(str(error)) from None
 
 
-def prospect_line(prospect: Prospect, status: str) -> str:
+def prospect_line(prospect: Prospect, status: ProspectStatus) -> str:
     """One prospect in a list."""
     extra = " · ".join(_escape(part) for part in (prospect.role, prospect.organization) if part)
     tags = " · ".join(part for part in (prospect.stage, status) if part)
@@ -87,11 +80,11 @@ def prospect_line(prospect: Prospect, status: str) -> str:
 
 def prospect_card(
     prospect: Prospect,
-    status: str,
+    status: ProspectStatus,
     *,
     referred_by: Prospect | None,
     referrals: list[Prospect],
-    timeline: list[tuple],
+    timeline: list[TimelineEvent],
 ) -> discord.Embed:
     """The prospect's card: who they are, how the member knows them, what happened."""
     headline = " · ".join(part for part in (prospect.role, prospect.organization) if part)
@@ -138,16 +131,15 @@ class Locate(commands.Cog):
         source="Where you found them",
         notes="Anything to remember (how you met, what they work on)",
     )
-    @app_commands.choices(stage=choices(STAGES), source=choices(SOURCES))
     async def add(
         self,
         interaction: discord.Interaction,
         name: app_commands.Range[str, 1, NAME_MAX],
         role: app_commands.Range[str, 1, SHORT_MAX] | None = None,
         organization: app_commands.Range[str, 1, SHORT_MAX] | None = None,
-        stage: str | None = None,
+        stage: StageOption | None = None,
         linkedin: app_commands.Range[str, 1, 200] | None = None,
-        source: str | None = None,
+        source: SourceOption | None = None,
         notes: app_commands.Range[str, 1, NOTES_MAX] | None = None,
     ) -> None:
         """Add someone you'd like to talk to."""
@@ -156,9 +148,9 @@ class Locate(commands.Cog):
             "organization": text_option(
                 organization, label="Organization", limit=SHORT_MAX, example="Acme Health"
             ),
-            "stage": checked_choice(stage, STAGES, "stage"),
+            "stage": stage,
             "linkedin": _linkedin(linkedin),
-            "source": checked_choice(source, SOURCES, "source"),
+            "source": source,
             "notes": text_option(
                 notes, label="Notes", limit=NOTES_MAX, example="met at career fair"
             ),
@@ -251,19 +243,15 @@ class Locate(commands.Cog):
 
     @prospect.command(name="list")
     @app_commands.describe(stage="Only this career stage", status="Only this status")
-    @app_commands.choices(stage=choices(STAGES), status=choices(STATUSES))
     async def list_(
         self,
         interaction: discord.Interaction,
-        stage: str | None = None,
-        status: str | None = None,
+        stage: StageOption | None = None,
+        status: StatusOption | None = None,
     ) -> None:
         """Your prospects, a page at a time."""
         async with self.bot.stores.member(interaction.user.id) as store:
-            found = await store.list_prospects(
-                stage=checked_choice(stage, STAGES, "stage"),
-                status=checked_choice(status, STATUSES, "status"),
-            )
+            found = await store.list_prospects(stage=stage, status=status)
         filters = " · ".join(part for part in (stage, status) if part)
         title = f"Your prospects ({len(found)})" + (f" — {filters}" if filters else "")
         pages = paginate(
@@ -302,7 +290,6 @@ class Locate(commands.Cog):
         source="Where you found them",
         notes=f"Replaces the notes ({CLEAR} clears them)",
     )
-    @app_commands.choices(stage=choices(STAGES), source=choices(SOURCES))
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -310,9 +297,9 @@ class Locate(commands.Cog):
         name: app_commands.Range[str, 1, NAME_MAX] | None = None,
         role: app_commands.Range[str, 1, SHORT_MAX] | None = None,
         organization: app_commands.Range[str, 1, SHORT_MAX] | None = None,
-        stage: str | None = None,
+        stage: StageOption | None = None,
         linkedin: app_commands.Range[str, 1, 200] | None = None,
-        source: str | None = None,
+        source: SourceOption | None = None,
         notes: app_commands.Range[str, 1, NOTES_MAX] | None = None,
     ) -> None:
         """Change what you know about a prospect."""
@@ -335,9 +322,9 @@ class Locate(commands.Cog):
         if linkedin is not None:
             changes["linkedin"] = None if linkedin.strip() == CLEAR else _linkedin(linkedin)
         if stage is not None:
-            changes["stage"] = checked_choice(stage, STAGES, "stage")
+            changes["stage"] = stage
         if source is not None:
-            changes["source"] = checked_choice(source, SOURCES, "source")
+            changes["source"] = source
         if not changes:
             raise UserError(
                 "Tell me what to change, e.g. `/prospect edit prospect:… stage:established`."

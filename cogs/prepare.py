@@ -15,25 +15,25 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.calendar import build_ics
-from bot.domain.models import MEETING_FORMATS, MEETING_RANGES, Meeting, Reminder
-from bot.domain.prep import BankRow, default_prep_questions
+from bot.domain.models import BankRow, Meeting, MeetingRange, PrepQuestion, Reminder
+from bot.domain.prep import default_prep_questions
 from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
 from bot.domain.reminder_plan import prep_due, thanks_plan
 from bot.domain.timeparse import WhenError, format_when, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
+from bot.ui.choices import MeetingFormatOption, RangeOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.meeting_options import MeetingTransformer, PastMeetingTransformer, row_id
 from bot.ui.options import ProspectOption
 from bot.ui.respond import reply
 from bot.ui.views import Paginator
-from cogs._common import EVERYWHERE, NOTES_MAX, checked_choice, choices, text_option
+from cogs._common import EVERYWHERE, NOTES_MAX, text_option
 from cogs._meeting_text import (
     MINUTES_MAX,
     MINUTES_MIN,
-    PrepQuestion,
     calendar_event,
     calendar_text,
     details,
@@ -66,10 +66,10 @@ def proposed_questions(bank: list[BankRow] | None) -> list[PrepQuestion]:
     server's bank plus "who else should I talk to?", or the seed's five starters when
     there is no bank (DMs)."""
     if bank:
-        categories = {text: category for _, text, category, _ in bank}
+        categories = {row.text: row.category for row in bank}
     else:
         categories = {q.text: q.category for q in load_default_questions()}
-    return [(text, categories.get(text)) for text in default_prep_questions(bank)]
+    return [PrepQuestion(text, categories.get(text)) for text in default_prep_questions(bank)]
 
 
 async def questions_for(
@@ -87,9 +87,9 @@ async def questions_for(
 
 def with_who_else(questions: list[PrepQuestion]) -> list[PrepQuestion]:
     """The questions, with "who else should I talk to?" last unless one already asks it."""
-    if any(asks_who_else(text) for text, _ in questions):
+    if any(asks_who_else(question.text) for question in questions):
         return questions
-    return [*questions, (WHO_ELSE, None)]
+    return [*questions, PrepQuestion(WHO_ELSE)]
 
 
 async def plan_thanks(
@@ -148,19 +148,17 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         format="In person, by phone or by video",
         place="Where, or the video link",
     )
-    @app_commands.choices(format=choices(MEETING_FORMATS))
     async def schedule(
         self,
         interaction: discord.Interaction,
         prospect: ProspectOption,
         when: app_commands.Range[str, 1, 100],
         minutes: app_commands.Range[int, MINUTES_MIN, MINUTES_MAX] | None = None,
-        format: str | None = None,
+        format: MeetingFormatOption | None = None,
         place: app_commands.Range[str, 1, PLACE_MAX] | None = None,
     ) -> None:
         """Plan a meeting: a prep reminder the day before and a thank-you nudge after."""
         length = parse_minutes(minutes)
-        meeting_format = checked_choice(format, MEETING_FORMATS, "format")
         where = text_option(place, label="Place", limit=PLACE_MAX, example="Café Central")
         user_id = interaction.user.id
         bank = await self._server_bank(interaction.guild_id)
@@ -184,7 +182,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                     prospect.id,
                     starts_at,
                     minutes=length,
-                    format=meeting_format,
+                    format=format,
                     place=where,
                     guild_id=interaction.guild_id,
                 )
@@ -370,11 +368,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             async with self.bot.stores.guild(guild_id) as store:
                 rows = await store.question_texts(picked)
                 bank = await store.top_questions()
-            by_id = {question_id: (text, category) for question_id, text, category in rows}
+            by_id = {row.id: PrepQuestion(row.text, row.category) for row in rows}
             offered = {v: by_id[n] for v in values if (n := row_id(v)) in by_id}
         else:
             seed = load_default_questions()
-            offered = {str(i): (q.text, q.category) for i, q in enumerate(seed)}
+            offered = {str(i): PrepQuestion(q.text, q.category) for i, q in enumerate(seed)}
         async with self.bot.stores.member(interaction.user.id) as store:
             found = await store.get_meeting_with_prospect(meeting_id)
             if found is None:
@@ -383,9 +381,9 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                     '`/meeting prep meeting:"Ada Lovelace"`.'
                 )
             held = await store.meeting_questions(meeting_id)
-            offered |= {kept_question_value(text): (text, category) for text, category in held}
+            offered |= {kept_question_value(question.text): question for question in held}
             # Keyed by text: a question offered twice (forged values) is listed once.
-            chosen = list({offered[v][0]: offered[v] for v in values if v in offered}.values())
+            chosen = list({offered[v].text: offered[v] for v in values if v in offered}.values())
             if not chosen:
                 raise UserError(
                     "Those questions were removed from the bank. Run `/meeting prep` again to "
@@ -402,10 +400,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     # -- /meeting list -------------------------------------------------------------
     @meeting.command(name="list")
     @app_commands.describe(range="Upcoming (default), past or all meetings")
-    @app_commands.choices(range=choices(MEETING_RANGES))
-    async def list_(self, interaction: discord.Interaction, range: str | None = None) -> None:
+    async def list_(
+        self, interaction: discord.Interaction, range: RangeOption | None = None
+    ) -> None:
         """Your meetings, a page at a time."""
-        chosen = checked_choice(range, MEETING_RANGES, "range") or "upcoming"
+        chosen = range or MeetingRange.UPCOMING
         async with self.bot.stores.member(interaction.user.id) as store:
             found = await store.list_meetings(chosen)
             now = store.now()

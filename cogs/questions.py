@@ -14,16 +14,17 @@ import functools
 import math
 import random
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.models import CATEGORIES
+from bot.domain.models import CATEGORIES, BankSort, Category, Vote
 from bot.domain.questions import QUESTION_MAX_CHARS, load_default_questions, validate_question
 from bot.stats import METRICS, MonthlyActivity, club_activity
-from bot.store.guild import SORTS, BankQuestion
+from bot.store.guild import BankQuestion
+from bot.ui.choices import CategoryOption, SortOption
 from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
@@ -31,7 +32,7 @@ from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 from bot.ui.meeting_options import row_id
 from bot.ui.respond import reply, with_notices
 from bot.ui.views import ask_to_confirm
-from cogs._common import EVERYWHERE, checked_choice, choices
+from cogs._common import EVERYWHERE
 
 PER_PAGE = 5  # one row of ▲ buttons, one row of Previous / Next
 VOTE = "▲"
@@ -45,8 +46,14 @@ METRIC_LABELS = {
 SERVER_ONLY_CONTEXT = app_commands.AppCommandContext(guild=True)
 GUILD_INSTALL = app_commands.AppInstallationType(guild=True)
 
-# (text, category, votes — None where nobody can vote: the default bank in DMs)
-Entry = tuple[str, str, int | None]
+
+class Entry(NamedTuple):
+    """A question as a page of the bank lists it (votes None where nobody can vote: the
+    default bank in DMs)."""
+
+    text: str
+    category: str
+    votes: int | None
 
 
 def _quoted(text: str, limit: int = 300) -> str:
@@ -56,7 +63,7 @@ def _quoted(text: str, limit: int = 300) -> str:
 @functools.cache
 def default_bank() -> tuple[Entry, ...]:
     """The default bank from data/questions.toml, read once (shown read-only in DMs)."""
-    return tuple((q.text, q.category, None) for q in load_default_questions())
+    return tuple(Entry(q.text, q.category, None) for q in load_default_questions())
 
 
 def in_a_server(interaction: discord.Interaction) -> int:
@@ -82,9 +89,8 @@ def question_label(question: BankQuestion) -> str:
 
 def entry_line(number: int, entry: Entry) -> str:
     """One question on a page of the bank, numbered as its ▲ button is."""
-    text, category, votes = entry
-    tags = category if votes is None else f"{category} · {VOTE} {votes}"
-    return f"**{number}.** {discord.utils.escape_markdown(text)}\n-# {tags}"
+    tags = entry.category if entry.votes is None else f"{entry.category} · {VOTE} {entry.votes}"
+    return f"**{number}.** {discord.utils.escape_markdown(entry.text)}\n-# {tags}"
 
 
 def bank_embed(
@@ -152,12 +158,12 @@ async def bank_page(
     """A page of the bank (the server's, or the default one in DMs) with its buttons."""
     if guild_id is None:
         shown: list[tuple[int | None, Entry]] = [
-            (None, entry) for entry in default_bank() if category in (None, entry[1])
+            (None, entry) for entry in default_bank() if category in (None, entry.category)
         ]
     else:
         async with client.stores.guild(guild_id) as store:
             found = await store.list_questions(category=category, sort=sort)
-        shown = [(q.id, (q.text, q.category, q.votes)) for q in found]
+        shown = [(q.id, Entry(q.text, q.category, q.votes)) for q in found]
     pages = max(1, math.ceil(len(shown) / PER_PAGE))
     page = min(max(page, 0), pages - 1)
     on_page = shown[page * PER_PAGE : (page + 1) * PER_PAGE]
@@ -236,7 +242,7 @@ class VoteButton(
                 ephemeral=True,
             )
             return
-        await interaction.followup.send(_vote_message(question.text, *result), ephemeral=True)
+        await interaction.followup.send(_vote_message(question.text, result), ephemeral=True)
 
 
 class PageButton(
@@ -274,9 +280,9 @@ class PageButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-def _vote_message(text: str, voted: bool, votes: int) -> str:
-    count = f"{votes} vote" + ("" if votes == 1 else "s")
-    if voted:
+def _vote_message(text: str, vote: Vote) -> str:
+    count = f"{vote.votes} vote" + ("" if vote.votes == 1 else "s")
+    if vote.voted:
         return f"You voted for {_quoted(text)} — it has {count} now. Vote again to take it back."
     return f"You took back your vote for {_quoted(text)} — it has {count} now."
 
@@ -350,16 +356,13 @@ class Questions(commands.Cog):
 
     @questions.command(name="list")
     @app_commands.describe(category="Only this TIARA category", sort="top (most votes) or new")
-    @app_commands.choices(category=choices(CATEGORIES), sort=choices(SORTS))
     async def list_(
         self,
         interaction: discord.Interaction,
-        category: str | None = None,
-        sort: str = "top",
+        category: CategoryOption | None = None,
+        sort: SortOption = BankSort.TOP,
     ) -> None:
         """The club's question bank, with ▲ buttons to vote."""
-        category = checked_choice(category, CATEGORIES, "category")
-        sort = checked_choice(sort, SORTS, "sort") or "top"
         embed, view = await bank_page(self.bot, interaction.guild_id, category, sort, 0)
         if interaction.guild_id is None:
             await reply(interaction, embed=embed, view=view)
@@ -380,16 +383,14 @@ class Questions(commands.Cog):
         text="The question, e.g. What does a typical week look like for you?",
         category="TIARA: trends, insights, advice, resources, assignments (default: other)",
     )
-    @app_commands.choices(category=choices(CATEGORIES))
     async def add(
         self,
         interaction: discord.Interaction,
         text: app_commands.Range[str, 1, QUESTION_MAX_CHARS],
-        category: str = "other",
+        category: CategoryOption = Category.OTHER,
     ) -> None:
         """Add a question to the club's bank."""
         guild_id = in_a_server(interaction)
-        category = checked_choice(category, CATEGORIES, "category") or "other"
         try:
             clean = validate_question(text)
         except ValueError as error:
@@ -417,28 +418,26 @@ class Questions(commands.Cog):
             result = await store.toggle_vote(question.id, interaction.user.id)
         if result is None:
             raise UserError("That question was removed from the bank in the meantime.")
-        await reply(interaction, _vote_message(question.text, *result))
+        await reply(interaction, _vote_message(question.text, result))
 
     @questions.command(name="random")
     @app_commands.describe(category="Only this TIARA category", count="How many (1–10)")
-    @app_commands.choices(category=choices(CATEGORIES))
     async def random_(
         self,
         interaction: discord.Interaction,
-        category: str | None = None,
+        category: CategoryOption | None = None,
         count: app_commands.Range[int, 1, 10] = 3,
     ) -> None:
         """A few questions picked at random, to practise or to freshen a prep sheet."""
-        category = checked_choice(category, CATEGORIES, "category")
         if not 1 <= count <= 10:
             raise UserError("count must be between 1 and 10, e.g. `count:3`.")
         if interaction.guild_id is None:
-            pool = [entry for entry in default_bank() if category in (None, entry[1])]
+            pool = [entry for entry in default_bank() if category in (None, entry.category)]
             picked = random.sample(pool, min(count, len(pool)))
         else:
             async with self.bot.stores.guild(interaction.guild_id) as store:
                 found = await store.random_questions(count, category=category)
-            picked = [(q.text, q.category, q.votes) for q in found]
+            picked = [Entry(q.text, q.category, q.votes) for q in found]
         title = f"{len(picked)} random question" + ("" if len(picked) == 1 else "s")
         body = (
             "\n\n".join(entry_line(n, entry) for n, entry in enumerate(picked, start=1))

@@ -6,18 +6,129 @@ Plain dataclasses with no Discord and no SQL, so rules over them are tested alon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
-STAGES = ("emerging", "mid-career", "established")
-SOURCES = ("alumni", "linkedin", "referral", "event", "posting", "other")
-STATUSES = ("to-contact", "contacted", "replied", "scheduled", "met", "thanked")
-MEETING_FORMATS = ("in-person", "phone", "video")
-MEETING_RANGES = ("upcoming", "past", "all")
-MEDIUMS = ("email", "handwritten")
-OUTREACH_VIAS = ("email", "linkedin", "phone", "in-person", "other")
-OUTCOMES = ("accepted", "declined", "later")
-CATEGORIES = ("trends", "insights", "advice", "resources", "assignments", "other")
-TIARA = ("trends", "insights", "advice", "resources", "assignments")
+# -- the fixed sets of values (the command options' choices, by value) ------------------
+# A StrEnum member is equal to its value, so stored text and members compare alike.
+
+
+class Stage(StrEnum):
+    """A prospect's career stage: the method asks to meet all three."""
+
+    EMERGING = "emerging"
+    MID_CAREER = "mid-career"
+    ESTABLISHED = "established"
+
+
+class Source(StrEnum):
+    """Where the member found a prospect."""
+
+    ALUMNI = "alumni"
+    LINKEDIN = "linkedin"
+    REFERRAL = "referral"
+    EVENT = "event"
+    POSTING = "posting"
+    OTHER = "other"
+
+
+class ProspectStatus(StrEnum):
+    """How far things went with a prospect, in order; it follows from their records."""
+
+    TO_CONTACT = "to-contact"
+    CONTACTED = "contacted"
+    REPLIED = "replied"
+    SCHEDULED = "scheduled"
+    MET = "met"
+    THANKED = "thanked"
+
+
+class RequestFormat(StrEnum):
+    """What a drafted request is written for: an email, or a LinkedIn note."""
+
+    EMAIL = "email"
+    LINKEDIN = "linkedin"
+
+
+class AskMinutes(IntEnum):
+    """How much of their time a request asks for: 30 is the classic ask, an hour at most."""
+
+    TWENTY = 20
+    THIRTY = 30
+    FORTY_FIVE = 45
+    SIXTY = 60
+
+
+class OutreachVia(StrEnum):
+    """How a request was sent."""
+
+    EMAIL = "email"
+    LINKEDIN = "linkedin"
+    PHONE = "phone"
+    IN_PERSON = "in-person"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    """What they answered to a request."""
+
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LATER = "later"
+
+
+class MeetingFormat(StrEnum):
+    """How a meeting is held."""
+
+    IN_PERSON = "in-person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class MeetingRange(StrEnum):
+    """Which meetings a list shows."""
+
+    UPCOMING = "upcoming"
+    PAST = "past"
+    ALL = "all"
+
+
+class Medium(StrEnum):
+    """How a thank-you is sent."""
+
+    EMAIL = "email"
+    HANDWRITTEN = "handwritten"
+
+
+class Category(StrEnum):
+    """A question's TIARA category (Trends, Insights, Advice, Resources, Assignments),
+    or other."""
+
+    TRENDS = "trends"
+    INSIGHTS = "insights"
+    ADVICE = "advice"
+    RESOURCES = "resources"
+    ASSIGNMENTS = "assignments"
+    OTHER = "other"
+
+
+class BankSort(StrEnum):
+    """The order of a question bank: most votes first, or newest first."""
+
+    TOP = "top"
+    NEW = "new"
+
+
+# The values in order, for checking stored text: Python 3.11's `in` on an enum class
+# takes members only.
+STAGES = tuple(Stage)
+SOURCES = tuple(Source)
+STATUSES = tuple(ProspectStatus)
+MEETING_FORMATS = tuple(MeetingFormat)
+MEDIUMS = tuple(Medium)
+CATEGORIES = tuple(Category)
+TIARA = tuple(category for category in Category if category is not Category.OTHER)
 REMINDER_KINDS = ("prep", "thanks", "followup-3", "followup-7")
 REMINDER_STATES = ("pending", "sending", "sent", "dm_closed", "dismissed", "cancelled")
 
@@ -51,10 +162,10 @@ class Prospect:
     name: str
     role: str | None = None
     organization: str | None = None
-    stage: str | None = None
+    stage: Stage | None = None
     linkedin: str | None = None
     email: str | None = None
-    source: str | None = None
+    source: Source | None = None
     notes: str | None = None
     referred_by: int | None = None
     created_at: datetime | None = None
@@ -67,8 +178,8 @@ class Outreach:
     id: int
     prospect_id: int
     sent_at: datetime
-    via: str | None = None
-    outcome: str | None = None
+    via: OutreachVia | None = None
+    outcome: Outcome | None = None
     replied_at: datetime | None = None
 
 
@@ -80,21 +191,19 @@ class Meeting:
     prospect_id: int
     starts_at: datetime
     minutes: int = 30
-    format: str | None = None
+    format: MeetingFormat | None = None
     place: str | None = None
     takeaways: str | None = None
     done: bool = False
     cancelled: bool = False
     thanked_at: datetime | None = None
-    thanks_medium: str | None = None
+    thanks_medium: Medium | None = None
     thanks_skipped: bool = False
     guild_id: int | None = None  # the server it was recorded in, for club counts
 
     @property
     def ends_at(self) -> datetime:
         """When the conversation is over."""
-        from datetime import timedelta
-
         return self.starts_at + timedelta(minutes=self.minutes)
 
 
@@ -111,3 +220,74 @@ class Reminder:
     message_id: int | None = None
     late: bool = False
     step: int = 0
+
+
+# -- small records the store hands the cogs and the domain -----------------------------
+
+
+class ProspectWithStatus(NamedTuple):
+    """A prospect and how far things went with them."""
+
+    prospect: Prospect
+    status: ProspectStatus
+
+
+class ProspectIdentity(NamedTuple):
+    """What tells two prospects apart when importing: name, organization, profile URL."""
+
+    name: str
+    organization: str | None
+    linkedin: str | None
+
+
+class TimelineEvent(NamedTuple):
+    """One line of a prospect's history: when, and what happened."""
+
+    when: datetime
+    what: str
+
+
+class MeetingWithProspect(NamedTuple):
+    """A meeting and the person it is with."""
+
+    meeting: Meeting
+    prospect: Prospect
+
+
+class Referral(NamedTuple):
+    """A person a meeting referred the member to; `new` when it added them as a prospect
+    (else they were already in the list, now linked to the referrer)."""
+
+    prospect: Prospect
+    new: bool
+
+
+class PrepQuestion(NamedTuple):
+    """One question on a meeting's prep sheet (category None: the member's own)."""
+
+    text: str
+    category: str | None = None
+
+
+class BankRow(NamedTuple):
+    """A question of a server's shared bank with its votes, as prep sheets choose from."""
+
+    id: int
+    text: str
+    category: str
+    votes: int
+
+
+class QuestionText(NamedTuple):
+    """A bank question's id, wording and category, for copying into a prep sheet."""
+
+    id: int
+    text: str
+    category: str
+
+
+class Vote(NamedTuple):
+    """A member's vote on a bank question after a toggle: on or off, and the new count."""
+
+    voted: bool
+    votes: int

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.models import MEETING_FORMATS, TIARA
+from bot.domain.models import MEETING_FORMATS, TIARA, BankRow
 from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
-
-# (id, text, category, votes): a row of a server's shared question bank.
-BankRow = tuple[int, str, str, int]
 
 
 def default_prep_questions(bank: list[BankRow] | None) -> list[str]:
@@ -20,12 +17,12 @@ def default_prep_questions(bank: list[BankRow] | None) -> list[str]:
     """
     if not bank:
         return [q.text for q in load_default_questions() if q.starter]
+    rows = [BankRow._make(row) for row in bank]  # plain (id, text, category, votes) too
     chosen: list[str] = []
     for category in TIARA:
-        rows = [row for row in bank if row[2] == category]
-        if rows:
-            _, text, _, _ = min(rows, key=lambda row: (-row[3], row[0]))
-            chosen.append(text)
+        in_category = [row for row in rows if row.category == category]
+        if in_category:
+            chosen.append(min(in_category, key=lambda row: (-row.votes, row.id)).text)
     if not any(asks_who_else(text) for text in chosen):
         chosen.append(WHO_ELSE)
     return chosen

@@ -16,13 +16,12 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.domain.models import CATEGORIES
+from bot.domain.models import CATEGORIES, BankRow, BankSort, QuestionText, Vote
 from bot.domain.questions import find_near_duplicate, load_default_questions, normalize
 from bot.store.base import StoreBase, dt, is_row_id, ts
 
 SEEDED_KEY = "bank_seeded_at"
 SALT_KEY = "member_salt"
-SORTS = ("top", "new")
 ACTIVE_MEMBERS = "active_members"
 
 # Every read of the bank carries the question's vote count.
@@ -31,8 +30,8 @@ SELECT q.*, (SELECT COUNT(*) FROM votes v WHERE v.question_id = q.id) AS votes
 FROM questions q
 """
 _ORDER = {
-    "top": "votes DESC, q.starter DESC, q.id ASC",
-    "new": "q.created_at DESC, q.id DESC",
+    BankSort.TOP: "votes DESC, q.starter DESC, q.id ASC",
+    BankSort.NEW: "q.created_at DESC, q.id DESC",
 }
 
 
@@ -102,11 +101,11 @@ class GuildStore(StoreBase):
 
     # -- reading the bank ----------------------------------------------------------
     async def list_questions(
-        self, *, category: str | None = None, sort: str = "top"
+        self, *, category: str | None = None, sort: str = BankSort.TOP
     ) -> list[BankQuestion]:
         """The bank (or one category of it): most votes first, or newest first."""
-        if sort not in SORTS:
-            raise ValueError(f"sort must be one of {SORTS}")
+        if sort not in _ORDER:
+            raise ValueError(f"sort must be one of {tuple(_ORDER)}")
         await self.ensure_seeded()
         rows = await self.fetchall(
             f"{_QUESTION_SQL} WHERE (:category IS NULL OR q.category = :category) "
@@ -171,15 +170,16 @@ class GuildStore(StoreBase):
         questions = await self.list_questions(category=category)
         return random.sample(questions, min(count, len(questions)))
 
-    async def top_questions(self) -> list[tuple[int, str, str, int]]:
-        """(id, text, category, votes) of every question, most votes first — the rows
+    async def top_questions(self) -> list[BankRow]:
+        """Every question with its votes, most votes first — the rows
         `bot.domain.prep.default_prep_questions` picks a prep sheet's questions from."""
-        return [(q.id, q.text, q.category, q.votes) for q in await self.list_questions()]
+        return [BankRow(q.id, q.text, q.category, q.votes) for q in await self.list_questions()]
 
-    async def question_texts(self, ids: Iterable[int]) -> list[tuple[int, str, str]]:
-        """(id, text, category) of the chosen questions, in the order given; ids not
-        in this server's bank are left out (for copying into a member's prep sheet)."""
-        return [(q.id, q.text, q.category) for q in await self.questions_by_ids(list(ids))]
+    async def question_texts(self, ids: Iterable[int]) -> list[QuestionText]:
+        """The chosen questions, in the order given; ids not in this server's bank are
+        left out (for copying into a member's prep sheet)."""
+        found = await self.questions_by_ids(list(ids))
+        return [QuestionText(q.id, q.text, q.category) for q in found]
 
     # -- changing the bank -----------------------------------------------------------
     async def add_question(
@@ -207,11 +207,9 @@ class GuildStore(StoreBase):
         assert question is not None
         return question, added
 
-    async def toggle_vote(self, question_id: int, user_id: int) -> tuple[bool, int] | None:
-        """The member's vote on a question switched on or off.
-
-        Returns (voted now?, the question's votes), or None if there is no such question.
-        """
+    async def toggle_vote(self, question_id: int, user_id: int) -> Vote | None:
+        """The member's vote on a question switched on or off, and the question's votes
+        after it; None if there is no such question."""
         await self.ensure_seeded()
         async with self.transaction():
             if await self.fetchone("SELECT 1 FROM questions WHERE id = ?", (question_id,)) is None:
@@ -227,7 +225,7 @@ class GuildStore(StoreBase):
             row = await self.fetchone(
                 "SELECT COUNT(*) AS n FROM votes WHERE question_id = ?", (question_id,)
             )
-        return voted, row["n"]
+        return Vote(voted, row["n"])
 
     async def has_voted(self, question_id: int, user_id: int) -> bool:
         """Whether the member has a vote on this question."""

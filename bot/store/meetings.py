@@ -7,7 +7,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.models import Meeting, Prospect
+from bot.domain.models import (
+    Medium,
+    Meeting,
+    MeetingFormat,
+    MeetingWithProspect,
+    PrepQuestion,
+    Prospect,
+    Referral,
+)
 from bot.store.base import StoreBase, dt, is_row_id, ts
 from bot.store.prospects import PROSPECT_FIELDS, prospect_from_row
 
@@ -42,21 +50,21 @@ def meeting_from_row(row: aiosqlite.Row) -> Meeting:
         prospect_id=row["prospect_id"],
         starts_at=dt(row["starts_at"]),
         minutes=row["minutes"],
-        format=row["format"],
+        format=MeetingFormat(row["format"]) if row["format"] else None,
         place=row["place"],
         takeaways=row["takeaways"],
         done=bool(row["done"]),
         cancelled=row["cancelled_at"] is not None,
         thanked_at=dt(row["thanked_at"]),
-        thanks_medium=row["thanks_medium"],
+        thanks_medium=Medium(row["thanks_medium"]) if row["thanks_medium"] else None,
         thanks_skipped=bool(row["thanks_skipped"]),
         guild_id=row["guild_id"],
     )
 
 
-def _joined(row: aiosqlite.Row) -> tuple[Meeting, Prospect]:
+def _joined(row: aiosqlite.Row) -> MeetingWithProspect:
     prospect = prospect_from_row({column: row[f"p_{column}"] for column in _PROSPECT_COLUMNS})
-    return meeting_from_row(row), prospect
+    return MeetingWithProspect(meeting_from_row(row), prospect)
 
 
 class MeetingsMixin(StoreBase):
@@ -68,7 +76,7 @@ class MeetingsMixin(StoreBase):
         starts_at: datetime,
         *,
         minutes: int = 30,
-        format: str | None = None,
+        format: MeetingFormat | None = None,
         place: str | None = None,
         takeaways: str | None = None,
         done: bool = False,
@@ -106,14 +114,14 @@ class MeetingsMixin(StoreBase):
         row = await self.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
         return None if row is None else meeting_from_row(row)
 
-    async def get_meeting_with_prospect(self, meeting_id: int) -> tuple[Meeting, Prospect] | None:
+    async def get_meeting_with_prospect(self, meeting_id: int) -> MeetingWithProspect | None:
         """A meeting and the person it is with, or None."""
         if not is_row_id(meeting_id):
             return None
         row = await self.fetchone(f"{_JOINED} WHERE m.id = ?", (meeting_id,))
         return None if row is None else _joined(row)
 
-    async def list_meetings(self, range_: str = "upcoming") -> list[tuple[Meeting, Prospect]]:
+    async def list_meetings(self, range_: str = "upcoming") -> list[MeetingWithProspect]:
         """Meetings in a range (upcoming: soonest first; past and all: latest first;
         ahead: upcoming ones including the cancelled, soonest first)."""
         rows = await self.fetchall(
@@ -124,7 +132,7 @@ class MeetingsMixin(StoreBase):
 
     async def search_meetings(
         self, text: str, limit: int = 25, *, prefer: str = "upcoming"
-    ) -> list[tuple[Meeting, Prospect]]:
+    ) -> list[MeetingWithProspect]:
         """Autocomplete: meetings not cancelled whose person matches, best match first
         (name starts with, then contains, then organization); then, with
         `prefer="upcoming"`, upcoming soonest first and the most recent past ones after,
@@ -186,7 +194,7 @@ class MeetingsMixin(StoreBase):
             (ts(self.now()), meeting_id),
         )
 
-    async def mark_thanked(self, meeting_id: int, medium: str | None) -> None:
+    async def mark_thanked(self, meeting_id: int, medium: Medium | None) -> None:
         """The member sent their thank-you (by email or a handwritten note)."""
         await self.execute(
             "UPDATE meetings SET thanked_at = ?, thanks_medium = ?, thanks_skipped = 0 "
@@ -201,10 +209,10 @@ class MeetingsMixin(StoreBase):
     # -- referrals ---------------------------------------------------------------
     async def add_referrals(
         self, meeting_id: int, referrer_id: int, names: Iterable[str]
-    ) -> list[tuple[Prospect, bool]]:
+    ) -> list[Referral]:
         """Each name becomes a prospect referred by `referrer_id` (source referral), or,
-        when already in the list, is linked to it; returns (prospect, newly added)."""
-        result: list[tuple[Prospect, bool]] = []
+        when already in the list, is linked to it."""
+        result: list[Referral] = []
         async with self.transaction():
             for name in names:
                 existing = await self.find_prospect_by_name(name)  # type: ignore[attr-defined]
@@ -227,7 +235,7 @@ class MeetingsMixin(StoreBase):
                     "INSERT OR IGNORE INTO referrals (meeting_id, prospect_id) VALUES (?, ?)",
                     (meeting_id, prospect.id),
                 )
-                result.append((prospect, created))
+                result.append(Referral(prospect, created))
         return result
 
     async def meeting_referrals(self, meeting_id: int) -> list[Prospect]:
@@ -241,9 +249,9 @@ class MeetingsMixin(StoreBase):
 
     # -- questions ---------------------------------------------------------------
     async def set_meeting_questions(
-        self, meeting_id: int, questions: Iterable[tuple[str, str | None]]
+        self, meeting_id: int, questions: Iterable[PrepQuestion]
     ) -> None:
-        """Replace the questions chosen for a meeting with (text, category) pairs."""
+        """Replace the questions chosen for a meeting."""
         async with self.transaction():
             await self.execute("DELETE FROM meeting_questions WHERE meeting_id = ?", (meeting_id,))
             for position, (text, category) in enumerate(questions):
@@ -253,13 +261,13 @@ class MeetingsMixin(StoreBase):
                     (meeting_id, position, text, category),
                 )
 
-    async def meeting_questions(self, meeting_id: int) -> list[tuple[str, str | None]]:
-        """The questions chosen for a meeting as (text, category), in order."""
+    async def meeting_questions(self, meeting_id: int) -> list[PrepQuestion]:
+        """The questions chosen for a meeting, in order."""
         rows = await self.fetchall(
             "SELECT text, category FROM meeting_questions WHERE meeting_id = ? ORDER BY position",
             (meeting_id,),
         )
-        return [(row["text"], row["category"]) for row in rows]
+        return [PrepQuestion(row["text"], row["category"]) for row in rows]
 
 
 def _when_order(prefer: str) -> str:

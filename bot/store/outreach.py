@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.domain.models import Outreach
+from bot.domain.models import Outcome, Outreach, OutreachVia, ProspectStatus, Stage
 from bot.domain.progress import OpenMeeting, OpenRequest, PipelineEntry
 from bot.store.base import StoreBase, dt, ts
 from bot.store.prospects import STATUS_SQL
@@ -18,8 +18,8 @@ def outreach_from_row(row: aiosqlite.Row) -> Outreach:
         id=row["id"],
         prospect_id=row["prospect_id"],
         sent_at=dt(row["sent_at"]),
-        via=row["via"],
-        outcome=row["outcome"],
+        via=OutreachVia(row["via"]) if row["via"] else None,
+        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         replied_at=dt(row["replied_at"]),
     )
 
@@ -28,7 +28,7 @@ class OutreachMixin(StoreBase):
     """Requests the member sent, their replies, and the dashboard's queries."""
 
     async def add_outreach(
-        self, prospect_id: int, *, sent_at: datetime, via: str | None = None
+        self, prospect_id: int, *, sent_at: datetime, via: OutreachVia | None = None
     ) -> Outreach:
         """Record a request sent to a prospect (joins the caller's transaction if any)."""
         async with self.transaction():
@@ -76,7 +76,9 @@ class OutreachMixin(StoreBase):
         )
         return row is not None
 
-    async def record_reply(self, outreach_id: int, outcome: str, *, replied_at: datetime) -> None:
+    async def record_reply(
+        self, outreach_id: int, outcome: Outcome, *, replied_at: datetime
+    ) -> None:
         """Set the outcome of a request (a later answer replaces an earlier one)."""
         async with self.transaction():
             await self.execute(
@@ -96,8 +98,8 @@ class OutreachMixin(StoreBase):
             PipelineEntry(
                 prospect_id=row["id"],
                 name=row["name"],
-                stage=row["stage"],
-                status=row["status"],
+                stage=Stage(row["stage"]) if row["stage"] else None,
+                status=ProspectStatus(row["status"]),
                 created_at=dt(row["created_at"]),
             )
             for row in rows

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.domain.models import Prospect
+from bot.domain.models import (
+    Prospect,
+    ProspectIdentity,
+    ProspectStatus,
+    ProspectWithStatus,
+    Source,
+    Stage,
+    TimelineEvent,
+)
 from bot.store.base import StoreBase, dt, is_row_id, ts
 
 # SQLite integers are signed 64-bit: a longer typed id can't be anyone's.
@@ -51,10 +58,10 @@ def prospect_from_row(row: aiosqlite.Row) -> Prospect:
         name=row["name"],
         role=row["role"],
         organization=row["organization"],
-        stage=row["stage"],
+        stage=Stage(row["stage"]) if row["stage"] else None,
         linkedin=row["linkedin"],
         email=row["email"],
-        source=row["source"],
+        source=Source(row["source"]) if row["source"] else None,
         notes=row["notes"],
         referred_by=row["referred_by"],
         created_at=dt(row["created_at"]),
@@ -92,17 +99,17 @@ class ProspectsMixin(StoreBase):
         row = await self.fetchone("SELECT * FROM prospects WHERE id = ?", (prospect_id,))
         return None if row is None else prospect_from_row(row)
 
-    async def prospect_status(self, prospect_id: int) -> str:
-        """to-contact, contacted, replied, scheduled, met or thanked."""
+    async def prospect_status(self, prospect_id: int) -> ProspectStatus:
+        """How far things went with a prospect (to-contact when there is no such one)."""
         row = await self.fetchone(
             f"SELECT {STATUS_SQL} AS status FROM prospects p WHERE p.id = :id",
             {"id": prospect_id, "now": ts(self.now())},
         )
-        return row["status"] if row else "to-contact"
+        return ProspectStatus(row["status"]) if row else ProspectStatus.TO_CONTACT
 
     async def list_prospects(
         self, *, stage: str | None = None, status: str | None = None
-    ) -> list[tuple[Prospect, str]]:
+    ) -> list[ProspectWithStatus]:
         """Every prospect with its status, filtered, newest first."""
         rows = await self.fetchall(
             f"""
@@ -112,7 +119,10 @@ class ProspectsMixin(StoreBase):
             """,
             {"stage": stage, "status": status, "now": ts(self.now())},
         )
-        return [(prospect_from_row(row), row["status"]) for row in rows]
+        return [
+            ProspectWithStatus(prospect_from_row(row), ProspectStatus(row["status"]))
+            for row in rows
+        ]
 
     async def search_prospects(self, text: str, limit: int = 25) -> list[Prospect]:
         """Autocomplete: best match first (name starts with, then contains, then org/role)."""
@@ -165,10 +175,10 @@ class ProspectsMixin(StoreBase):
         rows = await self.fetchall("SELECT * FROM prospects ORDER BY id")
         return [prospect_from_row(row) for row in rows if _fold(row["name"]) == wanted]
 
-    async def prospect_identities(self) -> list[tuple[str, str | None, str | None]]:
-        """(name, organization, linkedin) of every prospect, for duplicate checks."""
+    async def prospect_identities(self) -> list[ProspectIdentity]:
+        """Every prospect's name, organization and profile URL, for duplicate checks."""
         rows = await self.fetchall("SELECT name, organization, linkedin FROM prospects")
-        return [(row["name"], row["organization"], row["linkedin"]) for row in rows]
+        return [ProspectIdentity(row["name"], row["organization"], row["linkedin"]) for row in rows]
 
     async def update_prospect(self, prospect_id: int, **fields: Any) -> Prospect | None:
         """Change some fields of a prospect; None if there is no such prospect."""
@@ -217,18 +227,17 @@ def _escape_like(text: str) -> str:
 class TimelineMixin(StoreBase):
     """A prospect's history across outreach, meetings and thanks, for their card."""
 
-    async def prospect_timeline(self, prospect_id: int) -> list[tuple[datetime, str]]:
-        """(when, what happened) in time order."""
-        events: list[tuple[datetime, str]] = []
+    async def prospect_timeline(self, prospect_id: int) -> list[TimelineEvent]:
+        """What happened with a prospect, in time order."""
+        events: list[TimelineEvent] = []
         for row in await self.fetchall(
             "SELECT * FROM outreach WHERE prospect_id = ? ORDER BY sent_at", (prospect_id,)
         ):
             via = f" by {row['via']}" if row["via"] else ""
-            events.append((dt(row["sent_at"]), f"Request sent{via}"))
+            events.append(TimelineEvent(dt(row["sent_at"]), f"Request sent{via}"))
             if row["outcome"]:
-                events.append(
-                    (dt(row["replied_at"]) or dt(row["sent_at"]), f"Reply: {row['outcome']}")
-                )
+                when = dt(row["replied_at"]) or dt(row["sent_at"])
+                events.append(TimelineEvent(when, f"Reply: {row['outcome']}"))
         for row in await self.fetchall(
             "SELECT * FROM meetings WHERE prospect_id = ? ORDER BY starts_at", (prospect_id,)
         ):
@@ -238,9 +247,9 @@ class TimelineMixin(StoreBase):
                 what = "Met"
             else:
                 what = "Meeting scheduled"
-            events.append((dt(row["starts_at"]), f"{what} ({row['minutes']} min)"))
+            events.append(TimelineEvent(dt(row["starts_at"]), f"{what} ({row['minutes']} min)"))
             if row["thanked_at"]:
                 medium = f" ({row['thanks_medium']})" if row["thanks_medium"] else ""
-                events.append((dt(row["thanked_at"]), f"Thank-you sent{medium}"))
-        events.sort(key=lambda event: event[0])
+                events.append(TimelineEvent(dt(row["thanked_at"]), f"Thank-you sent{medium}"))
+        events.sort(key=lambda event: event.when)
         return events
