@@ -252,3 +252,13 @@ def test_too_many_rows():
 
 def test_error_types():
     assert issubclass(ConnectionsFileError, ValueError)
+
+
+def test_a_semicolon_separated_export_from_a_european_excel_is_read():
+    data = (
+        "Notes:\n\nFirst Name;Last Name;URL;Email Address;Company;Position;Connected On\n"
+        'José;García;;;"Acme; Inc";Analyst;01 Jan 2024\n'
+    ).encode()
+    plan = plan_import(data, [])
+    (row,) = plan.added
+    assert (row.name, row.organization, row.role) == ("José García", "Acme; Inc", "Analyst")

@@ -6,8 +6,6 @@ engine delivers what fell due, so no test waits for real time to pass.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.client import InterviewBot
@@ -16,9 +14,7 @@ from bot.config import Config
 from bot.emulator.driver import Driver
 from bot.emulator.harness import running_bot
 from bot.emulator.server import Emulator
-
-TOKEN = "emulator-token-for-end-to-end-tests"
-START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday afternoon
+from tests.support.e2e import GUILD_READY_TIMEOUT, START, TOKEN
 
 
 @pytest.fixture
@@ -72,7 +68,7 @@ def settings(tmp_path, emu) -> Config:
 @pytest.fixture
 async def bot(emu, guild, alice, bob, officer, settings, clock):
     """The real InterviewBot, logged in to the emulator with every cog loaded and synced."""
-    client = InterviewBot(settings, clock=clock, guild_ready_timeout=0.05)
+    client = InterviewBot(settings, clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT)
     async with running_bot(client, emu):
         yield client
     # Whatever a test did, the bot must never have sent Discord something it refuses.
@@ -84,11 +80,3 @@ async def bot(emu, guild, alice, bob, officer, settings, clock):
 def driver(emu, bot) -> Driver:
     """Acts as a member: runs slash commands, clicks buttons, reads DMs."""
     return Driver(emu)
-
-
-async def edited_to(emu, reply, text: str, timeout: float = 10):
-    """Wait until the message a reply showed has been edited to contain `text` (a command
-    that answers a press at once, then edits the message when its work is done)."""
-    message = reply.message
-    await emu.wait_for(lambda: text in message.content, timeout)
-    return message

@@ -1,4 +1,4 @@
-"""/help, /settings and /mydata end to end."""
+"""/help, /settings (time zones, quiet hours) and /mydata end to end."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import csv
 import io
 import json
 
-from tests.e2e.conftest import edited_to
+import pytest
+
+from tests.support.e2e import edited_to
 
 
 async def test_help_shows_the_four_steps_and_privacy(driver, alice, guild):
@@ -92,3 +94,55 @@ async def test_a_corrupt_store_is_set_aside_and_the_member_told(
     reply = await driver.run("/prospect list", user=alice, guild=guild)
     assert "set aside" in reply.text
     assert list(path.parent.glob(f"{alice.id}.sqlite3.unreadable-*"))
+
+
+async def test_export_counts_read_naturally(driver, alice, guild):
+    await driver.run(
+        '/prospect add name:"Dana Lee" role:"Data Analyst" organization:"Mercy Health"',
+        user=alice,
+        guild=guild,
+    )
+    reply = await driver.run("/mydata export", user=alice, guild=guild)
+    assert reply.ephemeral
+    assert "prospects: 1" in reply.text
+    assert "1 prospects" not in reply.text
+
+
+# -- time zones ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("EST", "America/New_York"),
+        ("pst", "America/Los_Angeles"),
+        ("new york", "America/New_York"),
+        ("london", "Europe/London"),
+    ],
+)
+async def test_common_ways_to_type_a_time_zone_pick_the_right_zone(
+    driver, bot, alice, guild, typed, zone
+):
+    reply = await driver.run(f'/settings timezone tz:"{typed}"', user=alice, guild=guild)
+    assert f"**{zone}**" in reply.text
+    async with bot.stores.member(alice.id) as store:
+        assert (await store.settings()).timezone == zone
+
+
+async def test_est_is_offered_as_new_york_first(driver, alice, guild):
+    choices = await driver.autocomplete("/settings timezone tz:EST", user=alice, guild=guild)
+    assert choices[0] == {"name": "America/New_York (EST)", "value": "America/New_York"}
+
+
+async def test_an_empty_time_zone_gets_an_example(driver, bot, alice, guild):
+    reply = await driver.run('/settings timezone tz:"   "', user=alice, guild=guild)
+    assert reply.ephemeral
+    assert "America/New_York" in reply.text
+    assert '""' not in reply.text
+
+
+async def test_an_overlong_quiet_hour_is_refused_briefly(driver, alice, guild):
+    reply = await driver.run(
+        f'/settings reminders quiet_start:"{"9" * 500}"', user=alice, guild=guild
+    )
+    assert reply.ephemeral
+    assert "22:00" in reply.text
+    assert len(reply.text) < 200

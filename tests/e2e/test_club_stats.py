@@ -8,7 +8,7 @@ import pytest
 
 from bot.emulator import DriverError
 from bot.stats import count_activity
-from tests.e2e.conftest import edited_to
+from tests.support.e2e import edited_to
 
 
 def allow_everyone(emu) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.linkedin import MAX_IMPORT_BYTES
+from tests.support.e2e import prospects_of
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -121,3 +122,25 @@ async def test_imported_prospects_start_as_to_contact(driver, alice, guild):
     await run_import(driver, alice, guild, connections())
     listing = await driver.run("/prospect list status:to-contact", user=alice, guild=guild)
     assert "Your prospects (6)" in listing.text
+
+
+# -- /prospect import: rows that don't fit /prospect add's limits ---------------------
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+
+
+async def test_import_clips_long_positions_and_rejects_overlong_names(driver, bot, alice, guild):
+    rows = [
+        HEADER,
+        f"Ada,Lovelace,,,Engines,{'P' * 300},01 Jan 2024",
+        f"{'A' * 60},{'B' * 60},,,Engines,Analyst,01 Jan 2024",
+    ]
+    reply = await driver.run(
+        "/prospect import",
+        user=alice,
+        guild=guild,
+        attachments={"file": ("Connections.csv", "\n".join(rows).encode())},
+    )
+    assert "1 added" in reply.text and "1 rejected" in reply.text
+    assert "line 3: the name is 121 characters (the limit is 100)" in reply.text
+    (ada,) = await prospects_of(bot, alice)
+    assert len(ada.role) == 100

@@ -1,8 +1,11 @@
-"""Step 1 end to end: /prospect add, list, show, edit, remove as a member uses them."""
+"""Step 1 end to end: /prospect add, list, show, edit, remove as a member uses them, with
+names that can't be seen or resolve to several prospects, and Discord's limits."""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.support.e2e import prospects_of
 
 
 async def prospect_names(bot, user) -> list[str]:
@@ -112,3 +115,140 @@ async def test_autocomplete_offers_best_match_first(driver, alice, guild):
         await driver.run(f'/prospect add name:"{name}"', user=alice, guild=guild)
     choices = await driver.autocomplete("/prospect show prospect:Ada", user=alice, guild=guild)
     assert [c["name"] for c in choices][:2] == ["Ada Lovelace", "Bob Ada"]
+
+
+# -- names a member can't see or read ---------------------------------------------------
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\u200b \u2060", "-"])
+async def test_a_name_with_nothing_visible_is_refused_and_nothing_added(
+    driver, bot, alice, guild, name
+):
+    reply = await driver.run(f'/prospect add name:"{name}"', user=alice, guild=guild)
+    assert reply.ephemeral
+    assert "Ada Lovelace" in reply.text  # an example of a good name
+    assert await prospects_of(bot, alice) == []
+
+
+async def test_edit_cannot_rename_a_prospect_to_the_clear_dash(driver, bot, alice, guild):
+    await driver.run('/prospect add name:"Ada Lovelace" role:"Analyst"', user=alice, guild=guild)
+    reply = await driver.run(
+        '/prospect edit prospect:"Ada Lovelace" name:"-"', user=alice, guild=guild
+    )
+    assert reply.ephemeral
+    assert "always needs a name" in reply.text
+    assert [p.name for p in await prospects_of(bot, alice)] == ["Ada Lovelace"]
+
+
+# -- ids and names that don't resolve to one prospect -----------------------------------
+@pytest.mark.parametrize("typed", ["99999999999999999999999", "²", "-1", "0"])
+async def test_an_impossible_prospect_id_gets_a_not_found_reply_not_a_crash(
+    driver, alice, guild, typed
+):
+    await driver.run('/prospect add name:"Ada Lovelace"', user=alice, guild=guild)
+    reply = await driver.run(
+        f'/prospect show prospect:"{typed}"',
+        user=alice,
+        guild=guild,
+        validate=False,
+        pick_suggestions=False,
+    )
+    assert reply.ephemeral
+    assert "can't find" in reply.text
+    assert "went wrong" not in reply.text
+
+
+async def test_a_prospect_name_that_matches_several_asks_which_one(driver, bot, alice, guild):
+    await driver.run(
+        '/prospect add name:"Ada Lovelace" organization:"Engines"', user=alice, guild=guild
+    )
+    second = await driver.run(
+        '/prospect add name:"Ada Lovelace" organization:"Royal Society"', user=alice, guild=guild
+    )
+    # Adding a namesake is allowed (two people can share a name) but the member is told.
+    assert "already had someone by that name" in second.text
+    ambiguous = await driver.run(
+        '/outreach sent prospect:"ada lovelace"',
+        user=alice,
+        guild=guild,
+        validate=False,
+        pick_suggestions=False,
+    )
+    assert ambiguous.ephemeral
+    assert "matches 2 of your prospects" in ambiguous.text
+    assert "Engines" in ambiguous.text and "Royal Society" in ambiguous.text
+    assert "prospect:1" in ambiguous.text  # how to pick one
+    async with bot.stores.member(alice.id) as store:
+        assert await store.open_requests() == []  # nothing logged on a guess
+
+
+async def test_a_unique_part_of_a_name_finds_the_prospect(driver, bot, alice, guild):
+    await driver.run('/prospect add name:"Grace Hopper"', user=alice, guild=guild)
+    reply = await driver.run(
+        '/outreach sent prospect:"hopper"',
+        user=alice,
+        guild=guild,
+        validate=False,
+        pick_suggestions=False,
+    )
+    assert "Logged your request to **Grace Hopper**" in reply.text
+
+
+async def test_a_name_with_backticks_keeps_the_command_hint_intact(driver, alice, guild):
+    reply = await driver.run('/prospect add name:"Ada `The Countess` L"', user=alice, guild=guild)
+    hint = reply.text.split("Next: ", 1)[1]
+    assert hint.count("`") == 2  # one inline-code span, not broken open by the name
+
+
+async def test_markdown_in_a_name_or_role_does_not_reformat_the_list(driver, alice, guild):
+    await driver.run(
+        '/prospect add name:"**Ada**" role:"_Analyst_" organization:"~~Engines~~"',
+        user=alice,
+        guild=guild,
+    )
+    listing = await driver.run("/prospect list", user=alice, guild=guild)
+    assert "**\\*\\*Ada\\*\\***" in listing.text
+    assert "\\_Analyst\\_" in listing.text
+    assert "\\~\\~Engines\\~\\~" in listing.text
+
+
+async def test_a_mass_mention_name_never_pings(driver, alice, guild):
+    reply = await driver.run(
+        '/prospect add name:"@everyone and @here" notes:"<@1> <@&2>"', user=alice, guild=guild
+    )
+    assert reply.ephemeral
+    assert reply.allowed_mentions == {"parse": []}
+    card = await driver.run('/prospect show prospect:"@everyone"', user=alice, guild=guild)
+    assert card.allowed_mentions == {"parse": []}
+
+
+# -- Discord's limits with many long records -------------------------------------------
+async def test_sixty_long_prospects_fit_list_show_progress_and_export(
+    driver, bot, emu, alice, guild
+):
+    for n in range(60):
+        name = f"P{n:02d} " + "N" * 96
+        await driver.run(
+            f'/prospect add name:"{name}" role:"{"R" * 100}" organization:"{"O" * 100}" '
+            f'stage:established source:alumni notes:"{"x" * 1000}"',
+            user=alice,
+            guild=guild,
+        )
+    for n in range(30):
+        await driver.run(
+            f'/outreach sent prospect:"P{n:02d}" when:"3 days ago"', user=alice, guild=guild
+        )
+    listing = await driver.run("/prospect list", user=alice, guild=guild)
+    assert "Your prospects (60)" in listing.text
+    card = await driver.run('/prospect show prospect:"P05"', user=alice, guild=guild)
+    assert "x" * 1000 in card.text
+    progress = await driver.run("/progress", user=alice, guild=guild)
+    (embed,) = progress.embeds
+    actions = next(f for f in embed["fields"] if f["name"] == "Next actions")["value"]
+    assert len(actions) <= 1024
+    # Whole lines only, and the count of what was left out survives.
+    assert not actions.rstrip().endswith("…")
+    assert actions.splitlines()[-1].startswith("-# and ")
+    left_out = int(actions.splitlines()[-1].split()[2])
+    assert left_out + len(actions.splitlines()) - 1 == 60
+    export = await driver.run("/mydata export", user=alice, guild=guild)
+    assert {name for name, _ in export.files} >= {"mydata.json", "prospects.csv"}
+    assert emu.violations == []

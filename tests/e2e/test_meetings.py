@@ -1,34 +1,28 @@
-"""Step 3 end to end: /meeting schedule, log, done, prep, list, cancel, calendar."""
+"""Step 3 end to end: /meeting schedule, log, done, prep, list and cancel; times read in the
+member's own zone, ids that don't exist, duplicates, and member text shown literally.
+
+The calendar file is in test_meeting_calendar.py; the prep sheet's questions in
+test_prep_bank.py."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import icalendar
 import pytest
 
 from bot.reminders.timer import job_id
-
-
-async def settle(bot) -> None:
-    """Let the reminder engine deliver everything due now and finish what it started."""
-    await bot.reminders.run_due()
-    await bot.reminders.idle()
-
-
-async def add_prospect(driver, user, guild, name="Ada Lovelace", extra=""):
-    reply = await driver.run(f'/prospect add name:"{name}" {extra}', user=user, guild=guild)
-    assert "Added" in reply.text, reply.text
-
-
-async def meetings(bot, user, range_="all"):
-    async with bot.stores.member(user.id) as store:
-        return await store.list_meetings(range_)
-
-
-async def owed_reminders(bot, user):
-    async with bot.stores.member(user.id) as store:
-        return await store.pending_reminders()
+from tests.support.e2e import (
+    TOO_BIG,
+    add_prospect,
+    bot_dms,
+    calendar_events,
+    meetings,
+    owed_reminders,
+    prep,
+    schedule,
+    settle,
+    toggle_vote,
+)
 
 
 def reminder_jobs(bot, user):
@@ -36,10 +30,6 @@ def reminder_jobs(bot, user):
     return [
         job.id for job in bot.reminders.timers.scheduler.get_jobs() if job.id.startswith(prefix)
     ]
-
-
-def bot_dms(emu, user):
-    return emu.dms(user, interactions=False)
 
 
 async def test_schedule_plans_a_prep_reminder_and_thank_you_nudges(driver, bot, alice, guild):
@@ -253,44 +243,6 @@ async def test_cancel_ends_its_reminders(driver, bot, emu, clock, alice, guild):
     assert "already cancelled" in again.text
 
 
-async def test_calendar_file_parses_with_stable_uids(driver, bot, alice, guild):
-    empty = await driver.run("/meeting calendar", user=alice, guild=guild)
-    assert empty.ephemeral
-    assert "no upcoming meetings" in empty.text
-    await add_prospect(driver, alice, guild)
-    await add_prospect(driver, alice, guild, name="Grace Hopper")
-    for name, when in (("Ada Lovelace", "2026-12-03 07:30"), ("Grace Hopper", "2026-12-04 12:00")):
-        await driver.run(
-            f'/meeting schedule prospect:"{name}" when:"{when}" place:"Room 1"',
-            user=alice,
-            guild=guild,
-        )
-    ids = sorted(m.id for m, _ in await meetings(bot, alice))
-    expected = {f"meeting-{alice.id}-{i}@interview-bot" for i in ids}
-
-    def uids(reply):
-        ((filename, data),) = reply.files
-        assert filename.endswith(".ics")
-        cal = icalendar.Calendar.from_ical(data)
-        return {str(event["UID"]) for event in cal.walk("VEVENT")}, cal
-
-    first = await driver.run("/meeting calendar", user=alice, guild=guild)
-    assert first.ephemeral
-    found, cal = uids(first)
-    assert found == expected
-    summaries = {str(event["SUMMARY"]) for event in cal.walk("VEVENT")}
-    assert summaries == {
-        "Informational interview: Ada Lovelace",
-        "Informational interview: Grace Hopper",
-    }
-    again, _ = uids(await driver.run("/meeting calendar", user=alice, guild=guild))
-    assert again == expected
-    one, _ = uids(
-        await driver.run('/meeting calendar meeting:"Grace Hopper"', user=alice, guild=guild)
-    )
-    assert one == {f"meeting-{alice.id}-{ids[1]}@interview-bot"}
-
-
 async def test_another_member_cannot_use_alices_meeting_id(driver, bot, alice, bob, guild):
     await add_prospect(driver, alice, guild)
     await driver.run(
@@ -313,3 +265,170 @@ async def test_meetings_work_in_dms_without_a_server(driver, bot, alice):
     async with bot.stores.member(alice.id) as store:
         row = await store.fetchone("SELECT guild_id FROM meetings")
     assert row["guild_id"] is None
+
+
+# -- member-typed text is shown literally --------------------------------------------------------
+
+
+STYLED_PLACE = "**Room** _5_ ~~x~~"
+
+
+ESCAPED_PLACE = r"\*\*Room\*\* \_5\_ \~\~x\~\~"
+
+
+async def test_a_styled_place_and_question_render_escaped(driver, bot, emu, alice, guild):
+    styled = "What does *really* matter in __your__ work?"
+    added = await driver.run(
+        f'/questions add text:"{styled}" category:insights', user=alice, guild=guild
+    )
+    assert "Added" in added.text, added.text
+    await toggle_vote(driver, guild, styled, alice)
+    await add_prospect(driver, alice, guild, extra='role:"*Lead* analyst"')
+    scheduled = await schedule(driver, alice, guild, extra=f'place:"{STYLED_PLACE}"')
+    assert ESCAPED_PLACE in scheduled.text and STYLED_PLACE not in scheduled.text
+
+    listed = await driver.run("/meeting list", user=alice, guild=guild)
+    assert ESCAPED_PLACE in listed.text and STYLED_PLACE not in listed.text
+    assert "**Ada Lovelace**" in listed.text  # the bot's own bold name is untouched
+
+    sheet = await prep(driver, alice, guild)
+    await driver.select(sheet, [styled], user=alice)
+    assert ESCAPED_PLACE in sheet.text and STYLED_PLACE not in sheet.text
+    assert r"\*Lead\* analyst" in sheet.text
+    assert r"1. What does \*really\* matter in \_\_your\_\_ work?" in sheet.text
+    assert "*(insights)*" in sheet.text  # the bot's category label keeps its italics
+
+    # The calendar is plain text: no markdown escapes there.
+    (event,) = calendar_events(
+        await driver.run("/meeting calendar", user=alice, guild=guild)
+    ).values()
+    assert str(event["LOCATION"]) == STYLED_PLACE
+
+
+async def test_the_schedule_reply_says_when_the_prep_dm_comes(driver, alice, guild):
+    await driver.run('/prospect add name:"Ada Lovelace"', user=alice, guild=guild)
+    soon = await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 9am"', user=alice, guild=guild
+    )
+    assert "A prep DM now, since it's less than a day away" in soon.text
+    later = await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"2026-12-10 09:00"', user=alice, guild=guild
+    )
+    assert "(a day before)" in later.text
+
+
+# -- times in the member's own zone --------------------------------------------------------
+
+
+def stamp(dt: datetime) -> str:
+    return f"<t:{int(dt.timestamp())}:F>"
+
+
+async def set_zone(driver, user, guild, tz: str) -> None:
+    reply = await driver.run(f"/settings timezone tz:{tz}", user=user, guild=guild)
+    assert tz in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("tz", "when", "expected"),
+    [
+        # 15:00 UTC is 04:00 on Saturday in Auckland: "8am" is four hours ahead, today.
+        ("Pacific/Auckland", "8am", datetime(2026, 11, 27, 19, 0, tzinfo=UTC)),
+        ("Pacific/Auckland", "noon", datetime(2026, 11, 27, 23, 0, tzinfo=UTC)),
+        # 07:00 in Los Angeles: "8am" is in an hour.
+        ("America/Los_Angeles", "8am", datetime(2026, 11, 27, 16, 0, tzinfo=UTC)),
+        # 20:30 in Kolkata: "17:00" has gone, so it is tomorrow's.
+        ("Asia/Kolkata", "at 17:00", datetime(2026, 11, 28, 11, 30, tzinfo=UTC)),
+    ],
+)
+async def test_a_bare_clock_time_is_the_next_one_in_the_members_zone(
+    driver, bot, alice, guild, tz, when, expected
+):
+    await set_zone(driver, alice, guild, tz)
+    await add_prospect(driver, alice, guild)
+    reply = await driver.run(
+        f'/meeting schedule prospect:"Ada Lovelace" when:"{when}"', user=alice, guild=guild
+    )
+    assert stamp(expected) in reply.text, reply.text
+    ((meeting, _),) = await meetings(bot, alice)
+    assert meeting.starts_at == expected
+
+
+async def test_a_bare_clock_time_logged_is_the_last_one_gone(driver, bot, alice, guild):
+    # 10:00 in New York: "8am" happened two hours ago, today (not yesterday).
+    await set_zone(driver, alice, guild, "America/New_York")
+    await add_prospect(driver, alice, guild)
+    reply = await driver.run(
+        '/meeting log prospect:"Ada Lovelace" when:"8am"', user=alice, guild=guild
+    )
+    expected = datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
+    assert stamp(expected) in reply.text, reply.text
+
+
+async def test_an_impossible_iso_month_is_refused_not_swapped(driver, bot, alice, guild):
+    await add_prospect(driver, alice, guild)
+    reply = await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"2026-13-01 10:00"',
+        user=alice,
+        guild=guild,
+    )
+    assert reply.ephemeral
+    assert "2026-13-01" in reply.text and "2026-12-03 07:30" in reply.text
+    assert await meetings(bot, alice) == []
+
+
+async def test_an_hour_without_am_pm_gets_a_sensible_example(driver, bot, alice, guild):
+    await add_prospect(driver, alice, guild)
+    reply = await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"monday 9"', user=alice, guild=guild
+    )
+    assert reply.ephemeral
+    assert '"monday 9am"' in reply.text
+    assert "monday 9 9am" not in reply.text
+
+
+# -- out-of-range ids ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"/meeting prep meeting:{TOO_BIG}",
+        f"/meeting cancel meeting:{TOO_BIG}",
+        f"/thanks sent meeting:{TOO_BIG}",
+        f"/questions vote question:{TOO_BIG}",
+    ],
+)
+async def test_an_out_of_range_id_is_not_found_not_a_crash(driver, alice, guild, line):
+    reply = await driver.run(line, user=alice, guild=guild, validate=False)
+    assert reply.ephemeral
+    assert "can't find" in reply.text, reply.text
+    assert "went wrong" not in reply.text
+
+
+# -- duplicates ----------------------------------------------------------------------------
+
+
+async def test_scheduling_the_same_meeting_twice_keeps_one(driver, bot, alice, guild):
+    await add_prospect(driver, alice, guild)
+    line = '/meeting schedule prospect:"Ada Lovelace" when:"2026-12-03 07:30"'
+    first = await driver.run(line, user=alice, guild=guild)
+    assert "scheduled" in first.text
+    owed = await owed_reminders(bot, alice)
+    again = await driver.run(line, user=alice, guild=guild)
+    assert again.ephemeral
+    assert "already have a meeting" in again.text and "/meeting cancel" in again.text
+    assert len(await meetings(bot, alice)) == 1
+    assert len(await owed_reminders(bot, alice)) == len(owed)
+    # Once cancelled, the same time can be planned again.
+    await driver.run('/meeting cancel meeting:"Ada Lovelace"', user=alice, guild=guild)
+    assert "scheduled" in (await driver.run(line, user=alice, guild=guild)).text
+
+
+async def test_logging_the_same_meeting_twice_keeps_one(driver, bot, alice, guild):
+    await add_prospect(driver, alice, guild)
+    line = '/meeting log prospect:"Ada Lovelace" when:"yesterday 4pm"'
+    assert "Logged" in (await driver.run(line, user=alice, guild=guild)).text
+    again = await driver.run(line, user=alice, guild=guild)
+    assert again.ephemeral and "already recorded" in again.text, again.text
+    assert len(await meetings(bot, alice)) == 1

@@ -374,3 +374,53 @@ async def test_a_forged_day_three_button_finds_nothing_in_the_pressers_store(
     assert "isn't in your records" in pressed.text
     async with bot.stores.member(bob.id) as store:
         assert await store.count_prospects() == 0
+
+
+# -- the 3B7 DMs as members meet them ------------------------------------------------------
+
+
+async def test_a_meeting_set_up_without_logging_the_reply_stops_the_3b7_dms(
+    driver, bot, clock, alice, guild
+):
+    await add_dana(driver, alice, guild)
+    await driver.run('/outreach sent prospect:"Dana Lee"', user=alice, guild=guild)
+    # Dana said yes by email; the member goes straight to scheduling.
+    scheduled = await driver.run(
+        '/meeting schedule prospect:"Dana Lee" when:"2026-12-10 09:00"', user=alice, guild=guild
+    )
+    assert scheduled.ephemeral
+    clock.set(WEDNESDAY_3PM)
+    await bot.reminders.run_due()
+    clock.set(NEXT_TUESDAY_3PM)
+    await bot.reminders.run_due()
+    dms = driver.emu.dms(alice, interactions=False)
+    assert not any("No reply yet" in m.content for m in dms)
+    assert not any("Follow up once" in m.content for m in dms)
+
+
+async def test_the_3b7_dms_still_come_while_there_is_no_answer(driver, bot, clock, alice, guild):
+    await add_dana(driver, alice, guild)
+    await driver.run('/outreach sent prospect:"Dana Lee"', user=alice, guild=guild)
+    clock.set(WEDNESDAY_3PM)
+    (dm,) = await driver.wait_for_dms(alice, count=1, interactions=False)
+    assert "No reply yet from **Dana Lee**" in dm.content
+
+
+async def test_a_mass_mention_prospect_in_a_3b7_dm_never_pings(driver, bot, clock, alice, guild):
+    await driver.run(
+        '/prospect add name:"@everyone" organization:"@here Inc"', user=alice, guild=guild
+    )
+    await driver.run('/outreach sent prospect:"@everyone"', user=alice, guild=guild)
+    clock.set(WEDNESDAY_3PM)
+    (dm,) = await driver.wait_for_dms(alice, count=1, interactions=False)
+    assert dm.allowed_mentions == {"parse": []}
+
+
+# -- word counts ---------------------------------------------------------------------------
+
+
+async def test_a_one_word_draft_is_counted_as_one_word(driver, alice, guild):
+    reply = await driver.run('/outreach check text:"Hello"', user=alice, guild=guild)
+    assert reply.ephemeral
+    assert "1 word." in reply.text
+    assert "1 words" not in reply.text

@@ -1,11 +1,24 @@
 """Prep from the server's bank end to end: /meeting prep proposes the club's top-voted
-questions across TIARA, a select menu swaps them, and meetings held are counted."""
+questions across TIARA, a select menu swaps them (never dropping a question the meeting
+holds, still working after a restart, refusing a forged press), and meetings held are
+counted."""
 
 from __future__ import annotations
 
 import re
 
+from bot.client import InterviewBot
 from bot.domain.questions import WHO_ELSE, load_default_questions
+from bot.emulator.harness import running_bot
+from tests.support.e2e import (
+    GUILD_READY_TIMEOUT,
+    add_prospect,
+    meetings,
+    prep,
+    schedule,
+    settle,
+    toggle_vote,
+)
 
 CHANGING_FIELD = (
     "How has your field changed over the last five years, and where do you see it heading?"
@@ -33,28 +46,10 @@ def sheet_questions(reply) -> list[str]:
     return [QUESTION_LINE.match(line).group(1) for line in lines]
 
 
-async def add_prospect(driver, user, guild, name="Ada Lovelace"):
-    reply = await driver.run(f'/prospect add name:"{name}"', user=user, guild=guild)
-    assert "Added" in reply.text, reply.text
-
-
 async def vote(driver, guild, text, *members):
     for member in members:
         reply = await driver.run(f'/questions vote question:"{text}"', user=member, guild=guild)
         assert "You voted for" in reply.text, reply.text
-
-
-async def schedule(driver, user, guild, name="Ada Lovelace", when="2026-12-03 07:30"):
-    reply = await driver.run(
-        f'/meeting schedule prospect:"{name}" when:"{when}"', user=user, guild=guild
-    )
-    assert "Meeting scheduled" in reply.text, reply.text
-
-
-async def prep(driver, user, guild, name="Ada Lovelace"):
-    reply = await driver.run(f'/meeting prep meeting:"{name}"', user=user, guild=guild)
-    assert reply.ephemeral
-    return reply
 
 
 async def stored_questions(bot, user) -> list[str]:
@@ -192,3 +187,118 @@ async def test_meetings_held_count_once_per_meeting_and_not_in_dms(
     await add_prospect(driver, alice, None, name="Alan Turing")
     await driver.run('/meeting log prospect:"Alan Turing" when:"1 hour ago"', user=alice)
     assert await meetings_held(driver, officer, guild) == "2"
+
+
+# -- the prep select keeps the meeting's questions ----------------------------------------------
+
+
+KEEP_IN_TOUCH = "May I keep in touch and let you know how my exploration goes?"
+
+
+async def test_the_prep_select_offers_a_held_question_outside_the_banks_top_25(
+    driver, bot, alice, guild
+):
+    await toggle_vote(driver, guild, KEEP_IN_TOUCH, alice)  # up to the top, so it can be picked
+    await add_prospect(driver, alice, guild)
+    await schedule(driver, alice, guild)
+    sheet = await prep(driver, alice, guild)
+    await driver.select(sheet, [KEEP_IN_TOUCH, TYPICAL_WEEK], user=alice)
+    await toggle_vote(driver, guild, KEEP_IN_TOUCH, alice)  # vote taken back: last of the bank now
+    async with bot.stores.guild(guild.id) as store:
+        bank = [text for _, text, _, _ in await store.top_questions()]
+    assert len(bank) > 25 and KEEP_IN_TOUCH not in bank[:25]
+
+    again = await prep(driver, alice, guild)
+    (menu,) = again.selects
+    options = menu["options"]
+    assert len(options) == 25 and menu["max_values"] == 25
+    preselected = [o["label"] for o in options if o.get("default")]
+    assert sorted(preselected) == sorted([KEEP_IN_TOUCH, TYPICAL_WEEK])
+    # The rest are the bank's others, most votes first.
+    others = [o["label"] for o in options if not o.get("default")]
+    assert others == [text for text in bank if text not in preselected][:23]
+
+    # Adding a question keeps the low-voted one the member had.
+    await driver.select(again, [KEEP_IN_TOUCH, TYPICAL_WEEK, PROJECTS], user=alice)
+    assert await stored_questions(bot, alice) == [KEEP_IN_TOUCH, TYPICAL_WEEK, PROJECTS, WHO_ELSE]
+
+
+async def test_the_prep_select_keeps_a_held_question_removed_from_the_bank(
+    driver, bot, alice, guild
+):
+    own = "Which of your habits helped you most in your first year?"
+    added = await driver.run(
+        f'/questions add text:"{own}" category:advice', user=alice, guild=guild
+    )
+    assert "Added" in added.text, added.text
+    await toggle_vote(driver, guild, own, alice)
+    await add_prospect(driver, alice, guild)
+    await schedule(driver, alice, guild)
+    await driver.select(await prep(driver, alice, guild), [own], user=alice)
+    prompt = await driver.run(f'/questions remove question:"{own}"', user=alice, guild=guild)
+    removed = await driver.click(prompt, "Remove", user=alice)
+    assert "Removed" in removed.text, removed.text
+
+    sheet = await prep(driver, alice, guild)
+    (kept,) = [o for o in sheet.selects[0]["options"] if o["label"] == own]
+    assert kept.get("default") and "not in the bank" in kept["description"]
+    await driver.select(sheet, [own, TYPICAL_WEEK], user=alice)
+    assert sheet_questions(sheet) == [own, TYPICAL_WEEK, WHO_ELSE]
+    assert await stored_questions(bot, alice) == [own, TYPICAL_WEEK, WHO_ELSE]
+
+
+# -- the prep select after a restart, and forged -------------------------------------------
+
+
+async def test_the_prep_select_works_after_a_restart(
+    driver, bot, emu, settings, clock, alice, bob, guild
+):
+    await add_prospect(driver, alice, guild)
+    await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"2026-12-03 07:30"',
+        user=alice,
+        guild=guild,
+    )
+    sheet = await driver.run('/meeting prep meeting:"Ada Lovelace"', user=alice, guild=guild)
+    options = sheet.selects[0]["options"]
+    chosen = [options[3]["label"], options[5]["label"]]
+    await bot.close()
+    restarted = InterviewBot(settings, clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT)
+    async with running_bot(restarted, emu):
+        picked = await driver.select(sheet, chosen, user=alice)
+        assert picked.callback_type == 7, picked.text
+        async with restarted.stores.member(alice.id) as store:
+            ((meeting, _),) = await store.list_meetings("all")
+            stored = [text for text, _ in await store.meeting_questions(meeting.id)]
+        assert stored[:2] == chosen
+        await settle(restarted)
+
+
+def select_row(custom_id: str, values: list[str]) -> list[dict]:
+    options = [{"label": f"Question {v}", "value": v} for v in values]
+    menu = {"type": 3, "custom_id": custom_id, "options": options, "max_values": len(options)}
+    return [{"type": 1, "components": [menu]}]
+
+
+async def test_a_forged_prep_select_cannot_touch_another_members_meeting(
+    driver, bot, emu, alice, bob, guild
+):
+    await add_prospect(driver, alice, guild)
+    await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"2026-12-03 07:30"',
+        user=alice,
+        guild=guild,
+    )
+    ((meeting, _),) = await meetings(bot, alice)
+    async with bot.stores.member(alice.id) as store:
+        before = await store.meeting_questions(meeting.id)
+    for owner in (alice.id, bob.id):
+        forged = emu.inject_message(
+            emu.dm_channel(bob).id,
+            components=select_row(f"prep:questions:{meeting.id}:{owner}:d", ["0", "1"]),
+        )
+        reply = await driver.select(forged, ["0"], user=bob)
+        assert reply.ephemeral
+        assert "someone else" in reply.text or "isn't among yours" in reply.text, reply.text
+    async with bot.stores.member(alice.id) as store:
+        assert await store.meeting_questions(meeting.id) == before

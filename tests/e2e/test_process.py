@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.e2e.conftest import TOKEN
+from tests.support.e2e import TOKEN
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

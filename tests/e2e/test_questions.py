@@ -1,4 +1,5 @@
-"""The shared question bank end to end: members browse, add, vote and remove questions."""
+"""The shared question bank end to end: members browse, add, vote and remove questions;
+forged and out-of-range ids change nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.domain.questions import load_default_questions
 from bot.emulator import DriverError
+from tests.support.e2e import TOO_BIG
 
 TYPICAL_WEEK = "What does a typical week look like for you?"
 NUMBERED = re.compile(r"\*\*(\d+)\.\*\* (.+)")
@@ -307,3 +309,36 @@ async def test_the_list_buttons_keep_working_after_the_cog_reloads(driver, alice
     assert await votes_for(bot, guild, first) == 1
     turned = await driver.click(pressed, "Next", user=bob)
     assert "Page 2 of 6" in turned.text
+
+
+# -- forged and out-of-range ids -----------------------------------------------------------
+
+
+FIRST = "What attracted you to this type of work?"
+
+
+def button_row(*custom_ids: str) -> list[dict]:
+    buttons = [{"type": 2, "style": 1, "label": "▲", "custom_id": c} for c in custom_ids]
+    return [{"type": 1, "components": buttons}]
+
+
+async def test_a_forged_vote_button_with_an_out_of_range_id_changes_nothing(
+    driver, bot, emu, alice, guild
+):
+    listing = await driver.run("/questions list", user=alice, guild=guild)
+    before = await votes_for(bot, guild, FIRST)
+    forged = emu.inject_message(
+        listing.message.channel_id, components=button_row(f"qbank:vote:{TOO_BIG}:0::top")
+    )
+    reply = await driver.click(forged, f"qbank:vote:{TOO_BIG}:0::top", user=alice)
+    note = await followup_text(emu, reply)
+    assert "removed from the bank" in note, note
+    assert await votes_for(bot, guild, FIRST) == before
+
+
+async def test_voting_by_an_out_of_range_id_is_not_found(driver, alice, guild):
+    reply = await driver.run(
+        f"/questions vote question:{TOO_BIG}", user=alice, guild=guild, validate=False
+    )
+    assert reply.ephemeral
+    assert "can't find" in reply.text and "question:typical week" in reply.text, reply.text

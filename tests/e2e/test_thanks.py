@@ -1,4 +1,5 @@
-"""Step 4 end to end: the thank-you nudge DM and its buttons, /thanks draft and sent."""
+"""Step 4 end to end: the thank-you nudge DM and its buttons, /thanks draft and sent, which
+meeting the option means, and forged or stale nudge buttons."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from datetime import timedelta
 
 from bot.client import InterviewBot
 from bot.emulator.harness import running_bot
-from tests.e2e.test_meetings import add_prospect, bot_dms, meetings, owed_reminders, settle
+from tests.support.e2e import (
+    GUILD_READY_TIMEOUT,
+    TOO_BIG,
+    add_prospect,
+    bot_dms,
+    meetings,
+    owed_reminders,
+    settle,
+)
 
 TAKEAWAYS = "Analytics teams value SQL over dashboards"
 BUTTONS = ["Sent it", "Draft it for me", "Remind me tomorrow", "Skip"]
@@ -123,7 +132,7 @@ async def test_buttons_work_after_a_restart(driver, bot, emu, settings, clock, a
     await bot.close()
     # A new process knows nothing of the old one's views: the buttons are rebuilt from
     # their custom_id alone.
-    restarted = InterviewBot(settings, clock=clock, guild_ready_timeout=0.05)
+    restarted = InterviewBot(settings, clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT)
     async with running_bot(restarted, emu):
         reply = await driver.click(dm, "Sent it", user=alice)
         assert "as sent" in reply.text
@@ -208,3 +217,62 @@ async def test_thanks_sent_marks_it_and_ends_the_nudges(driver, bot, emu, clock,
     assert len(bot_dms(emu, alice)) == 1
     card = await driver.run('/prospect show prospect:"Ada Lovelace"', user=alice, guild=guild)
     assert "thanked" in card.text
+
+
+# -- which meeting an option means ---------------------------------------------------------
+
+
+async def test_thanks_offers_the_meeting_that_happened_before_an_upcoming_one(
+    driver, bot, alice, guild
+):
+    await add_prospect(driver, alice, guild)
+    await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"', user=alice, guild=guild
+    )
+    await driver.run(
+        '/meeting log prospect:"Ada Lovelace" when:"yesterday 4pm" takeaways:"SQL matters"',
+        user=alice,
+        guild=guild,
+    )
+    held = next(m for m, _ in await meetings(bot, alice) if m.done)
+    choices = await driver.autocomplete("/thanks draft meeting:Ada", user=alice, guild=guild)
+    assert choices[0]["value"] == str(held.id)
+    draft = await driver.run('/thanks draft meeting:"Ada Lovelace"', user=alice, guild=guild)
+    assert "SQL matters" in draft.text, draft.text
+    sent = await driver.run('/thanks sent meeting:"Ada Lovelace"', user=alice, guild=guild)
+    assert "as sent" in sent.text, sent.text
+    done = await driver.autocomplete("/meeting done meeting:Ada", user=alice, guild=guild)
+    assert done[0]["value"] == str(held.id)
+    # Preparing and cancelling are about the meeting ahead.
+    prep = await driver.autocomplete("/meeting prep meeting:Ada", user=alice, guild=guild)
+    assert prep[0]["value"] != str(held.id)
+
+
+# -- forged and stale nudge buttons --------------------------------------------------------
+
+
+async def test_a_forged_nudge_button_with_an_out_of_range_id_is_refused(
+    driver, bot, emu, alice, bob, guild
+):
+    custom_id = f"thanks:skip:{TOO_BIG}"
+    forged = emu.inject_message(
+        emu.dm_channel(bob).id,
+        components=[
+            {
+                "type": 1,
+                "components": [{"type": 2, "style": 1, "label": "Skip", "custom_id": custom_id}],
+            }
+        ],
+    )
+    reply = await driver.click(forged, "Skip", user=bob)
+    assert reply.ephemeral
+    assert "can't find" in reply.text, reply.text
+
+
+async def test_a_nudge_for_a_cancelled_meeting_says_what_to_do(driver, bot, alice, guild):
+    dm = await first_nudge(driver, bot, alice, guild)
+    await driver.run('/meeting cancel meeting:"Ada Lovelace"', user=alice, guild=guild)
+    reply = await driver.click(dm, "Sent it", user=alice)
+    assert reply.ephemeral
+    assert "cancelled" in reply.text and "/meeting log" in reply.text, reply.text
+    assert (await meetings(bot, alice))[0][0].thanked_at is None

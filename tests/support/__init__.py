@@ -1,0 +1,7 @@
+"""Helpers shared by the test files: one place to look, and no test file imports another.
+
+Fixtures stay in the `conftest.py` beside the tests that use them; what a test calls
+by hand (member actions, readers of the stores, fakes) lives here:
+
+- `e2e`: acting as a member against the emulator and reading back what the bot stored.
+"""

@@ -1,0 +1,102 @@
+"""What end-to-end tests do as a member, and how they read back what the bot stored.
+
+The fixtures (`emu`, `bot`, `driver`, members…) are in `tests/e2e/conftest.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import icalendar
+
+TOKEN = "emulator-token-for-end-to-end-tests"
+START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday afternoon
+TOO_BIG = "99999999999999999999999"  # past SQLite's INTEGER range
+
+# How long discord.py waits after the last GUILD_CREATE before it calls itself ready. The
+# emulator sends every GUILD_CREATE right behind READY on the same socket, so 10 ms is
+# ample, and a late one would still be applied before any interaction that follows it.
+GUILD_READY_TIMEOUT = 0.01
+
+
+# -- acting as a member ---------------------------------------------------------------
+
+
+async def add_prospect(driver, user, guild, name="Ada Lovelace", extra=""):
+    """`/prospect add`, checked to have worked."""
+    reply = await driver.run(f'/prospect add name:"{name}" {extra}', user=user, guild=guild)
+    assert "Added" in reply.text, reply.text
+
+
+async def schedule(driver, user, guild, name="Ada Lovelace", when="2026-12-03 07:30", extra=""):
+    """`/meeting schedule`, checked to have worked; returns the reply."""
+    reply = await driver.run(
+        f'/meeting schedule prospect:"{name}" when:"{when}" {extra}', user=user, guild=guild
+    )
+    assert "Meeting scheduled" in reply.text, reply.text
+    return reply
+
+
+async def prep(driver, user, guild, name="Ada Lovelace"):
+    """`/meeting prep`: the member's own (ephemeral) prep sheet."""
+    reply = await driver.run(f'/meeting prep meeting:"{name}"', user=user, guild=guild)
+    assert reply.ephemeral
+    return reply
+
+
+async def toggle_vote(driver, guild, text, member):
+    """`/questions vote` by one member: adds their vote, or takes it back if they had one."""
+    reply = await driver.run(f'/questions vote question:"{text}"', user=member, guild=guild)
+    assert "vote" in reply.text, reply.text
+
+
+# -- waiting for the bot --------------------------------------------------------------
+
+
+async def settle(bot) -> None:
+    """Let the reminder engine deliver everything due now and finish what it started."""
+    await bot.reminders.run_due()
+    await bot.reminders.idle()
+
+
+async def edited_to(emu, reply, text: str, timeout: float = 10):
+    """Wait until the message a reply showed has been edited to contain `text` (a command
+    that answers a press at once, then edits the message when its work is done)."""
+    message = reply.message
+    await emu.wait_for(lambda: text in message.content, timeout)
+    return message
+
+
+# -- reading back what the bot stored or sent -----------------------------------------
+
+
+async def prospects_of(bot, user) -> list:
+    """The member's prospects, as stored."""
+    async with bot.stores.member(user.id) as store:
+        return [p for p, _ in await store.list_prospects()]
+
+
+async def meetings(bot, user, range_="all"):
+    """The member's (meeting, prospect) pairs, as stored."""
+    async with bot.stores.member(user.id) as store:
+        return await store.list_meetings(range_)
+
+
+async def owed_reminders(bot, user):
+    """The member's reminders that are still to be sent."""
+    async with bot.stores.member(user.id) as store:
+        return await store.pending_reminders()
+
+
+def bot_dms(emu, user):
+    """The DMs the bot sent the member on its own (not replies to interactions)."""
+    return emu.dms(user, interactions=False)
+
+
+def calendar_events(reply) -> dict[str, icalendar.Event]:
+    """The reply's .ics file, checked to be CRLF-only, as {summary: VEVENT}."""
+    ((filename, data),) = reply.files
+    assert filename.endswith(".ics")
+    assert data.endswith(b"END:VCALENDAR\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    events = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    return {str(event["SUMMARY"]): event for event in events}
