@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import pytest
 
-from bot.emulator import Driver, Emulator, Guild, User, running_bot
-
-from .demo_bot import DemoBot
-
-
-@dataclass
-class World:
-    guild: Guild
-    alice: User
-    maria: User
+from bot.emulator import Driver, Emulator, running_bot
+from tests.support.demo_bot import DemoBot
+from tests.support.emulator import World
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import pytest
 
 from bot.emulator import Driver, DriverError, Emulator, running_bot
 from bot.emulator.models import MANAGE_GUILD
-
-from .conftest import World
-from .demo_bot import DemoBot
+from tests.support.demo_bot import DemoBot
+from tests.support.emulator import World
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -4,4 +4,5 @@ Fixtures stay in the `conftest.py` beside the tests that use them; what a test c
 by hand (member actions, readers of the stores, fakes) lives here:
 
 - `e2e`: acting as a member against the emulator and reading back what the bot stored.
+- `emulator`, `demo_bot`: the emulator's own tests, with a small throwaway bot.
 """
