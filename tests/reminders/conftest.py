@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 from unittest.mock import MagicMock, create_autospec
@@ -24,19 +24,11 @@ from bot.clock import FakeClock
 from bot.reminders import Outgoing, ReminderEngine
 from bot.store import Stores
 from bot.store.pool import StorePool
+from tests.support.reminders import START, http_error
 
-START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # Friday 15:00 UTC, outside quiet hours
-ALICE = 1001
-BOB = 1002
 BOT_USER = 4242
 # How long the fake Discord drops a repeated nonce ("a few minutes" on Discord).
 NONCE_WINDOW = timedelta(minutes=5)
-
-
-def http_error(cls: type[discord.HTTPException], status: int, code: int, text: str) -> Exception:
-    """A discord.py HTTP error as the library raises it for a REST answer."""
-    response = MagicMock(status=status, reason=text)
-    return cls(response, {"code": code, "message": text})
 
 
 @dataclass
@@ -255,21 +247,3 @@ async def make_engine(fake_discord, stores, clock, tmp_path, rendered):
 @pytest.fixture
 def engine(make_engine) -> ReminderEngine:
     return make_engine()
-
-
-async def add_meeting_reminder(
-    stores: Stores,
-    user_id: int,
-    *,
-    due_in: timedelta,
-    kind: str = "thanks",
-    clock: FakeClock,
-) -> int:
-    """A meeting with one reminder row, committed (not armed)."""
-    async with stores.member(user_id) as store:
-        prospect = await store.add_prospect("Ada Lovelace", organization="Analytical Engines")
-        async with store.transaction():
-            meeting = await store.add_meeting(prospect.id, clock.now() - timedelta(hours=1))
-            return await store.add_reminder(
-                kind, due_at=clock.now() + due_in, meeting_id=meeting.id
-            )

@@ -22,8 +22,7 @@ from bot.reminders.index import INDEX_FILE
 from bot.reminders.timer import job_id
 from bot.store import Stores
 from bot.store.pool import StorePool
-
-from .conftest import ALICE, BOB, add_meeting_reminder, http_error
+from tests.support.reminders import ALICE, BOB, add_meeting_reminder, http_error
 
 
 def index_rows(tmp_path) -> set[tuple[int, int, str]]:

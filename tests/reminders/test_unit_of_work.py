@@ -13,8 +13,7 @@ from bot.reminders.index import DueIndex
 from bot.reminders.timer import job_id
 from bot.store import Stores
 from bot.store.pool import StorePool
-
-from .conftest import ALICE, START, add_meeting_reminder
+from tests.support.reminders import ALICE, START, add_meeting_reminder
 
 
 def jobs(engine) -> set[str]:
