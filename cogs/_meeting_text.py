@@ -18,10 +18,10 @@ from bot.domain.models import (
     Reminder,
 )
 from bot.domain.prep import prep_checklist
-from bot.domain.timeparse import format_when
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import FIELD_VALUE, clip
+from bot.ui.render import checklist_line, format_when
 from cogs._common import NAME_MAX
 
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
@@ -138,7 +138,10 @@ def prep_sheet(
     fields.append(
         (
             "Checklist",
-            "\n".join(f"☐ {item}" for item in prep_checklist(meeting.format, meeting.minutes)),
+            "\n".join(
+                f"☐ {checklist_line(item)}"
+                for item in prep_checklist(meeting.format, meeting.minutes)
+            ),
         )
     )
     return make_embed(

@@ -12,8 +12,14 @@ from discord.ext import commands
 from bot.domain.business_days import parse_clock
 from bot.domain.export import tables_to_csv, to_json
 from bot.domain.models import Reminder
-from bot.domain.progress import NextAction, funnel, next_actions, stage_mix, stage_nudge
-from bot.domain.timeparse import format_when
+from bot.domain.progress import (
+    NextAction,
+    StageNudge,
+    funnel,
+    next_actions,
+    stage_mix,
+    stage_nudge,
+)
 from bot.domain.timezones import (
     ABBREVIATIONS,
     UnknownTimezone,
@@ -23,10 +29,10 @@ from bot.domain.timezones import (
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICES, FIELD_VALUE
+from bot.ui.render import format_relative, format_when, in_code, stage_nudge_text
 from bot.ui.respond import reply
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, SHORT_MAX, text_option
-from cogs.locate import in_code
 
 CLOCK_INPUT_MAX = 20  # "10:30 pm" and friends; anything longer isn't a time of day
 
@@ -336,7 +342,7 @@ REMINDER_WHAT = {
 def action_line(action: NextAction) -> str:
     """One next action, in the member's words, with the command that does it."""
     name = discord.utils.escape_markdown(action.name)
-    since = f" <t:{int(action.since.timestamp())}:R>" if action.since else ""
+    since = f" {format_relative(action.since)}" if action.since else ""
     if action.kind == "thanks":
         return f"🙏 Thank **{name}** — you met{since}. `/thanks draft meeting:…`"
     if action.kind == "follow-up":
@@ -371,7 +377,7 @@ def fit_lines(lines: list[str], more: int, *, footer: str | None = None) -> str:
 def progress_embed(
     steps: list[tuple[str, int]],
     mix: list[tuple[str, int]],
-    nudge: str | None,
+    nudge: StageNudge | None,
     actions: list[NextAction],
     more: int,
     undelivered: list[tuple[Reminder, str | None]],
@@ -385,7 +391,7 @@ def progress_embed(
         )
     funnel_line = " → ".join(f"**{count}** {step}" for step, count in steps)
     stages = " · ".join(f"{stage} {count}" for stage, count in mix)
-    fields = [("Career stages", stages + (f"\n{nudge}" if nudge else ""))]
+    fields = [("Career stages", stages + (f"\n{stage_nudge_text(nudge)}" if nudge else ""))]
     if actions:
         fields.append(("Next actions", fit_lines([action_line(a) for a in actions], more)))
     else:

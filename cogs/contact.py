@@ -24,7 +24,7 @@ from bot.domain.outreach import (
     score,
 )
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
-from bot.domain.timeparse import WhenError, format_when, parse_when
+from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.ui.choices import AskMinutesOption, OutcomeOption, RequestFormatOption, ViaOption
@@ -33,9 +33,9 @@ from bot.ui.embeds import WARN, make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
 from bot.ui.options import ProspectOption
+from bot.ui.render import format_when, in_code
 from bot.ui.respond import reply
-from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, text_option
-from cogs.locate import checked_name, in_code
+from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_name, text_option
 
 FOLLOWUP_KINDS = ("followup-3", "followup-7")
 CHECK_MAX = 4000  # a request is ~100 words; anything near Discord's 6,000 isn't one

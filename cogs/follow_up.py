@@ -17,7 +17,6 @@ from discord.ext import commands
 from bot.domain.models import Medium, Meeting, MeetingWithProspect, Prospect, Reminder
 from bot.domain.reminder_plan import THANKS_SNOOZED_STEP, PlannedNudge, snooze_due
 from bot.domain.thanks import draft_thanks
-from bot.domain.timeparse import format_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
@@ -27,6 +26,7 @@ from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CONTENT, clip
 from bot.ui.meeting_options import PastMeetingTransformer
+from bot.ui.render import format_when, thanks_gap_text
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE
 
@@ -138,7 +138,9 @@ def draft_message(
         head += f"\n**Subject:** {draft.subject}"
     tail = []
     if draft.missing:
-        tail.append("Fill in before sending: " + "; ".join(draft.missing) + ".")
+        tail.append(
+            "Fill in before sending: " + "; ".join(map(thanks_gap_text, draft.missing)) + "."
+        )
     if meeting.thanked_at:
         tail.append(f"-# You already marked this one thanked {format_when(meeting.thanked_at)}.")
     else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -16,50 +14,27 @@ from bot.domain.linkedin import (
     plan_import,
 )
 from bot.domain.models import Prospect, ProspectStatus, TimelineEvent
-from bot.domain.timeparse import format_when
 from bot.stats import count_activity
 from bot.ui.choices import SourceOption, StageOption, StatusOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.options import AMBIGUOUS_SHOWN, ProspectOption, prospect_label
+from bot.ui.render import command_hint, format_date_time
 from bot.ui.respond import reply
 from bot.ui.views import Paginator, ask_to_confirm
-from cogs._common import EVERYWHERE, NAME_MAX, NOTES_MAX, SHORT_MAX, text_option
-
-CLEAR = "-"
+from cogs._common import (
+    CLEAR,
+    EVERYWHERE,
+    NAME_MAX,
+    NOTES_MAX,
+    SHORT_MAX,
+    checked_name,
+    text_option,
+)
 
 
 def _escape(text: str) -> str:
     return discord.utils.escape_markdown(text)
-
-
-def in_code(text: str) -> str:
-    """Text for inside inline code (a command to copy): a backtick can't end it early."""
-    return text.replace("`", "\u02cb")
-
-
-def command_hint(command: str) -> str:
-    """A command to copy, as inline code."""
-    return f"`{in_code(command)}`"
-
-
-def _visible(text: str) -> bool:
-    """True when the text has something a member can see (not only zero-width or
-    control characters)."""
-    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
-
-
-def checked_name(value: str | None, *, example: str) -> str | None:
-    """A prospect's name, stripped; refused when it is too long or shows nothing."""
-    name = text_option(value, label="Name", limit=NAME_MAX, example=example)
-    if name is not None and (not _visible(name) or name == CLEAR):
-        why = (
-            f"`{CLEAR}` clears other fields, but a prospect always needs a name"
-            if name == CLEAR
-            else "That name has nothing visible in it"
-        )
-        raise UserError(f"{why}: give one you can read, e.g. {example}.")
-    return name
 
 
 def _linkedin(value: str | None) -> str | None:
@@ -103,7 +78,7 @@ def prospect_card(
         fields.append(("Referred you to", ", ".join(p.name for p in referrals)))
     if prospect.notes:
         fields.append(("Notes", prospect.notes))
-    history = "\n".join(f"{format_when(when).split(' ')[0]} — {what}" for when, what in timeline)
+    history = "\n".join(f"{format_date_time(when)} — {what}" for when, what in timeline)
     fields.append(("Timeline", history or "Nothing yet: draft a request with `/outreach draft`."))
     embed = make_embed(prospect.name, headline or None, fields=fields, footer=f"id {prospect.id}")
     for index in range(3):

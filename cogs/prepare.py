@@ -19,7 +19,7 @@ from bot.domain.models import BankRow, Meeting, MeetingRange, PrepQuestion, Remi
 from bot.domain.prep import default_prep_questions
 from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
 from bot.domain.reminder_plan import prep_due, thanks_plan
-from bot.domain.timeparse import WhenError, format_when, parse_when
+from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
@@ -28,6 +28,7 @@ from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.meeting_options import MeetingTransformer, PastMeetingTransformer, row_id
 from bot.ui.options import ProspectOption
+from bot.ui.render import format_relative, format_when
 from bot.ui.respond import reply
 from bot.ui.views import Paginator
 from cogs._common import EVERYWHERE, NOTES_MAX, text_option
@@ -512,7 +513,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         )
         content = (
             f"Your informational interview with **{escape(prospect.name)}** is "
-            f"<t:{int(meeting.starts_at.timestamp())}:R>." + late_note(reminder)
+            f"{format_relative(meeting.starts_at)}." + late_note(reminder)
         )
         return Outgoing(content=content, embed=embed, view=None)
 

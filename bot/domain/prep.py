@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from bot.domain.models import MEETING_FORMATS, TIARA, BankRow
 from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
 
@@ -28,7 +31,21 @@ def default_prep_questions(bank: list[BankRow] | None) -> list[str]:
     return chosen
 
 
-def prep_checklist(meeting_format: str | None, minutes: int) -> list[str]:
+class Aid(StrEnum):
+    """Something the bot does for a checklist item (the ui names its command)."""
+
+    THANKS_DRAFT = "thanks-draft"
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One sentence of the prep checklist, and what the bot offers for it, if anything."""
+
+    text: str
+    aid: Aid | None = None
+
+
+def prep_checklist(meeting_format: str | None, minutes: int) -> list[ChecklistItem]:
     """A short checklist for the prep sheet, in the order the member will need it.
 
     ``meeting_format`` is one of MEETING_FORMATS or None (not decided yet).
@@ -46,7 +63,7 @@ def prep_checklist(meeting_format: str | None, minutes: int) -> list[str]:
         "phone": "Find a quiet place with good reception, and confirm who calls whom.",
         None: "Confirm the format (in person, phone or video) and the place or link.",
     }[meeting_format]
-    return [
+    sentences = [
         "Research their organization and its recent news.",
         "Re-read their profile and your notes on them.",
         "Prepare a 30-second introduction: who you are, what you're exploring, why them.",
@@ -56,5 +73,8 @@ def prep_checklist(meeting_format: str | None, minutes: int) -> list[str]:
         "Ask for insight and advice, not a job.",
         'Before you finish, ask "Who else should I talk to?"',
         "Take notes: your thank-you should name something specific you learned.",
-        "Send your thank-you within 24 hours (/thanks draft).",
+    ]
+    return [
+        *(ChecklistItem(text) for text in sentences),
+        ChecklistItem("Send your thank-you within 24 hours.", Aid.THANKS_DRAFT),
     ]

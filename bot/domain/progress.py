@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.business_days import add_business_days
@@ -23,6 +24,8 @@ __all__ = [
     "OpenMeeting",
     "OpenRequest",
     "PipelineEntry",
+    "StageFix",
+    "StageNudge",
     "funnel",
     "next_actions",
     "stage_mix",
@@ -105,8 +108,27 @@ def stage_mix(entries: Iterable[PipelineEntry]) -> list[tuple[str, int]]:
     return mix
 
 
-def stage_nudge(mix: Iterable[tuple[str, int]]) -> str | None:
-    """A nudge naming the career stages with nobody yet, or None when all three are met.
+class StageFix(StrEnum):
+    """How the member can fill a missing career stage."""
+
+    SET_ALL = "set-all"  # nobody has a stage yet: set theirs
+    SET_SOME = "set-some"  # some have no stage: setting theirs may fill the gap
+    ADD = "add"  # everyone has a stage: add someone at a missing one
+
+
+@dataclass(frozen=True, slots=True)
+class StageNudge:
+    """Career stages with nobody yet (in STAGES order), how many prospects have no
+    stage, and what the member can do about it."""
+
+    missing: tuple[str, ...]
+    not_set: int
+    fix: StageFix
+
+
+def stage_nudge(mix: Iterable[tuple[str, int]]) -> StageNudge | None:
+    """The career stages with nobody yet, or None when all three are met (or no one is
+    on the list).
 
     The method asks for emerging, mid-career and established people: each sees the
     field from a different height.
@@ -114,22 +136,17 @@ def stage_nudge(mix: Iterable[tuple[str, int]]) -> str | None:
     counts = dict(mix)
     if not any(counts.values()):
         return None
-    missing = [stage for stage in STAGES if not counts.get(stage)]
+    missing = tuple(stage for stage in STAGES if not counts.get(stage))
     if not missing:
         return None
-    why = "meet emerging, mid-career and established people, since each sees the field differently."
+    not_set = counts.get(NOT_SET, 0)
     if len(missing) == len(STAGES):
-        return (
-            f"None of your prospects has a career stage yet: {why} Set them with "
-            "`/prospect edit prospect:… stage:…`."
-        )
-    named = " and ".join(f"**{stage}**" for stage in missing)
-    tip = (
-        f"Set their stage with `/prospect edit prospect:… stage:…` ({counts[NOT_SET]} not set)."
-        if counts.get(NOT_SET)
-        else "Add one with `/prospect add name:… stage:…`."
-    )
-    return f"No {named} professionals yet: {why} {tip}"
+        fix = StageFix.SET_ALL
+    elif not_set:
+        fix = StageFix.SET_SOME
+    else:
+        fix = StageFix.ADD
+    return StageNudge(missing, not_set, fix)
 
 
 def _overdue_checkpoint(sent_at: datetime, now: datetime, tz: ZoneInfo) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import MEDIUMS
@@ -24,18 +25,22 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
 
-_MISSING_NAME = "your name — set it with /settings profile name:…"
-_MISSING_TAKEAWAYS = "takeaways — add them with /meeting done"
-_MISSING_PROSPECT = "their name — add it with /prospect edit"
+
+class ThanksGap(StrEnum):
+    """A placeholder left in a thank-you, named by what the member has yet to record."""
+
+    PROSPECT_NAME = "prospect-name"
+    MEMBER_NAME = "member-name"
+    TAKEAWAYS = "takeaways"
 
 
 @dataclass(slots=True)
 class ThanksDraft:
-    """A thank-you ready to send; ``missing`` lists placeholders left in the text."""
+    """A thank-you ready to send; ``missing`` lists the placeholders left in the text."""
 
     text: str
     subject: str | None
-    missing: list[str]
+    missing: list[ThanksGap]
 
 
 def split_takeaways(takeaways: str | None) -> list[str]:
@@ -182,18 +187,18 @@ def draft_thanks(
     if medium not in MEDIUMS:
         raise ValueError(f"medium must be one of {', '.join(MEDIUMS)} (got {medium!r})")
     variant = seed % 3
-    missing: list[str] = []
+    missing: list[ThanksGap] = []
     first = salutation_name(prospect_name) if prospect_name and prospect_name.strip() else ""
     if not first:
         first = "[their name]"
-        missing.append(_MISSING_PROSPECT)
+        missing.append(ThanksGap.PROSPECT_NAME)
     member = (member_name or "").strip()
     if not member:
         member = NAME_PLACEHOLDER
-        missing.append(_MISSING_NAME)
+        missing.append(ThanksGap.MEMBER_NAME)
     items = split_takeaways(takeaways)
     if not items:
-        missing.append(_MISSING_TAKEAWAYS)
+        missing.append(ThanksGap.TAKEAWAYS)
     names = [n.strip() for n in referrals if n and n.strip()]
     org = (organization or "").strip() or None
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-__all__ = ["WhenError", "format_when", "parse_when"]
+__all__ = ["WhenError", "parse_when"]
 
 EXAMPLES = '"tomorrow 8am", "Dec 3 7:30" or "2026-12-03 07:30"'
 
@@ -200,14 +200,6 @@ def parse_when(
             f"Try {EXAMPLES}."
         )
     return result
-
-
-def format_when(dt: datetime) -> str:
-    """Show an aware datetime as Discord timestamps: full local date and relative time."""
-    if dt.tzinfo is None:
-        raise ValueError("dt must be timezone-aware")
-    unix = int(dt.timestamp())
-    return f"<t:{unix}:F> (<t:{unix}:R>)"
 
 
 def warm_up() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.prep import default_prep_questions, prep_checklist
+from bot.domain.prep import Aid, ChecklistItem, default_prep_questions, prep_checklist
 from bot.domain.questions import WHO_ELSE
 
 STARTERS = [
@@ -76,7 +76,7 @@ def test_who_else_not_repeated(resources_question: str) -> None:
 @pytest.mark.parametrize("fmt", ["video", "in-person", "phone", None])
 def test_checklist(fmt: str | None) -> None:
     items = prep_checklist(fmt, 20)
-    text = "\n".join(items)
+    text = "\n".join(item.text for item in items)
     assert "Research their organization" in text
     assert "30-second introduction" in text
     assert "agreed 20 minutes" in text
@@ -91,6 +91,13 @@ def test_checklist(fmt: str | None) -> None:
         None: "Confirm the format",
     }[fmt]
     assert expected in text
+
+
+def test_checklist_ends_with_the_thank_you_the_bot_drafts() -> None:
+    assert prep_checklist("video", 30)[-1] == ChecklistItem(
+        "Send your thank-you within 24 hours.", Aid.THANKS_DRAFT
+    )
+    assert all(item.aid is None for item in prep_checklist("video", 30)[:-1])
 
 
 def test_checklist_rejects_bad_input() -> None:

@@ -11,6 +11,7 @@ from bot.domain.outreach import count_words
 from bot.domain.thanks import (
     TAKEAWAY_PLACEHOLDER,
     ThanksDraft,
+    ThanksGap,
     draft_thanks,
     split_takeaways,
 )
@@ -67,13 +68,19 @@ def test_no_takeaways_leaves_a_visible_placeholder() -> None:
         for seed in range(3):
             draft = draft_thanks(**{**BASE, "takeaways": None}, medium=medium, seed=seed)
             assert TAKEAWAY_PLACEHOLDER in draft.text
-            assert "takeaways — add them with /meeting done" in draft.missing
+            assert ThanksGap.TAKEAWAYS in draft.missing
 
 
 def test_missing_member_name() -> None:
     draft = draft_thanks(**{**BASE, "member_name": None})
     assert "[your name]" in draft.text
-    assert any(m.startswith("your name") for m in draft.missing)
+    assert draft.missing == [ThanksGap.MEMBER_NAME]
+
+
+def test_missing_prospect_name() -> None:
+    draft = draft_thanks(**{**BASE, "prospect_name": " "})
+    assert "Dear [their name]" in draft.text
+    assert draft.missing == [ThanksGap.PROSPECT_NAME]
 
 
 def test_no_referrals_no_referral_sentence() -> None:

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.timeparse import WhenError, format_when, parse_when
+from bot.domain.timeparse import WhenError, parse_when
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # Friday 10:00 in New York
 NY = ZoneInfo("America/New_York")
@@ -120,11 +120,3 @@ def test_naive_now_is_a_bug():
 
 def test_when_error_is_value_error():
     assert issubclass(WhenError, ValueError)
-
-
-def test_format_when():
-    dt = datetime(2026, 12, 3, 12, 30, tzinfo=UTC)
-    assert format_when(dt) == "<t:1796301000:F> (<t:1796301000:R>)"
-    assert format_when(dt.astimezone(BERLIN)) == format_when(dt)
-    with pytest.raises(ValueError):
-        format_when(datetime(2026, 12, 3, 12, 30))
