@@ -1,4 +1,4 @@
-"""The server's shared question bank (/questions) and the club's anonymous counts (/club stats).
+"""The server's shared question bank: /questions list, add, vote, random, remove.
 
 In a server, members share one bank: anyone may add, vote (one vote each, toggled)
 and browse; a question is removed by its author or by someone with Manage Server.
@@ -9,7 +9,6 @@ the member who presses them, in the server they press them in.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import math
 import random
@@ -22,7 +21,6 @@ from discord.ext import commands
 
 from bot.domain.models import CATEGORIES, BankSort, Category, Vote
 from bot.domain.questions import QUESTION_MAX_CHARS, load_default_questions, validate_question
-from bot.stats import METRICS, MonthlyActivity, club_activity
 from bot.store.guild import BankQuestion
 from bot.ui.choices import CategoryOption, SortOption
 from bot.ui.components import GuardedItem, PersistentView
@@ -36,15 +34,6 @@ from cogs._common import EVERYWHERE
 
 PER_PAGE = 5  # one row of ▲ buttons, one row of Previous / Next
 VOTE = "▲"
-METRIC_LABELS = {
-    "prospects_added": "Prospects added",
-    "requests_sent": "Requests sent",
-    "meetings_held": "Meetings held",
-    "thanks_sent": "Thank-yous sent",
-    "active_members": "Active members",
-}
-SERVER_ONLY_CONTEXT = app_commands.AppCommandContext(guild=True)
-GUILD_INSTALL = app_commands.AppInstallationType(guild=True)
 
 
 class Entry(NamedTuple):
@@ -127,28 +116,6 @@ def bank_embed(
     return make_embed(title, body, footer=footer)
 
 
-def stats_embed(server: str, months: list[MonthlyActivity]) -> discord.Embed:
-    """The club's anonymous monthly counts, newest month first; no member is named."""
-    fields = []
-    for activity in months:
-        year, month = map(int, activity.month.split("-"))
-        lines = [
-            f"{METRIC_LABELS[name]}: **{getattr(activity, name)}**"
-            for name in (*METRICS, "active_members")
-        ]
-        fields.append((f"{calendar.month_name[month]} {year}", "\n".join(lines)))
-    totals = ", ".join(
-        f"{METRIC_LABELS[name].lower()} {sum(getattr(a, name) for a in months)}" for name in METRICS
-    )
-    return make_embed(
-        f"Club activity — {server}",
-        "Anonymous counts from what members did with the bot in this server, by month "
-        f"(UTC). Members are counted, never named.\nLast {len(months)} months: {totals}.",
-        fields=fields,
-        inline=True,
-    )
-
-
 # -- the bank's page and its buttons ----------------------------------------------------
 
 
@@ -176,7 +143,7 @@ async def bank_page(
         shared=guild_id is not None,
     )
     view = PersistentView()
-    state = {"page": page, "category": category or "", "sort": sort}
+    state: dict[str, Any] = {"page": page, "category": category or "", "sort": sort}
     for number, (question_id, _) in enumerate(on_page, start=page * PER_PAGE + 1):
         if question_id is not None:
             view.add_item(VoteButton(question_id, label=f"{VOTE} {number}", **state))
@@ -327,20 +294,12 @@ QuestionOption = app_commands.Transform[BankQuestion, QuestionTransformer]
 
 
 class Questions(commands.Cog):
-    """The club's shared interview questions, and its anonymous activity for officers."""
+    """The club's shared interview questions."""
 
     questions = app_commands.Group(
         name="questions",
         description="Step 3: the club's shared bank of interview questions",
         **EVERYWHERE,
-    )
-    club = app_commands.Group(
-        name="club",
-        description="For club officers",
-        allowed_contexts=SERVER_ONLY_CONTEXT,
-        allowed_installs=GUILD_INSTALL,
-        # Discord takes default permissions per top-level command only (not per subcommand).
-        default_permissions=discord.Permissions(manage_guild=True),
     )
 
     def __init__(self, bot: commands.Bot) -> None:
@@ -473,21 +432,6 @@ class Questions(commands.Cog):
             removed = await store.remove_question(question.id)
         text = f"Removed {quoted} from the bank." if removed else f"{quoted} was already gone."
         await pressed.response.edit_message(content=text, view=None)
-
-    @club.command(name="stats")
-    async def stats(self, interaction: discord.Interaction) -> None:
-        """Anonymous monthly counts of the club's activity (Manage Server only)."""
-        if interaction.guild_id is None:
-            raise UserError("`/club stats` works in a server: it shows that club's activity.")
-        # Default permissions are only a hint a server can change; this check is the rule.
-        if not interaction.permissions.manage_guild:
-            raise UserError(
-                "Only members with the Manage Server permission can see the club's stats. "
-                "Your own progress is in `/progress`."
-            )
-        months = await club_activity(self.bot.stores, self.bot.clock, interaction.guild_id)
-        server = interaction.guild.name if interaction.guild else "this server"
-        await reply(interaction, embed=stats_embed(server, months))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -56,6 +56,7 @@ CONTRACT = {
 def test_every_cog_module_is_found():
     assert find_extensions() == [
         "cogs.account",
+        "cogs.club",
         "cogs.contact",
         "cogs.follow_up",
         "cogs.locate",
