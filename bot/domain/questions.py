@@ -27,7 +27,7 @@ DEFAULT_QUESTIONS_PATH = Path(__file__).resolve().parents[2] / "data" / "questio
 _EXAMPLE = '"What does a typical week look like for you?"'
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SeedQuestion:
     """One question of the default bank."""
 
@@ -36,13 +36,23 @@ class SeedQuestion:
     starter: bool = False
 
 
-def load_default_questions(path: Path | None = None) -> list[SeedQuestion]:
-    """Read the default bank (``data/questions.toml``) in file order.
+def load_default_questions(path: Path | None = None) -> tuple[SeedQuestion, ...]:
+    """The default bank (``data/questions.toml``, or the bank at ``path``) in file order.
 
-    Raises ValueError naming the offending entry when the file is malformed, so a
-    bad edit to the seed fails loudly at start-up rather than seeding junk.
+    The shipped file is read once per process: it only changes with a release, and
+    every prep sheet asks for it. Raises ValueError naming the offending entry when
+    the file is malformed, so a bad edit to the seed fails loudly rather than seeding
+    junk.
     """
-    source = path or DEFAULT_QUESTIONS_PATH
+    return _read_questions(path) if path is not None else _shipped_questions()
+
+
+@functools.cache
+def _shipped_questions() -> tuple[SeedQuestion, ...]:
+    return _read_questions(DEFAULT_QUESTIONS_PATH)
+
+
+def _read_questions(source: Path) -> tuple[SeedQuestion, ...]:
     with source.open("rb") as fh:
         data = tomllib.load(fh)
     entries = data.get("question")
@@ -65,7 +75,7 @@ def load_default_questions(path: Path | None = None) -> list[SeedQuestion]:
         questions.append(
             SeedQuestion(text=validate_question(text), category=category, starter=starter)
         )
-    return questions
+    return tuple(questions)
 
 
 def validate_question(text: str) -> str:
@@ -224,7 +234,7 @@ def asks_who_else(text: str) -> bool:
 
 @functools.cache
 def _starters_cache() -> tuple[SeedQuestion, ...]:
-    # The seed file is read once per process; it only changes with a release.
+    # Asking "who else?" must not fail on a broken seed: the pattern above still works.
     try:
         return tuple(q for q in load_default_questions() if q.starter)
     except (OSError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -60,9 +61,19 @@ def test_seed_questions_are_valid_and_distinct() -> None:
 def test_load_from_explicit_path(tmp_path: Path) -> None:
     path = tmp_path / "q.toml"
     path.write_text('[[question]]\ntext = "What do you read every week?"\ncategory = "resources"\n')
-    assert load_default_questions(path) == [
-        SeedQuestion("What do you read every week?", "resources", False)
-    ]
+    assert load_default_questions(path) == (
+        SeedQuestion("What do you read every week?", "resources", False),
+    )
+
+
+def test_the_shipped_bank_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_default_questions()
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("data/questions.toml was read again")
+
+    monkeypatch.setattr(tomllib, "load", no_reading)
+    assert load_default_questions() is first
 
 
 def test_load_rejects_bad_category(tmp_path: Path) -> None:
