@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import discord
 
@@ -90,7 +90,7 @@ class PrepQuestionSelect(
     async def from_custom_id(
         cls,
         interaction: discord.Interaction,
-        item: discord.ui.Select,
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> PrepQuestionSelect:

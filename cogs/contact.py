@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -138,8 +139,12 @@ def parse_sent_at(text: str | None, tz: ZoneInfo, now: datetime) -> datetime:
 class SecondContactModal(GuardedModal):
     """Name (and role) of a second person at the first prospect's organization."""
 
-    name = discord.ui.TextInput(label="Their name", max_length=NAME_MAX)
-    role = discord.ui.TextInput(label="Their role (optional)", required=False, max_length=SHORT_MAX)
+    name: discord.ui.TextInput[SecondContactModal] = discord.ui.TextInput(
+        label="Their name", max_length=NAME_MAX
+    )
+    role: discord.ui.TextInput[SecondContactModal] = discord.ui.TextInput(
+        label="Their role (optional)", required=False, max_length=SHORT_MAX
+    )
 
     def __init__(self, outreach_id: int, organization: str | None, owner_id: int) -> None:
         where = organization or "that organization"
@@ -207,7 +212,7 @@ class SecondContactButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> SecondContactButton:
         """Rebuild the button from its custom id."""
         owner = match["owner"]

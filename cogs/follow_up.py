@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -66,7 +67,7 @@ class ThankYouNudgeButton(
     async def from_custom_id(
         cls,
         interaction: discord.Interaction,
-        item: discord.ui.Button,
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> ThankYouNudgeButton:
@@ -195,7 +196,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
                 f"Your meeting with {prospect.name} is {format_when(meeting.starts_at)}, still "
                 "ahead: thank them once you've met."
             )
-        return meeting, prospect
+        return found
 
     async def _draft(self, user_id: int, meeting_id: int, medium: Medium) -> tuple[str, list]:
         async with self.bot.stores.member(user_id) as store:

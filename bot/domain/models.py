@@ -122,13 +122,13 @@ class BankSort(StrEnum):
 
 # The values in order, for checking stored text: Python 3.11's `in` on an enum class
 # takes members only.
-STAGES = tuple(Stage)
-SOURCES = tuple(Source)
-STATUSES = tuple(ProspectStatus)
-MEETING_FORMATS = tuple(MeetingFormat)
-MEDIUMS = tuple(Medium)
-CATEGORIES = tuple(Category)
-TIARA = tuple(category for category in Category if category is not Category.OTHER)
+STAGES: tuple[str, ...] = tuple(Stage)
+SOURCES: tuple[str, ...] = tuple(Source)
+STATUSES: tuple[str, ...] = tuple(ProspectStatus)
+MEETING_FORMATS: tuple[str, ...] = tuple(MeetingFormat)
+MEDIUMS: tuple[str, ...] = tuple(Medium)
+CATEGORIES: tuple[str, ...] = tuple(Category)
+TIARA: tuple[str, ...] = tuple(c for c in Category if c is not Category.OTHER)
 REMINDER_KINDS = ("prep", "thanks", "followup-3", "followup-7")
 REMINDER_STATES = ("pending", "sending", "sent", "dm_closed", "dismissed", "cancelled")
 

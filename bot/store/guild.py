@@ -29,7 +29,7 @@ _QUESTION_SQL = """
 SELECT q.*, (SELECT COUNT(*) FROM votes v WHERE v.question_id = q.id) AS votes
 FROM questions q
 """
-_ORDER = {
+_ORDER: dict[str, str] = {
     BankSort.TOP: "votes DESC, q.starter DESC, q.id ASC",
     BankSort.NEW: "q.created_at DESC, q.id DESC",
 }

@@ -52,9 +52,8 @@ class GuardedView(discord.ui.View):
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         """Every exception of a press (or of the check) ends in the central handler."""
-        await report_error(
-            interaction, error, source=f"{type(self).__name__} item {item.custom_id!r}"
-        )
+        custom_id = getattr(item, "custom_id", None)
+        await report_error(interaction, error, source=f"{type(self).__name__} item {custom_id!r}")
 
 
 class OwnedView(GuardedView):
@@ -152,8 +151,15 @@ class GuardedModal(discord.ui.Modal):
         await send_ephemeral(interaction, self.refusal)
         return False
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(
+        self,
+        interaction: discord.Interaction,
+        error: Exception,
+        item: discord.ui.Item[Any] | None = None,
+        /,
+    ) -> None:
         """Every exception of a submission ends in the central handler. The answer closes
-        the form, so it is forgotten too (the button opens a fresh one)."""
+        the form, so it is forgotten too (the button opens a fresh one). (discord.py calls
+        a Modal's on_error without `item`; its base class's signature has one.)"""
         await report_error(interaction, error, source=f"modal {self.custom_id!r}")
         self.stop()

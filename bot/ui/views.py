@@ -16,9 +16,10 @@ class Paginator(OwnedView):
         super().__init__(owner_id)
         self.pages = pages
         self.index = 0
-        self._refresh()
+        self._show_page_buttons()
 
-    def _refresh(self) -> None:
+    def _show_page_buttons(self) -> None:
+        # Not `_refresh`: discord.py's View uses that name for its own message updates.
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index >= len(self.pages) - 1
 
@@ -33,14 +34,14 @@ class Paginator(OwnedView):
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         """Show the page before."""
         self.index = max(0, self.index - 1)
-        self._refresh()
+        self._show_page_buttons()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
     async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         """Show the page after."""
         self.index = min(len(self.pages) - 1, self.index + 1)
-        self._refresh()
+        self._show_page_buttons()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
 

@@ -129,7 +129,7 @@ async def test_a_failing_view_button_answers_and_leaves_the_page(
     await add_prospects(driver, alice, guild, *(f"Person {n}" for n in range(1, 13)))
     listed = await driver.run("/prospect list", user=alice, guild=guild)
     first_page = listed.embeds[0]["description"]
-    monkeypatch.setattr(Paginator, "_refresh", boom)
+    monkeypatch.setattr(Paginator, "_show_page_buttons", boom)
     reply = await driver.click(listed, "Next", user=alice)
     went_wrong(reply, caplog)
     assert emu.messages[listed.message.id].embeds[0]["description"] == first_page
