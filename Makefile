@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run sandbox demo test lint format bench clean
+.PHONY: install run sandbox demo test coverage lint format bench clean
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) with the bot's dependencies (first run only, about 30 s)..."
@@ -22,8 +22,14 @@ sandbox: $(STAMP)
 demo: $(STAMP)
 	@$(PY) -m bot.sandbox.demo
 
+# One worker per core (pytest-xdist): every test has its own emulator on a free port
+# and its own temporary data folder, so they run in any order, in any process.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
+
+# The same run, measuring which lines of bot/ and cogs/ the tests reach.
+coverage: $(STAMP)
+	$(PY) -m pytest -n auto --cov --cov-report=term-missing
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
