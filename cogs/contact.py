@@ -13,17 +13,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.business_days import add_business_days
+from bot.domain.draft_check import WORD_LIMIT, WORD_TARGET, RuleResult, check_draft, score
+from bot.domain.drafts import Draft, draft_request, followup_draft
 from bot.domain.models import AskMinutes, Prospect, Reminder, RequestFormat
-from bot.domain.outreach import (
-    WORD_LIMIT,
-    WORD_TARGET,
-    Draft,
-    RuleResult,
-    check_draft,
-    draft_request,
-    followup_draft,
-    score,
-)
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing

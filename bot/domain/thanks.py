@@ -13,8 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.draft_check import count_words
+from bot.domain.drafts import salutation_name
 from bot.domain.models import MEDIUMS
-from bot.domain.outreach import count_words, salutation_name
 
 TAKEAWAY_PLACEHOLDER = "[one specific thing you learned]"
 NAME_PLACEHOLDER = "[your name]"

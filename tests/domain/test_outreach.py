@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.models import SOURCES, Profile, Prospect
-from bot.domain.outreach import (
-    FORMATS,
-    LINKEDIN_NOTE_CHARS,
-    MINUTES_CHOICES,
+from bot.domain.draft_check import (
     RULES,
-    VARIANTS,
-    Draft,
     RuleResult,
     check_draft,
     count_words,
-    draft_request,
-    followup_draft,
     job_words,
     requested_minutes,
-    salutation_name,
     score,
 )
+from bot.domain.drafts import (
+    FORMATS,
+    LINKEDIN_NOTE_CHARS,
+    MINUTES_CHOICES,
+    VARIANTS,
+    Draft,
+    draft_request,
+    followup_draft,
+    salutation_name,
+)
+from bot.domain.models import SOURCES, Profile, Prospect
 
 # Expected verdicts, one letter per rule in RULES order:
 # length, time ask, acknowledges their time, flexible on when, no job ask,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.outreach import count_words
+from bot.domain.draft_check import count_words
 from bot.domain.thanks import (
     TAKEAWAY_PLACEHOLDER,
     ThanksDraft,

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 import discord
 import pytest
 
-from bot.domain.outreach import VARIANTS, count_words
+from bot.domain.draft_check import count_words
+from bot.domain.drafts import VARIANTS
 from cogs.contact import SecondContactButton
 
 WEDNESDAY_3PM = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # sent + 3 business days
