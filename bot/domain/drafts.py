@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain.draft_check import RuleResult, check_draft, count_words, job_words
-from bot.domain.models import Profile, Prospect
+from bot.domain.models import AskMinutes, Profile, Prospect, RequestFormat
 
-MINUTES_CHOICES = (20, 30, 45, 60)
-FORMATS = ("email", "linkedin")
+# The values /outreach draft offers (bot.domain.models), for checking plain ints and text.
+MINUTES_CHOICES: tuple[int, ...] = tuple(AskMinutes)
+FORMATS: tuple[str, ...] = tuple(RequestFormat)
 LINKEDIN_NOTE_CHARS = 300  # LinkedIn's limit on a connection-request note
 VARIANTS = 3  # distinct wordings of the generated request
 
