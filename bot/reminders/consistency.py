@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.reminders.index import DueIndex
 from bot.reminders.timer import Timers, real_now
+from bot.store.pool import StoreMissingError
 
 if TYPE_CHECKING:
     from bot.store import Stores
@@ -87,9 +88,15 @@ class ConsistencyPass:
         return report
 
     async def _check_member(self, user_id: int) -> tuple[int, int, int]:
+        try:
+            return await self._check_store(user_id)
+        except StoreMissingError:
+            return 0, 0, 0  # deleted since the scan listed it; the sweep below drops it
+
+    async def _check_store(self, user_id: int) -> tuple[int, int, int]:
         # The index is changed while the member's store is held, so a command's cancel or
         # add for this member can't slip in between reading the rows and fixing the index.
-        async with self.stores.member(user_id) as store:
+        async with self.stores.member(user_id, create=False) as store:
             sending = self._sending(user_id)
             # Read before the reset, whose own unit of work already re-arms what it resumes.
             indexed = await self.index.of_member(user_id)

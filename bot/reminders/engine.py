@@ -66,6 +66,7 @@ from bot.reminders.delivery import (
 )
 from bot.reminders.index import DueIndex
 from bot.reminders.timer import Timers
+from bot.store.pool import StoreMissingError
 from bot.store.reminders import FINAL_STATES
 
 if TYPE_CHECKING:
@@ -181,10 +182,13 @@ class ReminderEngine:
         ids = set(reminder_ids)
         if not ids or not self.running:
             return
-        async with self.stores.member(user_id) as store:
-            due, ended = await store.reminder_outcomes(ids)
-            ended -= self._sending_ids(user_id)
-            await self.settle(user_id, due, ended)
+        try:
+            async with self.stores.member(user_id, create=False) as store:
+                due, ended = await store.reminder_outcomes(ids)
+                ended -= self._sending_ids(user_id)
+                await self.settle(user_id, due, ended)
+        except StoreMissingError:
+            await self.forget(user_id, ids)
 
     async def forget(self, user_id: int, reminder_ids: Iterable[int]) -> None:
         """Drop the timers and index entries of reminders that are owed no more."""
@@ -325,11 +329,15 @@ class ReminderEngine:
                 claimed = await self._claim(user_id, reminder_id)
                 if claimed is not None:
                     await self._send_and_record(user_id, claimed)
+        except StoreMissingError:  # the member deleted their data meanwhile
+            await self.forget(user_id, [reminder_id])
         except Exception as error:
             log.exception("reminders: delivering %s of member %s failed", reminder_id, user_id)
             try:
                 # If it was claimed, it is ours: back to pending with a backoff.
                 await self._retry(user_id, reminder_id, 0, f"unexpected: {error!r}")
+            except StoreMissingError:
+                await self.forget(user_id, [reminder_id])
             except Exception:
                 log.exception(
                     "reminders: %s of member %s left to the next check", reminder_id, user_id
@@ -345,7 +353,7 @@ class ReminderEngine:
             await self.forget(user_id, [reminder_id])  # the member deleted their data
             return None
         now = self.clock.now()
-        async with self.stores.member(user_id) as store:
+        async with self.stores.member(user_id, create=False) as store:
             reminder = await store.get_reminder(reminder_id)
             if reminder is None or reminder.state in FINAL_STATES:
                 await self.forget(user_id, [reminder_id])
@@ -423,7 +431,7 @@ class ReminderEngine:
         if not self.stores.pool.exists("users", user_id):
             await self.forget(user_id, [reminder.id])
             return
-        async with self.stores.member(user_id) as store:
+        async with self.stores.member(user_id, create=False) as store:
             await store.finish_reminder(reminder.id, "sent", message_id=delivered.message.id)
             if delivered.channel_id != claimed.channel_id:
                 await store.set_settings(**{DM_CHANNEL_SETTING: delivered.channel_id})
@@ -448,7 +456,7 @@ class ReminderEngine:
         if not self.stores.pool.exists("users", user_id):
             await self.forget(user_id, [reminder.id])
             return
-        async with self.stores.member(user_id) as store:
+        async with self.stores.member(user_id, create=False) as store:
             await store.finish_reminder(reminder.id, "dm_closed", error="DMs closed (50007)")
             await store.add_notice(DM_CLOSED_NOTICE, key="dm_closed")
         log.info("reminders: member %s has DMs closed; %s kept undelivered", user_id, reminder.id)
@@ -457,7 +465,7 @@ class ReminderEngine:
         if not self.stores.pool.exists("users", user_id):
             await self.forget(user_id, [reminder_id])
             return
-        async with self.stores.member(user_id) as store:
+        async with self.stores.member(user_id, create=False) as store:
             reminder = await store.get_reminder(reminder_id)
             if reminder is not None and reminder.state == "sending":
                 await self._retry_locked(store, reminder, error, attempts=attempts)
@@ -489,7 +497,7 @@ class ReminderEngine:
 
     async def _finish(self, user_id: int, reminder_id: int, state: str, *, error: str) -> None:
         if self.stores.pool.exists("users", user_id):
-            async with self.stores.member(user_id) as store:
+            async with self.stores.member(user_id, create=False) as store:
                 await store.finish_reminder(reminder_id, state, error=error)
         await self.forget(user_id, [reminder_id])
 

@@ -9,10 +9,18 @@ from pathlib import Path
 
 from bot.store.guild import GuildStore
 from bot.store.member import MemberStore
-from bot.store.pool import PoolClosedError, StorePool
+from bot.store.pool import PoolClosedError, StoreMissingError, StorePool
 from bot.store.reminders import ReminderTimer
 
-__all__ = ["GuildStore", "MemberStore", "PoolClosedError", "ReminderTimer", "StorePool", "Stores"]
+__all__ = [
+    "GuildStore",
+    "MemberStore",
+    "PoolClosedError",
+    "ReminderTimer",
+    "StoreMissingError",
+    "StorePool",
+    "Stores",
+]
 
 
 class Stores:
@@ -32,9 +40,11 @@ class Stores:
         self.notices_waiting: set[int] = set()
 
     @asynccontextmanager
-    async def member(self, user_id: int) -> AsyncIterator[MemberStore]:
-        """One member's store, held exclusively for the block."""
-        async with self.pool.connection("users", user_id) as conn:
+    async def member(self, user_id: int, *, create: bool = True) -> AsyncIterator[MemberStore]:
+        """One member's store, held exclusively for the block. With `create=False` (the
+        reminder engine's background work) a member without a store raises
+        StoreMissingError instead of getting an empty one."""
+        async with self.pool.connection("users", user_id, create=create) as conn:
             store = MemberStore(
                 conn,
                 user_id,

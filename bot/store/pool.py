@@ -50,6 +50,11 @@ class PoolClosedError(RuntimeError):
     """The pool is closing: no store is opened any more (shutdown)."""
 
 
+class StoreMissingError(LookupError):
+    """The store doesn't exist and the caller asked not to create it (e.g. a reminder
+    timer or the consistency pass, for a member who deleted their data)."""
+
+
 def _migrations(kind: str) -> list[tuple[int, str]]:
     """The numbered migrations for one kind of store, in order."""
     folder = resources.files("bot.store") / "migrations" / _MIGRATION_SETS[kind]
@@ -114,11 +119,15 @@ class StorePool:
         return self._touched.setdefault(("users", int(key)), set())
 
     @asynccontextmanager
-    async def connection(self, kind: str, key: int) -> AsyncIterator[aiosqlite.Connection]:
+    async def connection(
+        self, kind: str, key: int, *, create: bool = True
+    ) -> AsyncIterator[aiosqlite.Connection]:
         """Hold one store's lock and yield its open connection.
 
         Raises PoolClosedError once the pool is closing: a late command or reminder
-        never reopens a store behind shutdown's back.
+        never reopens a store behind shutdown's back. With `create=False`, raises
+        StoreMissingError instead of creating a store that isn't there; checked under
+        the store's lock, so it can't race with `delete`.
         """
         store_key = (kind, int(key))
         lock = self._locks.get(store_key)
@@ -128,6 +137,8 @@ class StorePool:
             if self._closing:
                 raise PoolClosedError("the stores are closing")
             conn = self._open.get(store_key)
+            if conn is None and not create and not self.path(kind, key).exists():
+                raise StoreMissingError(f"no {kind} store {int(key)}")
             if conn is None:
                 conn = await self._open_store(kind, int(key))
                 self._open[store_key] = conn

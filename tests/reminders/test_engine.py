@@ -714,3 +714,30 @@ async def test_tries_are_kept_through_release_and_reset(stores, clock):
         assert (earlier.since, earlier.prints) == (first_try, frozenset({"aaa", "bbb"}))
         row = await store.fetchone("SELECT tried_prints FROM reminders WHERE id = ?", (rid,))
         assert row["tried_prints"] == "aaa bbb"
+
+
+async def test_the_consistency_pass_never_recreates_a_deleted_members_store(
+    engine, stores, clock, monkeypatch
+):
+    """The pass lists the stores, then visits them one by one: a member who deletes their
+    data in between must not get an empty store back (it raced before)."""
+    await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    await engine.start()
+    await engine.idle()
+    listed = stores.pool.ids("users")
+    await stores.delete_member(ALICE)
+    monkeypatch.setattr(stores.pool, "ids", lambda kind: listed)  # the stale listing
+    report = await engine.check_consistency()
+    assert report.armed == 0
+    assert not stores.pool.exists("users", ALICE)
+    assert index_rows(engine.data_dir) == set()
+
+
+async def test_a_timer_for_a_deleted_member_creates_no_store(engine, stores, clock):
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    await engine.start()
+    await engine.idle()
+    await stores.delete_member(ALICE)
+    await engine.arm(ALICE, [rid])
+    await engine.deliver(ALICE, rid)
+    assert not stores.pool.exists("users", ALICE)
