@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.domain.business_days import add_business_days
 from bot.domain.draft_check import WORD_LIMIT, WORD_TARGET, RuleResult, check_draft, score
 from bot.domain.drafts import Draft, draft_request, followup_draft
-from bot.domain.models import AskMinutes, Prospect, Reminder, RequestFormat
+from bot.domain.models import FOLLOWUP_KINDS, AskMinutes, Prospect, Reminder, RequestFormat
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing
@@ -30,7 +30,6 @@ from bot.ui.render import format_when, in_code
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_name, text_option
 
-FOLLOWUP_KINDS = ("followup-3", "followup-7")
 CHECK_MAX = 4000  # a request is ~100 words; anything near Discord's 6,000 isn't one
 ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 # A time sent "in the future" by less than this is clock skew, not a typo.

@@ -129,8 +129,38 @@ MEETING_FORMATS: tuple[str, ...] = tuple(MeetingFormat)
 MEDIUMS: tuple[str, ...] = tuple(Medium)
 CATEGORIES: tuple[str, ...] = tuple(Category)
 TIARA: tuple[str, ...] = tuple(c for c in Category if c is not Category.OTHER)
-REMINDER_KINDS = ("prep", "thanks", "followup-3", "followup-7")
-REMINDER_STATES = ("pending", "sending", "sent", "dm_closed", "dismissed", "cancelled")
+
+
+class ReminderKind(StrEnum):
+    """What a reminder DM is about (its renderer is registered by the step's cog)."""
+
+    PREP = "prep"
+    THANKS = "thanks"
+    FOLLOWUP_3 = "followup-3"
+    FOLLOWUP_7 = "followup-7"
+
+
+class ReminderState(StrEnum):
+    """Where a reminder is in its life (see bot/store/reminders.py for the moves)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DM_CLOSED = "dm_closed"
+    DISMISSED = "dismissed"
+    CANCELLED = "cancelled"
+
+
+REMINDER_KINDS: tuple[str, ...] = tuple(ReminderKind)
+REMINDER_STATES: tuple[str, ...] = tuple(ReminderState)
+# The states a reminder can end in; a row in one of them is never sent again.
+FINAL_STATES: tuple[str, ...] = (
+    ReminderState.SENT,
+    ReminderState.DM_CLOSED,
+    ReminderState.DISMISSED,
+    ReminderState.CANCELLED,
+)
+FOLLOWUP_KINDS: tuple[str, ...] = (ReminderKind.FOLLOWUP_3, ReminderKind.FOLLOWUP_7)
 
 
 @dataclass(slots=True)
@@ -212,10 +242,10 @@ class Reminder:
     """A DM the bot owes the member at a given time."""
 
     id: int
-    kind: str
+    kind: ReminderKind
     subject_id: int
     due_at: datetime
-    state: str = "pending"
+    state: ReminderState = ReminderState.PENDING
     attempts: int = 0
     message_id: int | None = None
     late: bool = False

@@ -21,11 +21,11 @@ from typing import Protocol
 
 import aiosqlite
 
-from bot.domain.models import REMINDER_KINDS, Reminder
+from bot.domain.models import FINAL_STATES, REMINDER_KINDS, Reminder, ReminderKind, ReminderState
 from bot.store.base import StoreBase, dt, ts
 
-# The states a reminder can end in; a row in one of them is never sent again.
-FINAL_STATES = ("sent", "dm_closed", "dismissed", "cancelled")
+__all__ = ["FINAL_STATES", "OWED_STATES", "EarlierTries", "ReminderTimer", "RemindersMixin"]
+
 # The states the bot still owes a DM in (what cancel_reminders can stop).
 OWED_STATES = ("pending", "sending")
 
@@ -66,10 +66,10 @@ def reminder_from_row(row: aiosqlite.Row) -> Reminder:
     """A Reminder from a `reminders` row (its subject is the meeting or the outreach)."""
     return Reminder(
         id=row["id"],
-        kind=row["kind"],
+        kind=ReminderKind(row["kind"]),
         subject_id=row["meeting_id"] if row["meeting_id"] is not None else row["outreach_id"],
         due_at=dt(row["due_at"]),
-        state=row["state"],
+        state=ReminderState(row["state"]),
         attempts=row["attempts"],
         message_id=row["message_id"],
         late=bool(row["late"]),
