@@ -144,7 +144,10 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     @meeting.command(name="schedule")
     @app_commands.describe(
         prospect="Who you're meeting (start typing a name)",
-        when='When, in your time zone: "tomorrow 8am", "Dec 3 7:30", "2026-12-03 07:30"',
+        when=(
+            'When: "tomorrow 8am", "the 15th at 10am", "Dec 3 3pm PT" '
+            "(your time zone unless you name one)"
+        ),
         minutes=f"How long ({MINUTES_MIN}–{MINUTES_MAX}; ask for 30, an hour at most)",
         format="In person, by phone or by video",
         place="Where, or the video link",
@@ -219,7 +222,10 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     @meeting.command(name="log")
     @app_commands.describe(
         prospect="Who you met (start typing a name)",
-        when='When it started, in your time zone: "3 hours ago", "yesterday 4pm"',
+        when=(
+            'When it started: "3 hours ago", "yesterday 4pm", "Tuesday 2pm PT" '
+            "(your zone unless you name one)"
+        ),
         minutes=f"How long it lasted ({MINUTES_MIN}–{MINUTES_MAX})",
         takeaways="What you learned — your thank-you will name it",
         referrals='People they suggested you talk to, comma-separated: "Grace Hopper, Alan Turing"',
