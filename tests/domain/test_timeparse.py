@@ -105,7 +105,7 @@ def test_ambiguous_numeric_dates(text):
 
 
 def test_dotted_numbers_refused():
-    # dateparser would read "10.30 tomorrow" as 10:00.
+    # A dot makes a UK time ("10.30") or a German date ("10.3." is 10 March): never guessed.
     with pytest.raises(WhenError, match="colon"):
         parse_when("10.30 tomorrow", NY, NOW)
 
