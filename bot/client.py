@@ -127,7 +127,7 @@ class InterviewBot(commands.Bot):
         for extension in find_extensions():
             await self.load_extension(extension)
         await self.reminders.start()
-        # dateparser builds its language data on first use (~180 ms): not in a command.
+        # The time parser loads the IANA zone names on first use: at start-up, not in a command.
         await asyncio.to_thread(warm_up_time_parsing)
         await self.sync_commands()
 
