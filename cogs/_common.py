@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TypedDict
 
 from discord import app_commands
 
 from bot.ui.errors import UserError
 
+
 # A member's private pipeline works in servers and in DMs (the bot installed as a user app).
-EVERYWHERE = {
+class Availability(TypedDict):
+    """Where a command group can be used and installed (keyword arguments of app_commands.Group)."""
+
+    allowed_contexts: app_commands.AppCommandContext
+    allowed_installs: app_commands.AppInstallationType
+
+
+EVERYWHERE: Availability = {
     "allowed_contexts": app_commands.AppCommandContext(
         guild=True, dm_channel=True, private_channel=True
     ),

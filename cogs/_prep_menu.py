@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 import discord
 
 from bot.domain.models import BankRow, PrepQuestion
 from bot.domain.questions import WHO_ELSE, load_default_questions
+from bot.types import AnyInteraction, bot_of
 from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.errors import UserError
 from bot.ui.limits import SELECT_LABEL, SELECT_OPTIONS, clip
@@ -40,7 +41,7 @@ class QuestionChooser(Protocol):
 
     async def choose_questions(
         self,
-        interaction: discord.Interaction,
+        interaction: AnyInteraction,
         meeting_id: int,
         guild_id: int | None,
         values: list[str],
@@ -89,7 +90,7 @@ class PrepQuestionSelect(
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction,
+        interaction: AnyInteraction,
         item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
@@ -102,12 +103,12 @@ class PrepQuestionSelect(
             list(getattr(item, "options", None) or []),
         )
 
-    async def on_press(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: AnyInteraction) -> None:
         """Hand the pick to the cog."""
         guild_id = interaction.guild_id if self.in_server else None
         if self.in_server and guild_id is None:
             raise UserError("Run `/meeting prep` again to choose questions here.")
-        cog: QuestionChooser | None = interaction.client.get_cog(PREPARE_COG)
+        cog = cast("QuestionChooser | None", bot_of(interaction).get_cog(PREPARE_COG))
         if cog is None:
             raise UserError("Prep sheets are unavailable right now; try again soon.")
         await cog.choose_questions(interaction, self.meeting_id, guild_id, list(self.item.values))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import discord
@@ -26,6 +27,7 @@ from bot.domain.timezones import (
     resolve_timezone,
     suggest_timezones,
 )
+from bot.types import Interaction
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICES, FIELD_VALUE
@@ -33,6 +35,9 @@ from bot.ui.render import format_relative, format_when, in_code, stage_nudge_tex
 from bot.ui.respond import reply
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, SHORT_MAX, text_option
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 CLOCK_INPUT_MAX = 20  # "10:30 pm" and friends; anything longer isn't a time of day
 
@@ -106,20 +111,20 @@ class Account(commands.Cog):
         **EVERYWHERE,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="The four steps and the commands for each")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.allowed_installs(guilds=True, users=True)
-    async def help_(self, interaction: discord.Interaction) -> None:
+    async def help_(self, interaction: Interaction) -> None:
         """Show how the bot works."""
         await reply(interaction, embed=help_embed())
 
     # -- /settings -----------------------------------------------------------------
     @settings.command(name="timezone")
     @app_commands.describe(tz="Your time zone, e.g. America/New_York (start typing a city)")
-    async def timezone(self, interaction: discord.Interaction, tz: str) -> None:
+    async def timezone(self, interaction: Interaction, tz: str) -> None:
         """Set your time zone, used for every time you type and every reminder."""
         if not tz.strip():
             raise UserError(
@@ -137,7 +142,7 @@ class Account(commands.Cog):
 
     @timezone.autocomplete("tz")
     async def timezone_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """IANA names, best match first; the zone an abbreviation means says so
         ("America/New_York (EST)")."""
@@ -157,7 +162,7 @@ class Account(commands.Cog):
     )
     async def profile(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         name: app_commands.Range[str, 1, SHORT_MAX] | None = None,
         school: app_commands.Range[str, 1, SHORT_MAX] | None = None,
         interest: app_commands.Range[str, 1, SHORT_MAX] | None = None,
@@ -192,7 +197,7 @@ class Account(commands.Cog):
     )
     async def reminders(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         thanks_after_hours: app_commands.Range[int, 1, 24] | None = None,
         quiet_start: str | None = None,
         quiet_end: str | None = None,
@@ -227,7 +232,7 @@ class Account(commands.Cog):
         await reply(interaction, embed=settings_embed(current, title="Reminder settings saved"))
 
     @settings.command(name="show")
-    async def show(self, interaction: discord.Interaction) -> None:
+    async def show(self, interaction: Interaction) -> None:
         """See your settings."""
         async with self.bot.stores.member(interaction.user.id) as store:
             current = await store.settings()
@@ -239,7 +244,7 @@ class Account(commands.Cog):
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.allowed_installs(guilds=True, users=True)
-    async def progress(self, interaction: discord.Interaction) -> None:
+    async def progress(self, interaction: Interaction) -> None:
         """Where you are with everyone, and the next actions that are due."""
         now = self.bot.clock.now()
         async with self.bot.stores.member(interaction.user.id) as store:
@@ -265,7 +270,7 @@ class Account(commands.Cog):
 
     # -- /mydata -------------------------------------------------------------------
     @mydata.command(name="export")
-    async def export(self, interaction: discord.Interaction) -> None:
+    async def export(self, interaction: Interaction) -> None:
         """Download everything the bot keeps about you (JSON and CSV)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.bot.stores.member(interaction.user.id) as store:
@@ -287,7 +292,7 @@ class Account(commands.Cog):
         )
 
     @mydata.command(name="delete")
-    async def delete(self, interaction: discord.Interaction) -> None:
+    async def delete(self, interaction: Interaction) -> None:
         """Erase your store and every reminder (asks first)."""
         pressed = await ask_to_confirm(
             interaction,
@@ -412,6 +417,6 @@ def progress_embed(
     return make_embed("Your progress", funnel_line, fields=fields)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: InterviewBot) -> None:
     """Load the cog."""
     await bot.add_cog(Account(bot))

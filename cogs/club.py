@@ -7,15 +7,20 @@ sent, active members), never who did what; the command needs Manage Server.
 from __future__ import annotations
 
 import calendar
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.stats import METRICS, MonthlyActivity, club_activity
+from bot.types import Interaction
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.respond import reply
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 METRIC_LABELS = {
     "prospects_added": "Prospects added",
@@ -60,11 +65,11 @@ class Club(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
     @club.command(name="stats")
-    async def stats(self, interaction: discord.Interaction) -> None:
+    async def stats(self, interaction: Interaction) -> None:
         """Anonymous monthly counts of the club's activity (Manage Server only)."""
         if interaction.guild_id is None:
             raise UserError("`/club stats` works in a server: it shows that club's activity.")
@@ -79,6 +84,6 @@ class Club(commands.Cog):
         await reply(interaction, embed=stats_embed(server, months))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: InterviewBot) -> None:
     """Load the cog."""
     await bot.add_cog(Club(bot))

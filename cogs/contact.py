@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -20,6 +20,7 @@ from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
+from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.choices import AskMinutesOption, OutcomeOption, RequestFormatOption, ViaOption
 from bot.ui.components import GuardedItem, GuardedModal, PersistentView
 from bot.ui.embeds import WARN, make_embed
@@ -29,6 +30,9 @@ from bot.ui.options import ProspectOption
 from bot.ui.render import format_when, in_code
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_name, text_option
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 CHECK_MAX = 4000  # a request is ~100 words; anything near Discord's 6,000 isn't one
 ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
@@ -146,13 +150,13 @@ class SecondContactModal(GuardedModal):
         )
         self.outreach_id = outreach_id
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: AnyInteraction) -> None:
         """Add the prospect at the organization, in the presser's own store."""
         name = checked_name(self.name.value, example="Sam Lee")
         role = text_option(self.role.value, label="Role", limit=SHORT_MAX, example="Data Analyst")
         if not name:
             raise UserError("A prospect needs a name, e.g. `Sam Lee`.")
-        async with interaction.client.stores.member(interaction.user.id) as store:
+        async with bot_of(interaction).stores.member(interaction.user.id) as store:
             outreach = await store.get_outreach(self.outreach_id)
             first = await store.get_prospect(outreach.prospect_id) if outreach else None
             if first is None:
@@ -203,15 +207,15 @@ class SecondContactButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> SecondContactButton:
         """Rebuild the button from its custom id."""
         owner = match["owner"]
         return cls(int(match["outreach_id"]), owner_id=int(owner) if owner else None)
 
-    async def on_press(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: AnyInteraction) -> None:
         """Look the request up in the presser's own store, then ask who."""
-        async with interaction.client.stores.member(interaction.user.id) as store:
+        async with bot_of(interaction).stores.member(interaction.user.id) as store:
             outreach = await store.get_outreach(self.outreach_id)
             first = await store.get_prospect(outreach.prospect_id) if outreach else None
         if first is None:
@@ -289,7 +293,7 @@ class Contact(commands.Cog):
         name="outreach", description="Step 2: ask for a conversation", **EVERYWHERE
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -310,7 +314,7 @@ class Contact(commands.Cog):
     )
     async def draft(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prospect: ProspectOption,
         minutes: AskMinutesOption = AskMinutes.THIRTY,
         format: RequestFormatOption = RequestFormat.EMAIL,
@@ -336,9 +340,7 @@ class Contact(commands.Cog):
 
     @outreach.command(name="check")
     @app_commands.describe(text="Your draft, pasted whole (up to 4,000 characters)")
-    async def check(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 6000]
-    ) -> None:
+    async def check(self, interaction: Interaction, text: app_commands.Range[str, 1, 6000]) -> None:
         """Score your own draft rule by rule, with a fix for each miss."""
         if len(text) > CHECK_MAX:
             raise UserError(
@@ -357,7 +359,7 @@ class Contact(commands.Cog):
     )
     async def sent(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prospect: ProspectOption,
         via: ViaOption | None = None,
         when: app_commands.Range[str, 1, 100] | None = None,
@@ -405,7 +407,7 @@ class Contact(commands.Cog):
     @outreach.command(name="reply")
     @app_commands.describe(prospect="Start typing a name", outcome="What they answered")
     async def reply_(
-        self, interaction: discord.Interaction, prospect: ProspectOption, outcome: OutcomeOption
+        self, interaction: Interaction, prospect: ProspectOption, outcome: OutcomeOption
     ) -> None:
         """Record their answer; ends the 3B7 follow-ups."""
         user_id = interaction.user.id
@@ -438,6 +440,6 @@ class Contact(commands.Cog):
         await reply(interaction, text)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: InterviewBot) -> None:
     """Load the cog."""
     await bot.add_cog(Contact(bot))

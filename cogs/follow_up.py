@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 import discord
@@ -21,6 +21,7 @@ from bot.domain.thanks import draft_thanks
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
+from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.choices import MediumOption
 from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.embeds import make_embed
@@ -30,6 +31,9 @@ from bot.ui.meeting_options import PastMeetingTransformer
 from bot.ui.render import format_when, thanks_gap_text
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 MeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 
@@ -66,7 +70,7 @@ class ThankYouNudgeButton(
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction,
+        interaction: AnyInteraction,
         item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
@@ -75,9 +79,9 @@ class ThankYouNudgeButton(
         owner = match["owner"]
         return cls(match["action"], int(match["meeting"]), int(owner) if owner else None)
 
-    async def on_press(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: AnyInteraction) -> None:
         """Hand the press to the Step 4 cog."""
-        cog: FollowUp | None = interaction.client.get_cog(FollowUp.__cog_name__)
+        cog = cast("FollowUp | None", bot_of(interaction).get_cog(FollowUp.__cog_name__))
         if cog is None:
             raise UserError("Thank-you reminders are unavailable right now; try again soon.")
         await cog.on_nudge_button(interaction, self.action, self.meeting_id)
@@ -164,7 +168,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         name="thanks", description="Step 4: thank the people you met", **EVERYWHERE
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -243,7 +247,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
     )
     async def draft(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         meeting: MeetingOption,
         medium: MediumOption = Medium.EMAIL,
     ) -> None:
@@ -259,7 +263,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
     )
     async def sent(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         meeting: MeetingOption,
         medium: MediumOption = Medium.EMAIL,
     ) -> None:
@@ -292,7 +296,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         return Outgoing(content=text, embed=embed, view=nudge_view(meeting.id, store.user_id))
 
     async def on_nudge_button(
-        self, interaction: discord.Interaction, action: str, meeting_id: int
+        self, interaction: AnyInteraction, action: str, meeting_id: int
     ) -> None:
         """Sent it / Draft it for me / Remind me tomorrow / Skip, on the presser's store."""
         user_id = interaction.user.id
@@ -344,7 +348,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
 
 def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:
     name = _escape(prospect.name)
-    if already:
+    if already and meeting.thanked_at is not None:
         return (
             f"Your thank-you to **{name}** was already marked sent "
             f"{format_when(meeting.thanked_at)}; nothing changed."
@@ -356,6 +360,6 @@ def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:
     )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: InterviewBot) -> None:
     """Load the cog."""
     await bot.add_cog(FollowUp(bot))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -15,6 +17,7 @@ from bot.domain.linkedin import (
 )
 from bot.domain.models import Prospect, ProspectStatus, TimelineEvent
 from bot.stats import count_activity
+from bot.types import Interaction
 from bot.ui.choices import SourceOption, StageOption, StatusOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
@@ -31,6 +34,9 @@ from cogs._common import (
     checked_name,
     text_option,
 )
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 
 def _escape(text: str) -> str:
@@ -93,7 +99,7 @@ class Locate(commands.Cog):
         name="prospect", description="Step 1: the people you'd like to talk to", **EVERYWHERE
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
     @prospect.command(name="add")
@@ -108,7 +114,7 @@ class Locate(commands.Cog):
     )
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         name: app_commands.Range[str, 1, NAME_MAX],
         role: app_commands.Range[str, 1, SHORT_MAX] | None = None,
         organization: app_commands.Range[str, 1, SHORT_MAX] | None = None,
@@ -172,7 +178,7 @@ class Locate(commands.Cog):
         file="Connections.csv from your LinkedIn data export (Settings → Data privacy → "
         "Get a copy of your data)"
     )
-    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
         """Add your LinkedIn connections as prospects (duplicates are skipped)."""
         if file.size > MAX_IMPORT_BYTES:
             raise UserError(
@@ -220,7 +226,7 @@ class Locate(commands.Cog):
     @app_commands.describe(stage="Only this career stage", status="Only this status")
     async def list_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         stage: StageOption | None = None,
         status: StatusOption | None = None,
     ) -> None:
@@ -240,7 +246,7 @@ class Locate(commands.Cog):
 
     @prospect.command(name="show")
     @app_commands.describe(prospect="Start typing a name")
-    async def show(self, interaction: discord.Interaction, prospect: ProspectOption) -> None:
+    async def show(self, interaction: Interaction, prospect: ProspectOption) -> None:
         """A prospect's card with their timeline."""
         async with self.bot.stores.member(interaction.user.id) as store:
             status = await store.prospect_status(prospect.id)
@@ -267,7 +273,7 @@ class Locate(commands.Cog):
     )
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prospect: ProspectOption,
         name: app_commands.Range[str, 1, NAME_MAX] | None = None,
         role: app_commands.Range[str, 1, SHORT_MAX] | None = None,
@@ -317,7 +323,7 @@ class Locate(commands.Cog):
 
     @prospect.command(name="remove")
     @app_commands.describe(prospect="Start typing a name")
-    async def remove(self, interaction: discord.Interaction, prospect: ProspectOption) -> None:
+    async def remove(self, interaction: Interaction, prospect: ProspectOption) -> None:
         """Remove a prospect with their outreach, meetings and reminders (asks first)."""
         name = discord.utils.escape_markdown(prospect.name)
         pressed = await ask_to_confirm(
@@ -370,6 +376,6 @@ def import_summary(plan: ImportPlan) -> str:
     return "\n".join(lines)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: InterviewBot) -> None:
     """Load the cog."""
     await bot.add_cog(Locate(bot))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import discord
@@ -23,6 +24,7 @@ from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity
 from bot.store import MemberStore
+from bot.types import AnyInteraction, Interaction
 from bot.ui.choices import MeetingFormatOption, RangeOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
@@ -54,6 +56,9 @@ from cogs._prep_menu import (
     kept_question_value,
     prep_view,
 )
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
 HeldMeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
@@ -112,7 +117,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         name="meeting", description="Step 3: your informational interviews", **EVERYWHERE
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -134,7 +139,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             return await bank.top_questions()
 
     # -- parsing shared by the commands ------------------------------------------------
-    def _when(self, text: str, tz: ZoneInfo, prefer: str) -> datetime:
+    def _when(self, text: str, tz: ZoneInfo, prefer: Literal["future", "past"]) -> datetime:
         try:
             return parse_when(text, tz, self.bot.clock.now(), prefer=prefer)
         except WhenError as error:
@@ -154,7 +159,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     )
     async def schedule(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prospect: ProspectOption,
         when: app_commands.Range[str, 1, 100],
         minutes: app_commands.Range[int, MINUTES_MIN, MINUTES_MAX] | None = None,
@@ -232,7 +237,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     )
     async def log_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prospect: ProspectOption,
         when: app_commands.Range[str, 1, 100],
         minutes: app_commands.Range[int, MINUTES_MIN, MINUTES_MAX] | None = None,
@@ -293,7 +298,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     )
     async def done(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         meeting: HeldMeetingOption,
         takeaways: app_commands.Range[str, 1, NOTES_MAX] | None = None,
         referrals: app_commands.Range[str, 1, 1000] | None = None,
@@ -345,7 +350,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     # -- /meeting prep -------------------------------------------------------------
     @meeting.command(name="prep")
     @app_commands.describe(meeting="The meeting (start typing the person's name)")
-    async def prep(self, interaction: discord.Interaction, meeting: MeetingOption) -> None:
+    async def prep(self, interaction: Interaction, meeting: MeetingOption) -> None:
         """Your prep sheet: who they are, your questions, a short checklist."""
         user_id = interaction.user.id
         bank = await self._server_bank(interaction.guild_id)
@@ -360,7 +365,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
 
     async def choose_questions(
         self,
-        interaction: discord.Interaction,
+        interaction: AnyInteraction,
         meeting_id: int,
         guild_id: int | None,
         values: list[str],
@@ -407,9 +412,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     # -- /meeting list -------------------------------------------------------------
     @meeting.command(name="list")
     @app_commands.describe(range="Upcoming (default), past or all meetings")
-    async def list_(
-        self, interaction: discord.Interaction, range: RangeOption | None = None
-    ) -> None:
+    async def list_(self, interaction: Interaction, range: RangeOption | None = None) -> None:
         """Your meetings, a page at a time."""
         chosen = range or MeetingRange.UPCOMING
         async with self.bot.stores.member(interaction.user.id) as store:
@@ -431,7 +434,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     # -- /meeting cancel -----------------------------------------------------------
     @meeting.command(name="cancel")
     @app_commands.describe(meeting="The meeting (start typing the person's name)")
-    async def cancel(self, interaction: discord.Interaction, meeting: MeetingOption) -> None:
+    async def cancel(self, interaction: Interaction, meeting: MeetingOption) -> None:
         """Cancel a meeting and its reminders (it stays on the person's timeline)."""
         user_id = interaction.user.id
         async with self.bot.stores.member(user_id) as store:
@@ -458,7 +461,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     @meeting.command(name="calendar")
     @app_commands.describe(meeting="One meeting (leave empty for all upcoming ones)")
     async def calendar(
-        self, interaction: discord.Interaction, meeting: MeetingOption | None = None
+        self, interaction: Interaction, meeting: MeetingOption | None = None
     ) -> None:
         """An .ics file to add your meetings to your calendar."""
         user_id = interaction.user.id
@@ -524,6 +527,6 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         return Outgoing(content=content, embed=embed, view=None)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: InterviewBot) -> None:
     """Load the cog."""
     await bot.add_cog(Prepare(bot))

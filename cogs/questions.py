@@ -13,7 +13,7 @@ import functools
 import math
 import random
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import discord
 from discord import app_commands
@@ -22,6 +22,7 @@ from discord.ext import commands
 from bot.domain.models import CATEGORIES, BankSort, Category, Vote
 from bot.domain.questions import QUESTION_MAX_CHARS, load_default_questions, validate_question
 from bot.store.guild import BankQuestion
+from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.choices import CategoryOption, SortOption
 from bot.ui.components import GuardedItem, PersistentView
 from bot.ui.embeds import make_embed
@@ -31,6 +32,9 @@ from bot.ui.meeting_options import row_id
 from bot.ui.respond import reply, with_notices
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 PER_PAGE = 5  # one row of ▲ buttons, one row of Previous / Next
 VOTE = "▲"
@@ -55,7 +59,7 @@ def default_bank() -> tuple[Entry, ...]:
     return tuple(Entry(q.text, q.category, None) for q in load_default_questions())
 
 
-def in_a_server(interaction: discord.Interaction) -> int:
+def in_a_server(interaction: AnyInteraction) -> int:
     """The server's id, or a refusal saying the command needs the server's shared bank."""
     if interaction.guild_id is None:
         name = interaction.command.qualified_name if interaction.command else "questions"
@@ -120,7 +124,7 @@ def bank_embed(
 
 
 async def bank_page(
-    client: discord.Client, guild_id: int | None, category: str | None, sort: str, page: int
+    client: InterviewBot, guild_id: int | None, category: str | None, sort: str, page: int
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     """A page of the bank (the server's, or the default one in DMs) with its buttons."""
     if guild_id is None:
@@ -183,16 +187,16 @@ class VoteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> VoteButton:
         """Rebuild the button from a press (also after a restart)."""
         label = getattr(item, "label", None) or VOTE
         return cls(int(match["id"]), label=label, **_state(match))
 
-    async def on_press(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: AnyInteraction) -> None:
         """Toggle the presser's vote in the server the button was pressed in."""
         guild_id = in_a_server(interaction)
-        async with interaction.client.stores.guild(guild_id) as store:
+        async with bot_of(interaction).stores.guild(guild_id) as store:
             question = await store.get_question(self.question_id)
             result = (
                 None
@@ -200,7 +204,7 @@ class VoteButton(
                 else await store.toggle_vote(self.question_id, interaction.user.id)
             )
         embed, view = await bank_page(
-            interaction.client, guild_id, self.category or None, self.sort, self.page
+            bot_of(interaction), guild_id, self.category or None, self.sort, self.page
         )
         await interaction.response.edit_message(embed=embed, view=view)
         if question is None or result is None:
@@ -233,16 +237,16 @@ class PageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+        cls, interaction: AnyInteraction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> PageButton:
         """Rebuild the button from a press (also after a restart)."""
         return cls(match["to"], **_state(match))
 
-    async def on_press(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: AnyInteraction) -> None:
         """Show the page before or after."""
         target = self.page - 1 if self.to == "prev" else self.page + 1
         embed, view = await bank_page(
-            interaction.client, interaction.guild_id, self.category or None, self.sort, target
+            bot_of(interaction), interaction.guild_id, self.category or None, self.sort, target
         )
         await interaction.response.edit_message(embed=embed, view=view)
 
@@ -260,21 +264,21 @@ def _vote_message(text: str, vote: Vote) -> str:
 class QuestionTransformer(app_commands.Transformer):
     """`question` options: autocomplete over this server's bank, resolve to a BankQuestion."""
 
-    async def autocomplete(
-        self, interaction: discord.Interaction, value: str
+    async def autocomplete(  # type: ignore[override]  # these options are strings
+        self, interaction: AnyInteraction, value: str
     ) -> list[app_commands.Choice[str]]:
         """Up to 25 of the server's questions, best match first (none in DMs)."""
         if interaction.guild_id is None:
             return []
-        async with interaction.client.stores.guild(interaction.guild_id) as store:
+        async with bot_of(interaction).stores.guild(interaction.guild_id) as store:
             found = await store.search_questions(value, limit=CHOICES)
         return [app_commands.Choice(name=question_label(q), value=str(q.id)) for q in found]
 
-    async def transform(self, interaction: discord.Interaction, value: Any) -> BankQuestion:
+    async def transform(self, interaction: AnyInteraction, value: Any) -> BankQuestion:
         """The question with this id (or wording) in this server's bank only."""
         guild_id = in_a_server(interaction)
         text = str(value).strip()
-        async with interaction.client.stores.guild(guild_id) as store:
+        async with bot_of(interaction).stores.guild(guild_id) as store:
             number = row_id(text)
             question = await store.get_question(number) if number is not None else None
             if question is None:
@@ -302,7 +306,7 @@ class Questions(commands.Cog):
         **EVERYWHERE,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -317,7 +321,7 @@ class Questions(commands.Cog):
     @app_commands.describe(category="Only this TIARA category", sort="top (most votes) or new")
     async def list_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         category: CategoryOption | None = None,
         sort: SortOption = BankSort.TOP,
     ) -> None:
@@ -344,7 +348,7 @@ class Questions(commands.Cog):
     )
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         text: app_commands.Range[str, 1, QUESTION_MAX_CHARS],
         category: CategoryOption = Category.OTHER,
     ) -> None:
@@ -370,7 +374,7 @@ class Questions(commands.Cog):
 
     @questions.command(name="vote")
     @app_commands.describe(question="Start typing a question")
-    async def vote(self, interaction: discord.Interaction, question: QuestionOption) -> None:
+    async def vote(self, interaction: Interaction, question: QuestionOption) -> None:
         """Vote for a question (again to take your vote back)."""
         guild_id = in_a_server(interaction)
         async with self.bot.stores.guild(guild_id) as store:
@@ -383,7 +387,7 @@ class Questions(commands.Cog):
     @app_commands.describe(category="Only this TIARA category", count="How many (1–10)")
     async def random_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         category: CategoryOption | None = None,
         count: app_commands.Range[int, 1, 10] = 3,
     ) -> None:
@@ -408,7 +412,7 @@ class Questions(commands.Cog):
 
     @questions.command(name="remove")
     @app_commands.describe(question="Start typing a question")
-    async def remove(self, interaction: discord.Interaction, question: QuestionOption) -> None:
+    async def remove(self, interaction: Interaction, question: QuestionOption) -> None:
         """Remove a question (its author, or someone with Manage Server; asks first)."""
         guild_id = in_a_server(interaction)
         is_author = question.author_id == interaction.user.id
@@ -434,6 +438,6 @@ class Questions(commands.Cog):
         await pressed.response.edit_message(content=text, view=None)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: InterviewBot) -> None:
     """Load the cog."""
     await bot.add_cog(Questions(bot))

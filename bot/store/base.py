@@ -20,6 +20,12 @@ def is_row_id(value: object) -> bool:
     return isinstance(value, int) and 0 < value <= MAX_ROW_ID
 
 
+@overload
+def ts(value: datetime) -> str: ...
+@overload
+def ts(value: None) -> None: ...
+@overload
+def ts(value: datetime | None) -> str | None: ...
 def ts(value: datetime | None) -> str | None:
     """A datetime as the text the stores keep: ISO 8601 in UTC, sortable."""
     if value is None:
@@ -98,6 +104,11 @@ class StoreBase:
         """The first row of a query, or None."""
         async with self.conn.execute(sql, _params(params)) as cursor:
             return await cursor.fetchone()
+
+    async def count(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> int:
+        """The integer in the first column of a query's first row (a COUNT), 0 if none."""
+        row = await self.fetchone(sql, params)
+        return int(row[0]) if row is not None and row[0] is not None else 0
 
     async def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> int:
         """Run one statement; returns the last row id (0 when it inserted none)."""

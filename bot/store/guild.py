@@ -195,9 +195,11 @@ class GuildStore(StoreBase):
         await self.ensure_seeded()
         async with self.transaction():
             rows = await self.fetchall("SELECT id, text FROM questions")
-            question_id = find_near_duplicate(text, [(row["id"], row["text"]) for row in rows])
-            added = question_id is None
-            if added:
+            duplicate = find_near_duplicate(text, [(row["id"], row["text"]) for row in rows])
+            added = duplicate is None
+            if duplicate is not None:
+                question_id = duplicate
+            else:
                 question_id = await self.execute(
                     "INSERT INTO questions (text, category, author_id, starter, created_at) "
                     "VALUES (?, ?, ?, 0, ?)",
@@ -222,10 +224,10 @@ class GuildStore(StoreBase):
                     "INSERT INTO votes (question_id, user_id, created_at) VALUES (?, ?, ?)",
                     (question_id, user_id, ts(self.now())),
                 )
-            row = await self.fetchone(
-                "SELECT COUNT(*) AS n FROM votes WHERE question_id = ?", (question_id,)
+            votes = await self.count(
+                "SELECT COUNT(*) FROM votes WHERE question_id = ?", (question_id,)
             )
-        return Vote(voted, row["n"])
+        return Vote(voted, votes)
 
     async def has_voted(self, question_id: int, user_id: int) -> bool:
         """Whether the member has a vote on this question."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import aiosqlite
@@ -51,7 +52,7 @@ END
 """
 
 
-def prospect_from_row(row: aiosqlite.Row) -> Prospect:
+def prospect_from_row(row: aiosqlite.Row | Mapping[str, Any]) -> Prospect:
     """A Prospect from a `prospects` row."""
     return Prospect(
         id=row["id"],
@@ -211,8 +212,7 @@ class ProspectsMixin(StoreBase):
 
     async def count_prospects(self) -> int:
         """How many prospects the member has."""
-        row = await self.fetchone("SELECT COUNT(*) AS n FROM prospects")
-        return row["n"]
+        return await self.count("SELECT COUNT(*) FROM prospects")
 
 
 def _fold(text: str | None) -> str:

@@ -32,6 +32,7 @@ from bot.domain.models import (
     Source,
     Stage,
 )
+from bot.types import AnyInteraction
 from bot.ui.errors import UserError
 
 
@@ -60,7 +61,7 @@ class EnumChoices(app_commands.Transformer):
         """What Discord lists; a member can pick nothing else."""
         return self._choices
 
-    async def transform(self, interaction: discord.Interaction, value: Any) -> Enum:
+    async def transform(self, interaction: AnyInteraction, value: Any) -> Enum:
         """The member this value names; a forged value is refused, not stored."""
         try:
             return self.enum(value)

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot.types import AnyInteraction
 from bot.ui.errors import report_error, send_ephemeral
 
 PAGE_TIMEOUT = 600  # ephemeral messages can be edited for 15 minutes
@@ -41,7 +42,7 @@ class GuardedView(discord.ui.View):
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: AnyInteraction) -> bool:
         """Refuse anyone but the owner, with a word why."""
         if self.owner_id is None or interaction.user.id == self.owner_id:
             return True
@@ -49,7 +50,7 @@ class GuardedView(discord.ui.View):
         return False
 
     async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+        self, interaction: AnyInteraction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         """Every exception of a press (or of the check) ends in the central handler."""
         custom_id = getattr(item, "custom_id", None)
@@ -62,7 +63,7 @@ class OwnedView(GuardedView):
 
     def __init__(self, owner_id: int, *, timeout: float | None = PAGE_TIMEOUT) -> None:
         super().__init__(owner_id, timeout=timeout)
-        self.interaction: discord.Interaction | None = None
+        self.interaction: AnyInteraction | None = None
 
     async def on_timeout(self) -> None:
         """Disable every button and, when the message is known, show it so."""
@@ -109,7 +110,7 @@ class GuardedItem(discord.ui.DynamicItem[ItemT], template=r"(?!)"):
         if "callback" in cls.__dict__:
             raise TypeError(f"{cls.__name__}: write on_press; callback is the error path")
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: AnyInteraction) -> bool:
         """Only the owner goes on to `on_press`; anyone else is told so."""
         try:
             if self.owner_id is None or interaction.user.id == self.owner_id:
@@ -119,14 +120,14 @@ class GuardedItem(discord.ui.DynamicItem[ItemT], template=r"(?!)"):
             await report_error(interaction, error, source=f"check of {self.custom_id!r}")
         return False
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: AnyInteraction) -> None:
         """Run `on_press`; any exception becomes the central handler's answer."""
         try:
             await self.on_press(interaction)
         except Exception as error:
             await report_error(interaction, error, source=f"press of {self.custom_id!r}")
 
-    async def on_press(self, interaction: discord.Interaction) -> None:
+    async def on_press(self, interaction: AnyInteraction) -> None:
         """What the press does (subclasses)."""
         raise NotImplementedError
 
@@ -144,7 +145,7 @@ class GuardedModal(discord.ui.Modal):
         super().__init__(title=title, custom_id=custom_id, timeout=MODAL_TIMEOUT)
         self.owner_id = owner_id
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: AnyInteraction) -> bool:
         """Refuse a submission by anyone but the owner."""
         if interaction.user.id == self.owner_id:
             return True
@@ -153,7 +154,7 @@ class GuardedModal(discord.ui.Modal):
 
     async def on_error(
         self,
-        interaction: discord.Interaction,
+        interaction: AnyInteraction,
         error: Exception,
         item: discord.ui.Item[Any] | None = None,
         /,

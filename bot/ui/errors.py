@@ -11,6 +11,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.types import AnyInteraction
 from bot.ui.limits import CONTENT, clip
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ class UserError(app_commands.AppCommandError):
         self.message = message
 
 
-async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+async def send_ephemeral(interaction: AnyInteraction, content: str) -> None:
     """Answer ephemerally whether or not the interaction was already answered."""
     content = clip(content, CONTENT)
     mentions = discord.AllowedMentions.none()
@@ -58,7 +59,7 @@ def message_for(error: BaseException) -> str | None:
     return None
 
 
-def something_went_wrong(interaction: discord.Interaction) -> str:
+def something_went_wrong(interaction: AnyInteraction) -> str:
     """The answer to a bug: nothing changed, try again, and a reference for the log."""
     return (
         "Something went wrong on our side and nothing was changed. "
@@ -66,9 +67,7 @@ def something_went_wrong(interaction: discord.Interaction) -> str:
     )
 
 
-async def report_error(
-    interaction: discord.Interaction, error: BaseException, *, source: str
-) -> None:
+async def report_error(interaction: AnyInteraction, error: BaseException, *, source: str) -> None:
     """The one error path for commands, buttons, selects and modals: a UserError's own
     message, or for anything else the generic answer with the traceback logged under
     `source` (what failed, e.g. "command 'meeting log'"). Always ephemeral."""
@@ -80,7 +79,7 @@ async def report_error(
 
 
 async def on_app_command_error(
-    interaction: discord.Interaction, error: app_commands.AppCommandError
+    interaction: AnyInteraction, error: app_commands.AppCommandError
 ) -> None:
     """The tree's error handler: a short ephemeral reply; the traceback goes to the log."""
     name = getattr(interaction.command, "qualified_name", None)

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import discord
 from discord import app_commands
 
 from bot.domain.models import Meeting, Prospect
 from bot.store.base import is_row_id
+from bot.types import AnyInteraction, bot_of
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 
@@ -51,24 +51,24 @@ class MeetingTransformer(app_commands.Transformer):
 
     prefer = "upcoming"
 
-    async def autocomplete(
-        self, interaction: discord.Interaction, value: str
+    async def autocomplete(  # type: ignore[override]  # these options are strings
+        self, interaction: AnyInteraction, value: str
     ) -> list[app_commands.Choice[str]]:
         """Up to 25 of the member's meetings, best match first (upcoming before past)."""
-        async with interaction.client.stores.member(interaction.user.id) as store:
+        async with bot_of(interaction).stores.member(interaction.user.id) as store:
             found = await store.search_meetings(value, limit=CHOICES, prefer=self.prefer)
             tz = ZoneInfo((await store.settings()).timezone)
-        now = interaction.client.clock.now()
+        now = bot_of(interaction).clock.now()
         return [
             app_commands.Choice(name=meeting_label(m, p, tz, now), value=str(m.id))
             for m, p in found
         ]
 
-    async def transform(self, interaction: discord.Interaction, value: Any) -> Meeting:
+    async def transform(self, interaction: AnyInteraction, value: Any) -> Meeting:
         """The meeting with this id (or with the person of this exact name) in the
         member's own store."""
         text = str(value).strip()
-        async with interaction.client.stores.member(interaction.user.id) as store:
+        async with bot_of(interaction).stores.member(interaction.user.id) as store:
             number = row_id(text)
             meeting = await store.get_meeting(number) if number is not None else None
             if meeting is None:

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.models import Prospect
+from bot.types import AnyInteraction, bot_of
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 
@@ -29,18 +30,18 @@ class ProspectTransformer(app_commands.Transformer):
     suggestions, an exact name, or a unique part of one. A name several prospects
     share (or a part several contain) gets a list to pick from, not a guess."""
 
-    async def autocomplete(
-        self, interaction: discord.Interaction, value: str
+    async def autocomplete(  # type: ignore[override]  # these options are strings
+        self, interaction: AnyInteraction, value: str
     ) -> list[app_commands.Choice[str]]:
         """Up to 25 of the member's prospects, best match first."""
-        async with interaction.client.stores.member(interaction.user.id) as store:
+        async with bot_of(interaction).stores.member(interaction.user.id) as store:
             found = await store.search_prospects(value, limit=CHOICES)
         return [app_commands.Choice(name=prospect_label(p), value=str(p.id)) for p in found]
 
-    async def transform(self, interaction: discord.Interaction, value: Any) -> Prospect:
+    async def transform(self, interaction: AnyInteraction, value: Any) -> Prospect:
         """The one prospect the member meant, or a UserError saying why not."""
         text = " ".join(str(value).split())
-        async with interaction.client.stores.member(interaction.user.id) as store:
+        async with bot_of(interaction).stores.member(interaction.user.id) as store:
             if text.isascii() and text.isdigit():
                 found = await store.get_prospect(int(text))
                 if found is not None:

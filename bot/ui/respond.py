@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 import discord
 
+from bot.types import AnyInteraction
 from bot.ui.limits import CONTENT, clip
 
 NOTICES_KEY = "notices"
@@ -15,7 +16,7 @@ the answer is sent, so a notice learnt during the command (a store set aside whe
 opened) goes out with that very answer."""
 
 
-def with_notices(interaction: discord.Interaction, content: str | None) -> str | None:
+def with_notices(interaction: AnyInteraction, content: str | None) -> str | None:
     """Prefix the member's pending one-line notices (e.g. DMs closed) to `content`, once."""
     take: Callable[[], list[str]] | None = interaction.extras.pop(NOTICES_KEY, None)
     notices = take() if take is not None else []
@@ -26,7 +27,7 @@ def with_notices(interaction: discord.Interaction, content: str | None) -> str |
 
 
 async def reply(
-    interaction: discord.Interaction,
+    interaction: AnyInteraction,
     content: str | None = None,
     *,
     embed: discord.Embed | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.types import AnyInteraction
 from bot.ui.components import OwnedView
 from bot.ui.respond import reply
 
@@ -23,7 +24,7 @@ class Paginator(OwnedView):
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index >= len(self.pages) - 1
 
-    async def send(self, interaction: discord.Interaction) -> None:
+    async def send(self, interaction: AnyInteraction) -> None:
         """Send the first page ephemerally (with buttons only when there is more than one)."""
         await reply(interaction, embed=self.pages[0], view=self if len(self.pages) > 1 else None)
         self.interaction = interaction
@@ -31,14 +32,14 @@ class Paginator(OwnedView):
             self.stop()
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def previous(self, interaction: AnyInteraction, _: discord.ui.Button) -> None:
         """Show the page before."""
         self.index = max(0, self.index - 1)
         self._show_page_buttons()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def next(self, interaction: AnyInteraction, _: discord.ui.Button) -> None:
         """Show the page after."""
         self.index = min(len(self.pages) - 1, self.index + 1)
         self._show_page_buttons()
@@ -52,17 +53,17 @@ class Confirm(OwnedView):
         super().__init__(owner_id, timeout=120)
         self.value: bool | None = None
         self.confirm.label = confirm_label
-        self.result_interaction: discord.Interaction | None = None
+        self.result_interaction: AnyInteraction | None = None
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def confirm(self, interaction: AnyInteraction, _: discord.ui.Button) -> None:
         """Go ahead."""
         self.value = True
         self.result_interaction = interaction
         self.stop()
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def cancel(self, interaction: AnyInteraction, _: discord.ui.Button) -> None:
         """Leave everything as it is."""
         self.value = False
         self.result_interaction = interaction
@@ -70,12 +71,12 @@ class Confirm(OwnedView):
 
 
 async def ask_to_confirm(
-    interaction: discord.Interaction,
+    interaction: AnyInteraction,
     question: str,
     *,
     confirm_label: str,
     kept: str,
-) -> discord.Interaction | None:
+) -> AnyInteraction | None:
     """Ask the invoker, ephemerally, to confirm a destructive action.
 
     Returns the button press to answer when confirmed; on Cancel or time-out the prompt
