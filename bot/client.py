@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.domain.timeparse import warm_up as warm_up_time_parsing
 from bot.reminders.engine import ReminderEngine
 from bot.store import StorePool, Stores
+from bot.types import bot_of
 from bot.ui.errors import on_app_command_error
 from bot.ui.respond import NOTICES_KEY
 
@@ -76,7 +77,7 @@ class InterviewTree(app_commands.CommandTree):
         read is left for a later command and never keeps this one from running.
         """
         if interaction.type is discord.InteractionType.application_command:
-            bot: InterviewBot = interaction.client  # type: ignore[assignment]
+            bot = bot_of(interaction)
             user_id = interaction.user.id
             try:
                 notices = await bot.take_stored_notices(user_id)

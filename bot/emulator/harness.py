@@ -25,12 +25,12 @@ ClientT = TypeVar("ClientT", bound=discord.Client)
 def pointed_at(emu: Emulator) -> Iterator[None]:
     """Point discord.py's REST base and gateway URL at ``emu``; restore them afterwards."""
     old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    Route.BASE = emu.rest_base  # type: ignore[misc]
+    Route.BASE = emu.rest_base
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.gateway_url)
     try:
         yield
     finally:
-        Route.BASE = old_base  # type: ignore[misc]
+        Route.BASE = old_base
         DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
 
 
