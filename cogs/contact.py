@@ -13,7 +13,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.business_days import add_business_days
-from bot.domain.draft_check import WORD_LIMIT, WORD_TARGET, RuleResult, check_draft, score
+from bot.domain.draft_check import (
+    WORD_LIMIT,
+    WORD_TARGET,
+    RuleResult,
+    Verdict,
+    check_draft,
+    message_words,
+    score,
+    verdict,
+)
 from bot.domain.drafts import Draft, draft_request, followup_draft
 from bot.domain.models import FOLLOWUP_KINDS, AskMinutes, Prospect, Reminder, RequestFormat
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
@@ -62,9 +71,12 @@ def draft_message(
     """The draft ready to copy, its word count, and what to fill in before sending."""
     name = _escape(prospect.name)
     words = f"{draft.word_count} words"
-    if draft.word_count > WORD_LIMIT:
+    # The limits count the message itself, as /outreach check does: not the greeting
+    # and sign-off that the total shown includes.
+    message = message_words(draft.text)
+    if message > WORD_LIMIT:
         words += f" — over the {WORD_LIMIT}-word limit"
-    elif draft.word_count > WORD_TARGET:
+    elif message > WORD_TARGET:
         words += f" — past the {WORD_TARGET}-word target"
     lines = [f"**Request to {name}** ({format}, {minutes} minutes) · {words}"]
     if draft.subject:
@@ -81,8 +93,16 @@ def draft_message(
     return "\n".join(lines)
 
 
+def _check_summary(ready: bool, *, warned: bool) -> str:
+    # The ⚠️ are mentioned only when there are some.
+    if ready:
+        return "Ready to send. The ⚠️ are suggestions worth a look." if warned else "Ready to send."
+    return "Fix the ❌ first; the ⚠️ are worth a second look." if warned else "Fix the ❌ first."
+
+
 def check_embed(results: list[RuleResult]) -> discord.Embed:
-    """One line per rule (✅/⚠️/❌) with a concrete fix for each miss, and the score."""
+    """One line per rule (✅/⚠️/❌) with a concrete fix for each miss, the score, and
+    whether it can go out: a ❌ must be fixed first, a ⚠️ is a suggestion."""
     passed, total = score(results)
     fields = []
     for result in results:
@@ -90,18 +110,12 @@ def check_embed(results: list[RuleResult]) -> discord.Embed:
         if result.fix:
             value += f"\n**Fix:** {result.fix}"
         fields.append((f"{ICONS[result.status]} {result.rule}", value))
-    verdict = (
-        "Ready to send."
-        if passed == total
-        else "Fix the ❌ first; the ⚠️ are worth a second look."
-        if any(r.status == "fail" for r in results)
-        else "Close: the ⚠️ are worth a second look."
-    )
+    ready = verdict(results) is Verdict.READY
     return make_embed(
         f"Your draft: {passed}/{total} rules pass",
-        verdict,
+        _check_summary(ready, warned=any(r.status == "warn" for r in results)),
         fields=fields,
-        colour=WARN if passed < total else discord.Colour(0x2B8A3E),
+        colour=discord.Colour(0x2B8A3E) if ready else WARN,
         footer="Rules: the seed method and the 5-Point Email (under 100 words, aim for 75).",
     )
 

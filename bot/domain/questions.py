@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.draft_check import job_asks
 from bot.domain.models import CATEGORIES
 
 QUESTION_MIN_CHARS = 10
@@ -25,6 +26,7 @@ WHO_ELSE = "Who else would you suggest I talk to?"
 DEFAULT_QUESTIONS_PATH = Path(__file__).resolve().parents[2] / "data" / "questions.toml"
 
 _EXAMPLE = '"What does a typical week look like for you?"'
+_INSIGHT_EXAMPLE = '"What do you wish you had known when you started in this field?"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,15 @@ def validate_question(text: str) -> str:
         )
     if not any(ch.isalpha() for ch in cleaned):
         raise ValueError(f"A question needs words, not just numbers or symbols. Try {_EXAMPLE}")
+    # The same detector as /outreach check: a bank whose prep sheet says "ask for
+    # insight and advice, not a job" must not hand members a job ask to read out.
+    asks = job_asks(cleaned)
+    if asks:
+        raise ValueError(
+            f'That asks for a job ("{asks[0]}"): the bank holds questions that ask for '
+            f"insight and advice, and a job ask ends the conversation. Try something like "
+            f"{_INSIGHT_EXAMPLE}"
+        )
     return cleaned
 
 
