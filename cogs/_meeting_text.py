@@ -3,7 +3,6 @@ entries, and that read the meeting options members type. No Discord I/O here."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import discord
@@ -18,6 +17,8 @@ from bot.domain.models import (
     Reminder,
 )
 from bot.domain.prep import prep_checklist
+from bot.domain.referrals import ReferredPerson
+from bot.domain.referrals import parse_referrals as read_referrals
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import FIELD_VALUE, clip
@@ -26,7 +27,7 @@ from cogs._common import NAME_MAX
 
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
 REFERRALS_MAX = 10
-REFERRALS_EXAMPLE = '`referrals:"Grace Hopper, Alan Turing"`'
+REFERRALS_EXAMPLE = '`referrals:"Grace Hopper, Alan Turing and Chris Wu (Square PM)"`'
 
 
 def parse_minutes(value: int | None) -> int:
@@ -41,30 +42,22 @@ def parse_minutes(value: int | None) -> int:
     return value
 
 
-def parse_referrals(text: str | None) -> list[str]:
-    """Comma-separated names, tidied and without repeats; refused (with an example)
-    when one is too long or there are too many."""
-    if text is None:
-        return []
-    names: list[str] = []
-    seen: set[str] = set()
-    for part in re.split(r"[,;\n]", text):
-        name = " ".join(part.split())
-        if not name or name.casefold() in seen:
-            continue
-        if len(name) > NAME_MAX:
+def parse_referrals(text: str | None) -> list[ReferredPerson]:
+    """The people in a referrals option (`bot.domain.referrals` reads it); refused (with
+    an example) when a name is too long or there are too many."""
+    people = read_referrals(text)
+    for person in people:
+        if len(person.name) > NAME_MAX:
             raise UserError(
                 f"A referral's name is at most {NAME_MAX} characters; separate names with "
-                f"commas, e.g. {REFERRALS_EXAMPLE}."
+                f'commas or "and", e.g. {REFERRALS_EXAMPLE}.'
             )
-        seen.add(name.casefold())
-        names.append(name)
-    if len(names) > REFERRALS_MAX:
+    if len(people) > REFERRALS_MAX:
         raise UserError(
-            f"That's {len(names)} referrals; add up to {REFERRALS_MAX} at a time, "
+            f"That's {len(people)} referrals; add up to {REFERRALS_MAX} at a time, "
             f"e.g. {REFERRALS_EXAMPLE}."
         )
-    return names
+    return people
 
 
 def escape(text: str) -> str:
@@ -192,7 +185,7 @@ def recorded_text(
             "can name something specific you learned."
         )
     if referrals:
-        new = [escape(r.prospect.name) for r in referrals if r.new]
+        new = [_referral(r) for r in referrals if r.new]
         linked = [escape(r.prospect.name) for r in referrals if not r.new]
         if new:
             lines.append(f"New prospects referred by {name}: {', '.join(new)}.")
@@ -204,6 +197,20 @@ def recorded_text(
             "I'll nudge you by DM."
         )
     return "\n".join(lines)
+
+
+def _referral(referral: Referral) -> str:
+    """A new referral as the reply names it: with its note, and a word when prospects
+    already had that name (the bot doesn't guess which one was meant)."""
+    prospect = referral.prospect
+    text = escape(prospect.name) + (f" ({escape(prospect.notes)})" if prospect.notes else "")
+    if referral.namesakes:
+        text += (
+            f" (you already had {referral.namesakes} by that name; this one is id "
+            f"{prospect.id}: remove it with `/prospect remove prospect:{prospect.id}` if "
+            "it's the same person)"
+        )
+    return text
 
 
 def _meetings(count: int) -> str:

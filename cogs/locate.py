@@ -150,16 +150,13 @@ class Locate(commands.Cog):
             if prospect.stage
             else " Set their career stage with `/prospect edit` when you know it."
         )
-        note = ""
-        if namesakes:
-            others = ", ".join(
-                f"{_escape(prospect_label(p))} (id {p.id})" for p in namesakes[:AMBIGUOUS_SHOWN]
-            )
-            note = (
-                f"\nNote: you already had someone by that name ({others}); this one is id "
-                f"{prospect.id}. Pick by role or organization from the suggestions, or remove "
-                f"the extra one with `/prospect remove prospect:{prospect.id}`."
-            )
+        note = _namesake_note(
+            namesakes,
+            prospect.id,
+            f"remove the extra one with `/prospect remove prospect:{prospect.id}`",
+        )
+        # With namesakes, the name alone would ask which one: the hint names this one.
+        target = str(prospect.id) if namesakes else prospect.name
         await count_activity(
             self.bot.stores,
             self.bot.clock,
@@ -170,7 +167,7 @@ class Locate(commands.Cog):
         await reply(
             interaction,
             f"Added **{_escape(prospect.name)}** to your prospects (you have {count}).{tip} "
-            f"Next: {command_hint(f'/outreach draft prospect:{prospect.name}')}.{note}",
+            f"Next: {command_hint(f'/outreach draft prospect:{target}')}.{note}",
         )
 
     @prospect.command(name="import")
@@ -311,14 +308,25 @@ class Locate(commands.Cog):
                 "Tell me what to change, e.g. `/prospect edit prospect:… stage:established`."
             )
         async with self.bot.stores.member(interaction.user.id) as store:
+            new_name = changes.get("name")
+            namesakes = (
+                [p for p in await store.prospects_named(new_name) if p.id != prospect.id]
+                if new_name
+                else []
+            )
             updated = await store.update_prospect(prospect.id, **changes)
         if updated is None:
             raise UserError("That prospect was removed in the meantime.")
+        note = _namesake_note(
+            namesakes,
+            updated.id,
+            f"give this one another name with `/prospect edit prospect:{updated.id} name:…`",
+        )
         await reply(
             interaction,
             f"Updated **{discord.utils.escape_markdown(updated.name)}**: "
             + ", ".join(sorted(changes))
-            + ".",
+            + f".{note}",
         )
 
     @prospect.command(name="remove")
@@ -339,6 +347,20 @@ class Locate(commands.Cog):
             removed = await store.remove_prospect(prospect.id)
         text = f"Removed **{name}**." if removed else f"**{name}** was already gone."
         await pressed.response.edit_message(content=text, view=None)
+
+
+def _namesake_note(namesakes: list[Prospect], prospect_id: int, fix: str) -> str:
+    """The warning when a prospect now shares its name with others (two people can share
+    a name, so it's allowed, but the member should know): which ones, and `fix`."""
+    if not namesakes:
+        return ""
+    others = ", ".join(
+        f"{_escape(prospect_label(p))} (id {p.id})" for p in namesakes[:AMBIGUOUS_SHOWN]
+    )
+    return (
+        f"\nNote: you already had someone by that name ({others}); this one is id "
+        f"{prospect_id}. Pick by role or organization from the suggestions, or {fix}."
+    )
 
 
 IMPORT_REASONS_SHOWN = 5

@@ -286,10 +286,13 @@ class MeetingWithProspect(NamedTuple):
 
 class Referral(NamedTuple):
     """A person a meeting referred the member to; `new` when it added them as a prospect
-    (else they were already in the list, now linked to the referrer)."""
+    (else they were already in the list, now linked to the referrer); `namesakes`: how
+    many prospects already had that name when it was added anyway (the bot doesn't guess
+    which of several was meant)."""
 
     prospect: Prospect
     new: bool
+    namesakes: int = 0
 
 
 class PrepQuestion(NamedTuple):

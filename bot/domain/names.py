@@ -12,6 +12,7 @@ mean". No Discord here: the UI renders what these functions return.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ def _decoration(char: str, category: str) -> bool:
     return category == "Me" or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
 
 
+@functools.lru_cache(maxsize=8192)  # autocomplete compares the same names at every keystroke
 def comparable_name(text: str | None) -> str:
     """A name as the bot compares it: case, accents (Latin, Greek, Cyrillic), emoji,
     decoration and spacing ignored; apostrophes dropped; other punctuation separates

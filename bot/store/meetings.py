@@ -16,6 +16,8 @@ from bot.domain.models import (
     Prospect,
     Referral,
 )
+from bot.domain.names import Resolution, comparable_name, rank, resolve
+from bot.domain.referrals import ReferredPerson
 from bot.store.base import StoreBase, dt, is_row_id, ts
 from bot.store.prospects import PROSPECT_FIELDS, prospect_from_row
 
@@ -133,43 +135,41 @@ class MeetingsMixin(StoreBase):
     async def search_meetings(
         self, text: str, limit: int = 25, *, prefer: str = "upcoming"
     ) -> list[MeetingWithProspect]:
-        """Autocomplete: meetings not cancelled whose person matches, best match first
-        (name starts with, then contains, then organization); then, with
-        `prefer="upcoming"`, upcoming soonest first and the most recent past ones after,
-        or with `prefer="past"` (thanking, marking done) the most recent past ones first."""
-        text = text.strip()
-        like = f"%{_escape_like(text)}%"
-        prefix = f"{_escape_like(text)}%"
+        """Autocomplete: meetings not cancelled whose person matches, best match first as
+        `bot.domain.names.rank` orders names (organization after names); within a group,
+        with `prefer="upcoming"`, upcoming soonest first and the most recent past ones
+        after, or with `prefer="past"` (thanking, marking done) the most recent past
+        ones first."""
+        return rank(
+            text,
+            await self._live_meetings(prefer),
+            _person,
+            also=lambda found: (found.prospect.organization,),
+            limit=limit,
+        )
+
+    async def resolve_meeting(
+        self, text: str, *, prefer: str = "upcoming"
+    ) -> Resolution[MeetingWithProspect]:
+        """What a typed name means among the meetings not cancelled, by the person's name
+        (`bot.domain.names.resolve`). Several meetings with that person are choices,
+        unless exactly one of them is the kind the command is about: the one ahead
+        (`prefer="upcoming"`) or the one held (`prefer="past"`)."""
+        now = self.now()
+
+        def preferred(found: MeetingWithProspect) -> bool:
+            held = found.meeting.done or found.meeting.starts_at <= now
+            return held if prefer == "past" else not held
+
+        return resolve(text, await self._live_meetings(prefer), _person, prefer=preferred)
+
+    async def _live_meetings(self, prefer: str) -> list[MeetingWithProspect]:
+        """Meetings not cancelled, in the order `prefer` puts them."""
         rows = await self.fetchall(
-            rf"""
-            {_JOINED}
-            WHERE m.cancelled_at IS NULL AND (
-                :text = '' OR p.name LIKE :like ESCAPE '\' OR p.organization LIKE :like ESCAPE '\'
-            )
-            ORDER BY
-                CASE WHEN p.name LIKE :prefix ESCAPE '\' THEN 0
-                     WHEN p.name LIKE :like ESCAPE '\' THEN 1 ELSE 2 END,
-                {_when_order(prefer)},
-                m.id DESC
-            LIMIT :limit
-            """,
-            {"text": text, "like": like, "prefix": prefix, "now": ts(self.now()), "limit": limit},
+            f"{_JOINED} WHERE m.cancelled_at IS NULL ORDER BY {_when_order(prefer)}, m.id DESC",
+            {"now": ts(self.now())},
         )
         return [_joined(row) for row in rows]
-
-    async def find_meeting_by_name(self, name: str, *, prefer: str = "upcoming") -> Meeting | None:
-        """The meeting (not cancelled) with the prospect of exactly this name: the next
-        upcoming one, else the latest (`prefer="past"`: the latest held, else the next)."""
-        row = await self.fetchone(
-            f"""
-            {_JOINED}
-            WHERE m.cancelled_at IS NULL AND p.name = :name COLLATE NOCASE
-            ORDER BY {_when_order(prefer)}, m.id DESC
-            LIMIT 1
-            """,
-            {"name": name, "now": ts(self.now())},
-        )
-        return None if row is None else meeting_from_row(row)
 
     async def find_meeting_at(self, prospect_id: int, starts_at: datetime) -> Meeting | None:
         """The meeting (not cancelled) with this prospect starting at exactly this time."""
@@ -208,34 +208,43 @@ class MeetingsMixin(StoreBase):
 
     # -- referrals ---------------------------------------------------------------
     async def add_referrals(
-        self, meeting_id: int, referrer_id: int, names: Iterable[str]
+        self, meeting_id: int, referrer_id: int, people: Iterable[ReferredPerson]
     ) -> list[Referral]:
-        """Each name becomes a prospect referred by `referrer_id` (source referral), or,
-        when already in the list, is linked to it."""
+        """Each person becomes a prospect referred by `referrer_id` (source referral, their
+        remark as notes), or, when exactly one prospect already has that name, is linked
+        to it (the remark added to its notes). When several already share the name, none
+        is guessed: the referral is added as a new prospect and the result says how many
+        namesakes there were, for the member to sort out."""
         result: list[Referral] = []
         async with self.transaction():
-            for name in names:
-                existing = await self.find_prospect_by_name(name)  # type: ignore[attr-defined]
-                if existing is not None and existing.id == referrer_id:
+            for person in people:
+                named = await self.prospects_named(person.name)  # type: ignore[attr-defined]
+                others = [p for p in named if p.id != referrer_id]
+                if named and not others:
                     continue  # they can't refer the member to themselves
-                if existing is None:
-                    prospect = await self.add_prospect(  # type: ignore[attr-defined]
-                        name, source="referral", referred_by=referrer_id
+                if len(others) == 1:
+                    prospect = others[0]
+                    await self.execute(
+                        "UPDATE prospects SET referred_by = COALESCE(referred_by, ?), "
+                        "notes = ?, updated_at = ? WHERE id = ?",
+                        (
+                            referrer_id,
+                            _with_note(prospect.notes, person.note),
+                            ts(self.now()),
+                            prospect.id,
+                        ),
                     )
-                    created = True
+                    result.append(Referral(prospect, new=False))
                 else:
-                    prospect = existing
-                    created = False
-                    if existing.referred_by is None:
-                        await self.execute(
-                            "UPDATE prospects SET referred_by = ?, updated_at = ? WHERE id = ?",
-                            (referrer_id, ts(self.now()), existing.id),
-                        )
+                    fields = {"notes": person.note} if person.note else {}
+                    prospect = await self.add_prospect(  # type: ignore[attr-defined]
+                        person.name, source="referral", referred_by=referrer_id, **fields
+                    )
+                    result.append(Referral(prospect, new=True, namesakes=len(others)))
                 await self.execute(
                     "INSERT OR IGNORE INTO referrals (meeting_id, prospect_id) VALUES (?, ?)",
                     (meeting_id, prospect.id),
                 )
-                result.append(Referral(prospect, created))
         return result
 
     async def meeting_referrals(self, meeting_id: int) -> list[Prospect]:
@@ -281,5 +290,12 @@ def _when_order(prefer: str) -> str:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _with_note(notes: str | None, note: str | None) -> str | None:
+    """A prospect's notes with a referral's remark added, unless they already say it."""
+    if not note or comparable_name(note) in comparable_name(notes):
+        return notes
+    return f"{notes}\n{note}" if notes else note
+
+
+def _person(found: MeetingWithProspect) -> str:
+    return found.prospect.name

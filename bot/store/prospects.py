@@ -16,6 +16,7 @@ from bot.domain.models import (
     Stage,
     TimelineEvent,
 )
+from bot.domain.names import Resolution, comparable_name, rank, resolve
 from bot.store.base import StoreBase, dt, is_row_id, ts
 
 # SQLite integers are signed 64-bit: a longer typed id can't be anyone's.
@@ -126,55 +127,35 @@ class ProspectsMixin(StoreBase):
         ]
 
     async def search_prospects(self, text: str, limit: int = 25) -> list[Prospect]:
-        """Autocomplete: best match first (name starts with, then contains, then org/role)."""
-        text = text.strip()
-        like = f"%{_escape_like(text)}%"
-        prefix = f"{_escape_like(text)}%"
-        rows = await self.fetchall(
-            r"""
-            SELECT *,
-                CASE WHEN name LIKE :prefix ESCAPE '\' THEN 0
-                     WHEN name LIKE :like ESCAPE '\' THEN 1
-                     ELSE 2 END AS rank
-            FROM prospects
-            WHERE :text = '' OR name LIKE :like ESCAPE '\'
-               OR organization LIKE :like ESCAPE '\' OR role LIKE :like ESCAPE '\'
-            ORDER BY rank, updated_at DESC, id DESC
-            LIMIT :limit
-            """,
-            {"text": text, "like": like, "prefix": prefix, "limit": limit},
+        """Autocomplete: best match first, as `bot.domain.names.rank` orders them (case,
+        accents and emoji ignored; organization and role after names; the closest names
+        for a typo), most recently changed first within each group."""
+        rows = await self.fetchall("SELECT * FROM prospects ORDER BY updated_at DESC, id DESC")
+        return rank(
+            text,
+            [prospect_from_row(row) for row in rows],
+            _name,
+            also=lambda p: (p.organization, p.role),
+            limit=limit,
         )
-        return [prospect_from_row(row) for row in rows]
 
     async def find_prospect_by_name(self, name: str) -> Prospect | None:
-        """The prospect with exactly this name (case-insensitive), if one."""
-        row = await self.fetchone(
-            "SELECT * FROM prospects WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (name,)
-        )
-        return None if row is None else prospect_from_row(row)
+        """The oldest prospect with this name as the bot compares names, if any."""
+        named = await self.prospects_named(name)
+        return named[0] if named else None
 
-    async def match_prospects(self, text: str) -> list[Prospect]:
-        """The prospects a typed name could mean, oldest first.
-
-        Exact matches (case, accents' case and spacing ignored) win; without one, the
-        prospects whose name contains the text. Several results mean the text is
-        ambiguous: the caller should ask the member to pick one.
-        """
-        wanted = _fold(text)
-        if not wanted:
-            return []
+    async def resolve_prospect(self, text: str) -> Resolution[Prospect]:
+        """What a typed name means among the member's prospects (oldest first):
+        `bot.domain.names.resolve` decides."""
         rows = await self.fetchall("SELECT * FROM prospects ORDER BY id")
-        folded = [(_fold(row["name"]), row) for row in rows]
-        exact = [row for name, row in folded if name == wanted]
-        if exact:
-            return [prospect_from_row(row) for row in exact]
-        return [prospect_from_row(row) for name, row in folded if wanted in name]
+        return resolve(text, [prospect_from_row(row) for row in rows], _name)
 
     async def prospects_named(self, name: str) -> list[Prospect]:
-        """Prospects with this name (case and spacing ignored), oldest first."""
-        wanted = _fold(name)
+        """Prospects with this name as the bot compares names (case, accents, emoji and
+        spacing ignored), oldest first."""
+        wanted = comparable_name(name)
         rows = await self.fetchall("SELECT * FROM prospects ORDER BY id")
-        return [prospect_from_row(row) for row in rows if _fold(row["name"]) == wanted]
+        return [prospect_from_row(row) for row in rows if comparable_name(row["name"]) == wanted]
 
     async def prospect_identities(self) -> list[ProspectIdentity]:
         """Every prospect's name, organization and profile URL, for duplicate checks."""
@@ -215,13 +196,8 @@ class ProspectsMixin(StoreBase):
         return await self.count("SELECT COUNT(*) FROM prospects")
 
 
-def _fold(text: str | None) -> str:
-    """A name as compared when typed: case-folded (Unicode too), spacing collapsed."""
-    return " ".join((text or "").split()).casefold()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _name(prospect: Prospect) -> str:
+    return prospect.name
 
 
 class TimelineMixin(StoreBase):

@@ -6,17 +6,22 @@ the pressing member's store, so a typed or forged id from someone else finds not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import discord
 from discord import app_commands
+from discord.utils import format_dt
 
-from bot.domain.models import Meeting, Prospect
+from bot.domain.models import Meeting, MeetingWithProspect, Prospect
 from bot.store.base import is_row_id
 from bot.types import AnyInteraction, bot_of
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
+from bot.ui.naming import not_found_text, quoted, typed_option, which_one_text
+from bot.ui.options import choose_choice
 
 # Row ids are SQLite INTEGERs: a longer number typed or forged can't name any row (and
 # would overflow the query), so it simply finds nothing.
@@ -42,11 +47,26 @@ def meeting_label(meeting: Meeting, prospect: Prospect, tz: ZoneInfo, now: datet
     return clip(prospect.name, CHOICE_NAME - len(suffix)) + suffix
 
 
+def meeting_entries(found: Sequence[MeetingWithProspect]) -> list[tuple[str, int]]:
+    """Meetings as a choice list shows them: the person (made literal) and when, in each
+    reader's own zone, with the id."""
+    return [
+        (
+            f"{discord.utils.escape_markdown(prospect.name)} — {format_dt(meeting.starts_at, 'f')}",
+            meeting.id,
+        )
+        for meeting, prospect in found
+    ]
+
+
 class MeetingTransformer(app_commands.Transformer):
     """`meeting` options: autocomplete by the person's name, resolve to the member's Meeting.
 
     Upcoming meetings come first (prep, calendar, cancel); `PastMeetingTransformer` puts
-    the ones already held first, for commands about a meeting that happened.
+    the ones already held first, for commands about a meeting that happened. A typed
+    name resolves as `bot.domain.names.resolve` reads it: several meetings with that
+    person (or people) are a list to choose from — unless exactly one of them is of the
+    kind the command is about — and a name that matches nobody gets the closest few.
     """
 
     prefer = "upcoming"
@@ -54,32 +74,72 @@ class MeetingTransformer(app_commands.Transformer):
     async def autocomplete(  # type: ignore[override]  # these options are strings
         self, interaction: AnyInteraction, value: str
     ) -> list[app_commands.Choice[str]]:
-        """Up to 25 of the member's meetings, best match first (upcoming before past)."""
+        """Up to 25 of the member's meetings, best match first (upcoming before past);
+        led, when the name typed has several meetings to choose from, by a choice that
+        asks which one."""
         async with bot_of(interaction).stores.member(interaction.user.id) as store:
             found = await store.search_meetings(value, limit=CHOICES, prefer=self.prefer)
+            resolution = (
+                await store.resolve_meeting(value, prefer=self.prefer) if value.strip() else None
+            )
             tz = ZoneInfo((await store.settings()).timezone)
         now = bot_of(interaction).clock.now()
-        return [
-            app_commands.Choice(name=meeting_label(m, p, tz, now), value=str(m.id))
-            for m, p in found
+        labels = [meeting_label(m, p, tz, now) for m, p in found]
+        choices = [
+            app_commands.Choice(
+                name=label if labels.count(label) == 1 else _with_id(label, m.id), value=str(m.id)
+            )
+            for (m, _), label in zip(found, labels, strict=True)
         ]
+        if resolution is not None and resolution.exact:
+            first = choose_choice(value, len(resolution.choices), "meetings")
+            if first is not None:
+                choices = [first, *choices][:CHOICES]
+        return choices
 
     async def transform(self, interaction: AnyInteraction, value: Any) -> Meeting:
-        """The meeting with this id (or with the person of this exact name) in the
-        member's own store."""
-        text = str(value).strip()
+        """The meeting with this id, or the one a typed name means, in the member's own
+        store; a UserError saying why not (which one? did you mean?) otherwise."""
+        text = " ".join(str(value).split())
         async with bot_of(interaction).stores.member(interaction.user.id) as store:
             number = row_id(text)
             meeting = await store.get_meeting(number) if number is not None else None
-            if meeting is None:
-                meeting = await store.find_meeting_by_name(text, prefer=self.prefer)
-        if meeting is None:
+            if meeting is not None:
+                return meeting
+            resolution = await store.resolve_meeting(text, prefer=self.prefer)
+        if resolution.found is not None:
+            return resolution.found.meeting
+        option = typed_option(interaction, value, "meeting")
+        if resolution.choices:
             raise UserError(
-                f"I can't find a meeting {clip(text, 80)!r} among yours. Start typing the "
-                "person's name and pick one from the suggestions, or add one with "
-                '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.'
+                which_one_text(
+                    interaction,
+                    typed=text,
+                    option=option,
+                    noun="meetings",
+                    entries=meeting_entries(resolution.choices),
+                )
             )
-        return meeting
+        raise UserError(
+            not_found_text(
+                interaction,
+                typed=text,
+                option=option,
+                missing=f"I can't find a meeting with {quoted(text)} among yours.",
+                suggestions=meeting_entries(resolution.suggestions),
+                otherwise="If it's another meeting, add it first with `/meeting schedule` "
+                "or `/meeting log`."
+                if resolution.suggestions
+                else "Start typing the person's name and pick one from the suggestions, or add "
+                'one with `/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.',
+            )
+        )
+
+
+def _with_id(label: str, meeting_id: int) -> str:
+    """A label that reads like another's, told apart by the meeting's id."""
+    suffix = f" · id {meeting_id}"
+    return clip(label, CHOICE_NAME - len(suffix)) + suffix
 
 
 class PastMeetingTransformer(MeetingTransformer):

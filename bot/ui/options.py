@@ -2,21 +2,26 @@
 
 The value sent back is the record's id; the transformer looks it up in the
 pressing member's store only, so a typed or forged id from someone else finds nothing.
+A typed name resolves as `bot.domain.names.resolve` says, the same in every command.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
+from discord.utils import format_dt
 
 from bot.domain.models import Prospect
+from bot.domain.names import comparable_name
 from bot.types import AnyInteraction, bot_of
 from bot.ui.errors import UserError
-from bot.ui.limits import CHOICE_NAME, CHOICES, clip
+from bot.ui.limits import CHOICE_NAME, CHOICE_VALUE, CHOICES, clip
+from bot.ui.naming import SHOWN, not_found_text, quoted, typed_option, which_one_text
 
-AMBIGUOUS_SHOWN = 5  # prospects listed when a typed name matches several
+AMBIGUOUS_SHOWN = SHOWN  # prospects listed when a typed name matches several
 
 
 def prospect_label(prospect: Prospect) -> str:
@@ -25,18 +30,65 @@ def prospect_label(prospect: Prospect) -> str:
     return clip(f"{prospect.name} — {extra}" if extra else prospect.name, CHOICE_NAME)
 
 
+def _choice_label(prospect: Prospect, namesakes: bool) -> str:
+    """A suggestion's label; a prospect whose name others share also shows its id, so
+    no two suggestions read alike and none reads as just the name typed."""
+    if not namesakes:
+        return prospect_label(prospect)
+    suffix = f" · id {prospect.id}"
+    return clip(prospect_label(prospect), CHOICE_NAME - len(suffix)) + suffix
+
+
+def choose_choice(typed: str, count: int, noun: str) -> app_commands.Choice[str] | None:
+    """The first suggestion when a name typed in full belongs to several records: it
+    sends the typed name itself, and the member is asked which one (so pressing Enter on
+    the first suggestion never picks one of several at random). None when the typed
+    text can't be a choice's value."""
+    typed = " ".join(typed.split())
+    if not typed or len(typed) > CHOICE_VALUE:
+        return None
+    label = f" — {count} {noun} match: send this to choose one"
+    return app_commands.Choice(name=clip(typed, CHOICE_NAME - len(label)) + label, value=typed)
+
+
+def prospect_entries(prospects: Sequence[Prospect]) -> list[tuple[str, int]]:
+    """Prospects as a choice list shows them: label (made literal) and id; prospects
+    that read alike also show when they were added."""
+    labels = [prospect_label(p) for p in prospects]
+    entries = []
+    for prospect, label in zip(prospects, labels, strict=True):
+        text = discord.utils.escape_markdown(label)
+        if labels.count(label) > 1:
+            added = prospect.created_at
+            text += f" · added {format_dt(added, 'd')}" if added else f" · id {prospect.id}"
+        entries.append((text, prospect.id))
+    return entries
+
+
 class ProspectTransformer(app_commands.Transformer):
     """`prospect` options, resolved in the member's own store: an id from the
-    suggestions, an exact name, or a unique part of one. A name several prospects
-    share (or a part several contain) gets a list to pick from, not a guess."""
+    suggestions, else a typed name as `bot.domain.names.resolve` reads it. A name
+    several prospects share (or a part several contain) gets a list to choose from,
+    never a guess; a name that matches nobody gets the closest few."""
 
     async def autocomplete(  # type: ignore[override]  # these options are strings
         self, interaction: AnyInteraction, value: str
     ) -> list[app_commands.Choice[str]]:
-        """Up to 25 of the member's prospects, best match first."""
+        """Up to 25 of the member's prospects, best match first; led, when the name
+        typed is several prospects' name, by a choice that asks which one."""
         async with bot_of(interaction).stores.member(interaction.user.id) as store:
             found = await store.search_prospects(value, limit=CHOICES)
-        return [app_commands.Choice(name=prospect_label(p), value=str(p.id)) for p in found]
+            resolution = await store.resolve_prospect(value) if value.strip() else None
+        names = [comparable_name(p.name) for p in found]
+        choices = [
+            app_commands.Choice(name=_choice_label(p, names.count(key) > 1), value=str(p.id))
+            for p, key in zip(found, names, strict=True)
+        ]
+        if resolution is not None and resolution.exact:
+            first = choose_choice(value, len(resolution.choices), "prospects")
+            if first is not None:
+                choices = [first, *choices][:CHOICES]
+        return choices
 
     async def transform(self, interaction: AnyInteraction, value: Any) -> Prospect:
         """The one prospect the member meant, or a UserError saying why not."""
@@ -46,25 +98,32 @@ class ProspectTransformer(app_commands.Transformer):
                 found = await store.get_prospect(int(text))
                 if found is not None:
                     return found
-            matches = await store.match_prospects(text)
-        if len(matches) == 1:
-            return matches[0]
-        escape = discord.utils.escape_markdown
-        shown = escape(clip(text, 80))
-        if not matches:
+            resolution = await store.resolve_prospect(text)
+        if resolution.found is not None:
+            return resolution.found
+        option = typed_option(interaction, value, "prospect")
+        if resolution.choices:
             raise UserError(
-                f'I can\'t find "{shown}" in your prospects. Start typing a name and pick one '
-                'from the suggestions, or add them with `/prospect add name:"Ada Lovelace"`.'
+                which_one_text(
+                    interaction,
+                    typed=text,
+                    option=option,
+                    noun="prospects",
+                    entries=prospect_entries(resolution.choices),
+                )
             )
-        listed = "; ".join(
-            f"{escape(prospect_label(p))} (id {p.id})" for p in matches[:AMBIGUOUS_SHOWN]
-        )
-        more = len(matches) - AMBIGUOUS_SHOWN
         raise UserError(
-            f'"{shown}" matches {len(matches)} of your prospects: {listed}'
-            + (f"; and {more} more" if more > 0 else "")
-            + f". Pick one from the suggestions as you type, or give its id, e.g. "
-            f"`prospect:{matches[0].id}`."
+            not_found_text(
+                interaction,
+                typed=text,
+                option=option,
+                missing=f"I can't find {quoted(text)} in your prospects.",
+                suggestions=prospect_entries(resolution.suggestions),
+                otherwise="If it's someone new, add them first with `/prospect add`."
+                if resolution.suggestions
+                else "Start typing a name and pick one from the suggestions, or add them "
+                'with `/prospect add name:"Ada Lovelace"`.',
+            )
         )
 
 
