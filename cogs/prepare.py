@@ -233,7 +233,10 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         ),
         minutes=f"How long it lasted ({MINUTES_MIN}–{MINUTES_MAX})",
         takeaways="What you learned — your thank-you will name it",
-        referrals='People they suggested you talk to, comma-separated: "Grace Hopper, Alan Turing"',
+        referrals=(
+            'Who else to talk to: "Ana Silva and Raj Mehta; Chris Wu (Square PM)" '
+            "(a remark is a note)"
+        ),
     )
     async def log_(
         self,
@@ -294,7 +297,10 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     @app_commands.describe(
         meeting="The meeting (start typing the person's name)",
         takeaways="What you learned — your thank-you will name it",
-        referrals='People they suggested you talk to, comma-separated: "Grace Hopper, Alan Turing"',
+        referrals=(
+            'Who else to talk to: "Ana Silva and Raj Mehta; Chris Wu (Square PM)" '
+            "(a remark is a note)"
+        ),
     )
     async def done(
         self,
