@@ -68,8 +68,10 @@ _GREETING = r"(?:hi|hello|hey|dear|greetings|good\s+(?:morning|afternoon|evening
 # Discord's desktop client pastes a multi-line draft into an option as one line, so
 # the subject, the greeting and the sign-off may all share a line with the message.
 _SUBJECT_LINE_RE = re.compile(r"^\s*subject\s*:[^\n]*(?:\n|$)", re.IGNORECASE)
-_SUBJECT_BEFORE_GREETING_RE = re.compile(rf"^\s*subject\s*:[^\n]*?(?=\s{_GREETING})", re.IGNORECASE)
-_SUBJECT_SENTENCE_RE = re.compile(r"^\s*subject\s*:[^\n]*?[.?!](?=\s)", re.IGNORECASE)
+_SUBJECT_BEFORE_GREETING_RE = re.compile(
+    rf"^\s*subject\s*:\s*[^\n]+?(?=\s{_GREETING})", re.IGNORECASE
+)
+_SUBJECT_SENTENCE_RE = re.compile(r"^\s*subject\s*:\s*[^\n]+?[.?!](?=\s)", re.IGNORECASE)
 # A greeting on a line of its own ("Hi Dr. Lee"), or leading a line ("Hi Dana, we met…").
 _GREETING_LINE_RE = re.compile(rf"^\s*{_GREETING}[^\n]{{0,40}}\n", re.IGNORECASE)
 _GREETING_PREFIX_RE = re.compile(
@@ -99,16 +101,17 @@ _ABBREVIATIONS = frozenset(
 )  # fmt: skip
 
 
-def _plain(text: str) -> str:
-    # Curly quotes and dashes typed on phones must match the same rules as ASCII.
-    return (
+def _plain(text: str, *, spaced_dashes: bool = True) -> str:
+    # Curly quotes and dashes typed on phones must match the same rules as ASCII. An em
+    # dash separates words for matching, but "busy—I" is one word to a word processor.
+    text = (
         text.replace("\u2019", "'")
         .replace("\u2018", "'")
         .replace("\u201c", '"')
         .replace("\u201d", '"')
         .replace("\u2013", "-")
-        .replace("\u2014", " - ")
     )
+    return text.replace("\u2014", " - ") if spaced_dashes else text
 
 
 def _without_subject(text: str) -> str:
@@ -147,7 +150,8 @@ def _without_signoff(text: str) -> str:
 
 def _message(text: str) -> str:
     """What the recipient reads as the message: no subject, greeting or sign-off."""
-    return _without_signoff(_without_greeting(_without_subject(_plain(text))))
+    plain = _plain(text, spaced_dashes=False)
+    return _without_signoff(_without_greeting(_without_subject(plain)))
 
 
 def count_words(text: str) -> int:
@@ -388,7 +392,7 @@ _ACKNOWLEDGE_RE = re.compile(
     r"|\b(?:full|a lot on your) plate\b|\btime is (?:valuable|precious|limited)\b"
     r"|\bthank(?:s| you)(?: so| very)?(?: much)?(?: in advance)? for (?:considering"
     r"|your consideration|taking the time|reading)\b"
-    r"|\bgrateful for any\b|\bmany requests\b|\brequests add up\b",
+    r"|\bmany requests\b|\brequests add up\b",
     re.IGNORECASE,
 )
 _FLEXIBLE_RE = re.compile(
@@ -512,6 +516,8 @@ _JOB_WORDS = (
     _JobWord(
         _rx(r"\bjobs?\b(?![- ](?:hunt|hunting|search|searching|seekers?|market|boards?)\b)"),
         not_before=_rx(rf"\b{_PRAISE}\s+$|{_THEIRS}"),
+        # "how demanding the job is" describes theirs.
+        not_after=_rx(r"^\s+(?:is|was|can be|must be|gets)\b"),
     ),
     _JobWord(
         _rx(r"\bpositions?\b"),
@@ -569,6 +575,15 @@ _OWN_SEARCH = (
     _JobWord(
         _rx(r"\bexplor(?:e|ing)\s+(?:new\s+|career\s+)?opportunities\s+(?:in|within|across)\b")
     ),
+    # "I'm a junior recruiting for IB summer positions": their own recruiting season,
+    # not "in charge of recruiting for this role".
+    _JobWord(
+        _rx(
+            r"\brecruiting(?:\s+for\s+(?:[\w&-]+\s+){0,4}?(?:positions?|roles?|internships?|jobs?)\b"
+            r"|\s+process\b)?"
+        ),
+        not_before=_rx(r"\b(?:of|do|does|handles?|leads?)\s+(?:the\s+)?$"),
+    ),
 )
 
 
@@ -593,12 +608,12 @@ def _find(words: tuple[_JobWord, ...], text: str) -> list[tuple[int, int, str]]:
     return sorted(hits)
 
 
-def _phrases(text: str, *kinds: tuple[_JobWord, ...]) -> list[str]:
+def _phrases(text: str, hits: Iterable[tuple[int, int, str]]) -> list[str]:
     """The hits as written, in order; overlapping hits ("any roles" and "roles at your
     company") become one phrase ("any roles at your company")."""
     plain = _plain(text)
     spans: list[list[int]] = []
-    for start, end, _ in sorted(hit for kind in kinds for hit in _find(kind, text)):
+    for start, end, _ in sorted(hits):
         if spans and start < spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:
@@ -609,13 +624,21 @@ def _phrases(text: str, *kinds: tuple[_JobWord, ...]) -> list[str]:
 def job_asks(text: str) -> list[str]:
     """The phrases that ask for a job, a referral, an interview or a résumé review,
     as written, in order ("refer me", "any openings", "get me a job")."""
-    return _phrases(text, _JOB_ASKS)
+    return _phrases(text, _find(_JOB_ASKS, text))
 
 
 def job_words(text: str) -> list[str]:
     """Every job ask and job-hunting word in the text, as written, in order: what a
-    request must not mention. Their own job ("your role as CFO") doesn't count."""
-    return _phrases(text, _JOB_ASKS, _JOB_WORDS)
+    request must not mention. Their own job ("your role as CFO") doesn't count, nor does
+    a word inside the sender's account of their own search ("recruiting for summer
+    analyst positions")."""
+    own = _find(_OWN_SEARCH, text)
+    mentions = [
+        hit
+        for hit in _find(_JOB_WORDS, text)
+        if not any(start <= hit[0] and hit[1] <= end for start, end, _ in own)
+    ]
+    return _phrases(text, _find(_JOB_ASKS, text) + mentions)
 
 
 def _rule_no_job_ask(text: str) -> RuleResult:
@@ -629,7 +652,7 @@ def _rule_no_job_ask(text: str) -> RuleResult:
             f"Remove {quoted} and ask for their insight and advice on the field instead; "
             "if there's an opening, let them bring it up.",
         )
-    own = _phrases(text, _OWN_SEARCH)
+    own = _phrases(text, _find(_OWN_SEARCH, text))
     if own:
         quoted = _quote(own)
         return RuleResult(
@@ -649,6 +672,7 @@ _CONNECTION_RE = re.compile(
     r"\balum(?:s|ni|na|nae|nus)?\b|\bfellow\b|\blinked ?in\b|\brefer(?:red|ral)\b"
     r"|\b(?:suggested|recommended|thought)\s+(?:that\s+)?I\b|\bgave me your\b"
     r"|\bpassed (?:along|on) your\b|\bmentioned (?:that )?you\b"
+    r"|\b(?:spoke|talked) (?:with|to) your (?:contact|colleague|friend|teammate)\b"
     r"|\bmet (?:you|at|last|earlier|briefly)\b|\bwe met\b|\bmeet(?:ing)? you at\b|\bmutual\b"
     r"|\bour (?:club|chapter|society|association|group|program|school|university|college"
     r"|alma mater)\b"

@@ -314,6 +314,11 @@ def test_requested_minutes(text: str, minutes: list[int]) -> None:
         ("Should I apply for it?", ["apply for"]),
         ("your role as CFO", []),
         ("any roles at your company", ["any roles at your company"]),
+        ("I'm a junior recruiting for IB summer analyst positions.", []),
+        ("Are you in charge of recruiting for this role?", ["this role"]),
+        ("I know how demanding the job is.", []),
+        ("Could we discuss the job?", ["job"]),
+        ("[Your Name], a [job title] at [Company]", []),
     ],
 )
 def test_job_words(text: str, found: list[str]) -> None:
@@ -526,3 +531,18 @@ def test_the_question_bank_refuses_a_job_ask_with_an_insight_example() -> None:
 
 def test_no_default_question_is_a_job_ask() -> None:
     assert [q.text for q in load_default_questions() if job_asks(q.text)] == []
+
+
+def test_the_senders_own_search_is_a_warning_not_a_job_ask() -> None:
+    text = (
+        "Hi John, I found your profile through the Ohio State alumni network. I'm a junior "
+        "recruiting for IB summer analyst positions. Would you have 15 minutes for a call?"
+    )
+    rule = check_draft(text)[4]
+    assert rule.status == "warn"
+    assert '"recruiting for IB summer analyst positions"' in rule.detail
+
+
+def test_message_words_skip_greeting_and_sign_off_and_count_placeholders_once() -> None:
+    assert message_words("Hi Dana,\n\nI know you're busy\u2014I appreciate it.\n\nBest,\nJo") == 6
+    assert message_words("Subject: Hello\nHi [Name], I work at [Company Name] now. Thanks, Jo") == 5

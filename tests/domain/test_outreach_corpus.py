@@ -63,6 +63,7 @@ def _report(examples: list[dict]) -> tuple[float, str, list[str]]:
 
 def test_corpus_is_labelled_for_every_rule() -> None:
     examples = _corpus()
+    assert len(examples) >= 60
     assert len({e["id"] for e in examples}) == len(examples)
     for example in examples:
         assert example["verdict"] in ("good", "bad"), example["id"]
