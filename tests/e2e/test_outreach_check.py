@@ -102,9 +102,7 @@ async def test_a_time_and_place_of_their_convenience_is_flexible_and_a_clear_ask
     assert "✅ clear request" in fields
 
 
-async def test_the_closing_line_mentions_warnings_only_when_there_are_some(
-    driver, alice, guild
-):
+async def test_the_closing_line_mentions_warnings_only_when_there_are_some(driver, alice, guild):
     embed, fields = await check(
         driver,
         alice,
