@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TypedDict
 
 from discord import app_commands
 
+from bot.domain.prospects import NAME_MAX as NAME_MAX
+from bot.domain.prospects import SHORT_MAX as SHORT_MAX
+from bot.domain.prospects import InvalidName, prospect_name
 from bot.ui.errors import UserError
 
 
@@ -25,8 +27,6 @@ EVERYWHERE: Availability = {
     "allowed_installs": app_commands.AppInstallationType(guild=True, user=True),
 }
 
-NAME_MAX = 100
-SHORT_MAX = 100
 NOTES_MAX = 1000
 # Typed for an optional field, it clears the field.
 CLEAR = "-"
@@ -46,20 +46,11 @@ def text_option(value: str | None, *, label: str, limit: int, example: str) -> s
     return value
 
 
-def _visible(text: str) -> bool:
-    """True when the text has something a member can see (not only zero-width or
-    control characters)."""
-    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
-
-
 def checked_name(value: str | None, *, example: str) -> str | None:
-    """A prospect's name, stripped; refused when it is too long or shows nothing."""
-    name = text_option(value, label="Name", limit=NAME_MAX, example=example)
-    if name is not None and (not _visible(name) or name == CLEAR):
-        why = (
-            f"`{CLEAR}` clears other fields, but a prospect always needs a name"
-            if name == CLEAR
-            else "That name has nothing visible in it"
-        )
-        raise UserError(f"{why}: give one you can read, e.g. {example}.")
-    return name
+    """A prospect's name, checked as the LinkedIn import checks it
+    (bot.domain.prospects.prospect_name); refused with the reason and an example."""
+    try:
+        return prospect_name(value)
+    except InvalidName as error:
+        reason = error.reason[:1].upper() + error.reason[1:]
+        raise UserError(f"{reason}. Give a name you can read, e.g. {example}.") from None
