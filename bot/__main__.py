@@ -8,7 +8,17 @@ import logging
 import signal
 import sys
 
-from bot.config import Config, ConfigError, apply_endpoints, load_config, setup_logging
+import aiohttp
+import discord
+
+from bot.config import (
+    Config,
+    ConfigError,
+    apply_endpoints,
+    load_config,
+    prepare_data_dir,
+    setup_logging,
+)
 
 log = logging.getLogger("bot")
 
@@ -34,6 +44,21 @@ async def run_bot(settings: Config) -> int:
     async with bot:
         try:
             await bot.start(settings.token or "")
+        except discord.LoginFailure:
+            print(
+                "error: Discord rejected DISCORD_TOKEN; copy a fresh token from the Bot page "
+                "of your application at https://discord.com/developers/applications",
+                file=sys.stderr,
+            )
+            return 1
+        except (aiohttp.ClientConnectionError, OSError, TimeoutError) as error:
+            where = settings.api_base or "discord.com"
+            print(
+                f"error: can't reach Discord at {where} ({type(error).__name__}); check the "
+                "network, or DISCORD_API_BASE / DISCORD_GATEWAY_URL if you route through a proxy",
+                file=sys.stderr,
+            )
+            return 1
         except Exception:
             if not stopping.is_set():
                 log.exception("the bot stopped with an error")
@@ -53,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_config()
+        prepare_data_dir(settings.data_dir)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -105,6 +105,8 @@ class InterviewBot(commands.Bot):
         max_open_stores: int = 32,
         **options: Any,
     ) -> None:
+        # The bot has no voice: discord.py's warnings about voice libraries are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.members = False
         intents.presences = False

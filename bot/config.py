@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,38 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         api_base=api_base,
         gateway_url=gateway_url,
     )
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Create DATA_DIR (private to this user) if needed and check the bot can write there.
+
+    Raises ConfigError with one line naming the setting: a missing parent folder, a place
+    that can't be created, a file in the way, or a folder the bot can't write to.
+    """
+    shown = str(data_dir)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"DATA_DIR must be a folder; {shown!r} is a file")
+    if not data_dir.exists():
+        if not data_dir.parent.is_dir():
+            raise ConfigError(
+                f"DATA_DIR {shown!r} can't be created: its parent folder "
+                f"{str(data_dir.parent)!r} doesn't exist (create it, or set DATA_DIR elsewhere)"
+            )
+        try:
+            data_dir.mkdir(mode=0o700)
+        except OSError as error:
+            raise ConfigError(
+                f"DATA_DIR {shown!r} can't be created ({error.strerror or error}); "
+                "set DATA_DIR to a folder the bot may write to"
+            ) from None
+    try:
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
+    except OSError as error:
+        raise ConfigError(
+            f"DATA_DIR {shown!r} isn't writable ({error.strerror or error}); "
+            "set DATA_DIR to a folder the bot may write to"
+        ) from None
 
 
 def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
