@@ -9,11 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.linkedin import (
-    MAX_IMPORT_BYTES,
     ConnectionsFileError,
     ImportPlan,
     normalize_linkedin_url,
     plan_import,
+    upload_limit,
 )
 from bot.domain.models import Prospect, ProspectStatus, TimelineEvent
 from bot.stats import count_activity
@@ -22,7 +22,7 @@ from bot.ui.choices import SourceOption, StageOption, StatusOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.options import AMBIGUOUS_SHOWN, ProspectOption, prospect_label
-from bot.ui.render import command_hint, format_date_time
+from bot.ui.render import command_hint, format_date_time, in_code
 from bot.ui.respond import reply
 from bot.ui.views import Paginator, ask_to_confirm
 from cogs._common import (
@@ -172,15 +172,16 @@ class Locate(commands.Cog):
 
     @prospect.command(name="import")
     @app_commands.describe(
-        file="Connections.csv from your LinkedIn data export (Settings → Data privacy → "
-        "Get a copy of your data)"
+        file="Connections.csv or the .zip LinkedIn sends (Settings → Data privacy → Get a "
+        "copy of your data)"
     )
     async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
         """Add your LinkedIn connections as prospects (duplicates are skipped)."""
-        if file.size > MAX_IMPORT_BYTES:
+        limit = upload_limit(file.filename)
+        if file.size > limit:
             raise UserError(
-                f"`{file.filename}` is {file.size / 1_000_000:.1f} MB; the limit is "
-                f"{MAX_IMPORT_BYTES / 1_000_000:.0f} MB. Upload the Connections.csv from your "
+                f"`{in_code(file.filename)}` is {file.size / 1_000_000:.1f} MB; the limit is "
+                f"{limit / 1_000_000:.0f} MB. Upload the Connections.csv from your "
                 "LinkedIn data export (it is usually well under 1 MB)."
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -367,11 +368,12 @@ IMPORT_REASONS_SHOWN = 5
 
 
 def _import_error(filename: str, message: str) -> str:
-    """Why a file can't be imported; a file that isn't a .csv says so first."""
-    if not filename.lower().endswith((".csv", ".txt")):
+    """Why a file can't be imported; a file named as neither a CSV (or the tab-separated
+    text spreadsheets save) nor a .zip says so first."""
+    if not filename.lower().endswith((".csv", ".txt", ".tsv", ".zip")):
         return (
-            f"`{filename}` isn't a CSV file. {message} In your LinkedIn data export it is "
-            "the file named Connections.csv."
+            f"`{in_code(filename)}` isn't a CSV file. {message} In your LinkedIn data export "
+            "it is the file named Connections.csv."
         )
     return message
 
@@ -383,6 +385,8 @@ def import_summary(plan: ImportPlan) -> str:
         f"Imported your LinkedIn connections: **{added} added**, {len(plan.skipped)} skipped, "
         f"{len(plan.rejected)} rejected."
     ]
+    if plan.from_archive:
+        lines.append(f"-# Read from `{in_code(plan.from_archive)}` in your .zip.")
     for label, rows in (("Skipped", plan.skipped), ("Rejected", plan.rejected)):
         if rows:
             shown = [f"line {line}: {reason}" for line, reason in rows[:IMPORT_REASONS_SHOWN]]

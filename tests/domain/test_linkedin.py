@@ -227,13 +227,18 @@ def test_missing_header(data):
     [
         bytes(range(256)) * 4,  # binary junk
         b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
-        HEADER.encode("utf-16"),
-        (HEADER + "\nJos\xe9,Garc\xeda,,,,,\n").encode("latin-1"),
     ],
 )
 def test_not_text(data):
     with pytest.raises(ConnectionsFileError, match=r"Connections\.csv"):
         plan_import(data, [])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
+def test_utf16_and_western_european_text_are_read(encoding):
+    # Until issue 10 these were refused as "not text" / "not UTF-8"; spreadsheets save them.
+    data = (HEADER + "\nJos\xe9,Garc\xeda,,,,,\n").encode(encoding)
+    assert [c.name for c in plan_import(data, []).added] == ["José García"]
 
 
 def test_too_big():
@@ -262,3 +267,74 @@ def test_a_semicolon_separated_export_from_a_european_excel_is_read():
     plan = plan_import(data, [])
     (row,) = plan.added
     assert (row.name, row.organization, row.role) == ("José García", "Acme; Inc", "Analyst")
+
+
+# --- what LinkedIn writes and what members decorate names with ------------------------
+
+
+def test_linkedins_dash_means_empty():
+    data = export("Tom,Nguyen,https://www.linkedin.com/in/tom-nguyen, -, -, -,12 Apr 2026")
+    (tom,) = plan_import(data, []).added
+    assert (tom.organization, tom.role, tom.email) == (None, None, None)
+
+
+def test_a_dash_for_a_last_name_leaves_the_first():
+    (cher,) = plan_import(export("Cher,-,,,,,"), []).added
+    assert cher.name == "Cher"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Grace,Hopper 🔸,,,US Navy,Rear Admiral,",
+        "GRACE,HOPPER,,,us navy,,",
+        "Grace,  Hopper ✨🚀,,,US  Navy,,",
+        "Grace,Hopper,,,US Navy 🇺🇸,,",
+    ],
+)
+def test_emoji_case_and_spacing_dont_defeat_duplicate_matching(row):
+    plan = plan_import(export(row), [("Grace Hopper", "US Navy", None)])
+    assert plan.added == []
+    assert plan.skipped == [(5, "already in your list")]
+
+
+def test_an_accented_name_matches_the_same_name_typed_without_accents():
+    plan = plan_import(export("José,García,,,Banco Ñ,,"), [("Jose Garcia", "Banco N", None)])
+    assert plan.added == []
+
+
+def test_a_decorated_name_is_kept_as_linkedin_has_it():
+    (grace,) = plan_import(export("Grace,Hopper 🔸,,,US Navy,,"), []).added
+    assert grace.name == "Grace Hopper 🔸"
+
+
+def test_decorated_duplicates_within_one_file_are_skipped():
+    plan = plan_import(
+        export("Grace,Hopper,,,US Navy,,", "Grace 🔸,Hopper,,,US Navy,,"),
+        [],
+    )
+    assert [c.name for c in plan.added] == ["Grace Hopper"]
+    assert plan.skipped == [(6, "already in your list (same as line 5 of this file)")]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("Ada\u202e,ecalevoL,,,,,", "U+202E"),
+        ("\u200b,\u2060,,,,,", "nothing visible"),
+        ("Ada\x1b[31m,Lovelace,,,,,", "U+001B"),
+        (f"{'A' * 60},{'B' * 60},,,,,", "the name is 121 characters (the limit is 100)"),
+        ("Ada,Lovelace,https://www.linkedin.com/in/" + "a" * 200 + ",,,,", "the limit is 200"),
+    ],
+)
+def test_imported_values_get_the_checks_prospect_add_makes(row, reason):
+    plan = plan_import(export(row, "Grace,Hopper,,,,,"), [])
+    assert [c.name for c in plan.added] == ["Grace Hopper"]
+    ((line, why),) = plan.rejected
+    assert line == 5
+    assert reason in why
+
+
+def test_normalize_refuses_an_overlong_link_with_its_length():
+    with pytest.raises(ValueError, match="250 characters"):
+        normalize_linkedin_url("https://www.linkedin.com/in/" + "a" * 222)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -96,7 +99,10 @@ async def test_imported_connections_are_only_in_the_uploaders_store(driver, bot,
         ),
         ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "isn't a CSV file"),
         ("Connections.xlsx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(64), "isn't a CSV file"),
-        ("Connections.csv", "Vorname;Nachname\n".encode("utf-16"), "isn't a text CSV"),
+        # UTF-16 is read since issue 10 (Excel's "Unicode Text"); a German header is not
+        # LinkedIn's, so this file now fails on its header instead of as "not text".
+        ("Connections.csv", "Vorname;Nachname\n".encode("utf-16"), "couldn't find the header"),
+        ("Connections.csv", bytes(range(256)) * 4, "isn't a text CSV"),
         ("Connections.csv", b"", "couldn't find the header row"),
     ],
 )
@@ -144,3 +150,135 @@ async def test_import_clips_long_positions_and_rejects_overlong_names(driver, bo
     assert "line 3: the name is 121 characters (the limit is 100)" in reply.text
     (ada,) = await prospects_of(bot, alice)
     assert len(ada.role) == 100
+
+
+# -- files as people's tools produce them (issue 10) ----------------------------------
+FILES = DATA / "connections"
+SAME_EXPORT = {  # every format of tests/data/connections/ holds these seven
+    "Dana Lee": "Mercy Health",
+    "José Hernández": "Ciudad Planning Partners",
+    "Jürgen Weiß": "Café Müller GmbH",
+    "Françoise Dubois": "Société Générale, Paris",
+    "Tom Nguyen": None,  # LinkedIn's " -": stored as no company, not as "-"
+    "Ana Silva": "Nubank",
+    "Chris Wu": "Square",
+}
+
+
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "Basic_LinkedInDataExport_12-01-2026.zip",  # as LinkedIn delivers it
+        "rezipped_on_a_mac.zip",  # unpacked and zipped again: a folder, __MACOSX
+        "excel_de_cp1252_semicolon.csv",  # Excel "CSV" in a European locale
+        "excel_unicode_text_utf16le.txt",  # Excel "Unicode Text": UTF-16, tabs
+        "excel_utf8_bom.csv",
+        "sheets_tab_separated.tsv",
+    ],
+)
+async def test_the_export_imports_the_same_whatever_tool_saved_it(
+    driver, bot, alice, guild, filename
+):
+    reply = await run_import(driver, alice, guild, (FILES / filename).read_bytes(), filename)
+    assert reply.ephemeral
+    assert "7 added" in reply.text, reply.text
+    assert "0 rejected" in reply.text
+    people = await imported(bot, alice)
+    assert {name: p.organization for name, p in people.items()} == SAME_EXPORT
+    assert people["Tom Nguyen"].role is None
+    assert people["Jürgen Weiß"].role == "Leiter – Vertrieb"
+
+
+async def test_the_reply_says_where_in_the_zip_the_connections_were(driver, alice, guild):
+    data = (FILES / "rezipped_on_a_mac.zip").read_bytes()
+    reply = await run_import(driver, alice, guild, data, "rezipped_on_a_mac.zip")
+    assert "Basic_LinkedInDataExport_12-01-2026/Connections.csv" in reply.text
+
+
+async def test_importing_the_zip_then_excels_copy_adds_nobody_twice(driver, bot, alice, guild):
+    zipped = (FILES / "Basic_LinkedInDataExport_12-01-2026.zip").read_bytes()
+    await run_import(driver, alice, guild, zipped, "Basic_LinkedInDataExport_12-01-2026.zip")
+    excel = (FILES / "excel_de_cp1252_semicolon.csv").read_bytes()
+    again = await run_import(driver, alice, guild, excel, "Connections.csv")
+    assert "0 added" in again.text
+    assert "7 skipped" in again.text
+    assert len(await imported(bot, alice)) == 7
+
+
+async def test_an_emoji_in_a_name_doesnt_make_a_duplicate(driver, bot, alice, guild):
+    await driver.run(
+        '/prospect add name:"Grace Hopper" organization:"US Navy"', user=alice, guild=guild
+    )
+    rows = [HEADER, "Grace,Hopper 🔸,,,US Navy,Rear Admiral,01 Jan 2024", "Ada,Lovelace,,,,,"]
+    reply = await run_import(driver, alice, guild, "\n".join(rows).encode())
+    assert "1 added" in reply.text and "1 skipped" in reply.text
+    assert "line 2: already in your list" in reply.text
+    assert set(await imported(bot, alice)) == {"Grace Hopper", "Ada Lovelace"}
+
+
+async def test_imported_names_get_the_check_prospect_add_makes(driver, bot, alice, guild):
+    rows = [
+        HEADER,
+        "Ada\u202e,ecalevoL,,,,,",  # a right-to-left override: displays as something else
+        "\u200b,\u200b,,,,,",  # nothing visible
+        "Grace,Hopper,https://www.linkedin.com/in/" + "g" * 300 + ",,,,",
+        "Chris,Wu,,,Square,PM,",
+    ]
+    reply = await run_import(driver, alice, guild, "\n".join(rows).encode())
+    assert "1 added" in reply.text and "3 rejected" in reply.text
+    assert "line 2: the name holds an invisible control character (U+202E)" in reply.text
+    assert "line 3: the name has nothing visible in it" in reply.text
+    assert "line 4: the URL is 328 characters (the limit is 200)" in reply.text
+    assert set(await imported(bot, alice)) == {"Chris Wu"}
+    # The same name typed into /prospect add is refused for the same reason.
+    typed = await driver.run(
+        '/prospect add name:"Ada\u202eecalevoL"', user=alice, guild=guild, validate=False
+    )
+    assert typed.ephemeral
+    assert "U+202E" in typed.text and "Ada Lovelace" in typed.text
+    assert set(await imported(bot, alice)) == {"Chris Wu"}
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+UNUSABLE_ARCHIVES = {
+    # 50 MB of zeros in about 50 KB: refused from the zip's directory, never unpacked.
+    "LinkedInDataExport.zip": (
+        lambda: zip_of({"Connections.csv": bytes(50_000_000)}),
+        "won't open",
+    ),
+    "Basic_LinkedInDataExport.zip": (
+        lambda: zip_of({"Profile.csv": b"First Name,Last Name\nAlex,Morgan\n"}),
+        "no Connections.csv",
+    ),
+    "Connections.tar.gz": (lambda: (FILES / "Connections.tar.gz").read_bytes(), "a .gz archive"),
+    "Connections.7z": (lambda: b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200), "a 7-Zip archive"),
+}
+
+
+@pytest.mark.parametrize("filename", list(UNUSABLE_ARCHIVES))
+async def test_an_archive_i_cant_use_gets_a_clear_error_and_adds_nothing(
+    driver, bot, alice, guild, filename
+):
+    make, expected = UNUSABLE_ARCHIVES[filename]
+    reply = await run_import(driver, alice, guild, make(), filename)
+    assert reply.ephemeral
+    assert expected in reply.text
+    assert "Connections.csv" in reply.text  # what to upload instead
+    assert await imported(bot, alice) == {}
+
+
+async def test_a_zip_may_be_larger_than_a_csv(driver, bot, alice, guild):
+    # LinkedIn's complete export carries messages and more: 3 MB of it is fine as a .zip.
+    padding = os.urandom(3_000_000)
+    data = zip_of(
+        {"Connections.csv": (FILES / "linkedin_utf8.csv").read_bytes()} | {"messages.csv": padding}
+    )
+    reply = await run_import(driver, alice, guild, data, "Complete_LinkedInDataExport.zip")
+    assert "7 added" in reply.text
