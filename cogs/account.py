@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.business_days import parse_clock
-from bot.domain.export import tables_to_csv, to_json
+from bot.domain.export import member_export
 from bot.domain.models import Reminder
 from bot.domain.progress import (
     NextAction,
@@ -274,20 +274,20 @@ class Account(commands.Cog):
         """Download everything the bot keeps about you (JSON and CSV)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.bot.stores.member(interaction.user.id) as store:
-            tables = await store.export()
-        files = [discord.File(io.BytesIO(to_json(tables)), filename="mydata.json")]
+            export = member_export(await store.export())
+        files = [discord.File(io.BytesIO(export.to_json()), filename="mydata.json")]
         files += [
-            discord.File(io.BytesIO(tables_to_csv(rows)), filename=f"{name}.csv")
-            for name, rows in tables.items()
-            if rows
+            discord.File(io.BytesIO(data), filename=name)
+            for name, data in export.csv_files().items()
         ]
         counts = ", ".join(
-            f"{name.replace('_', ' ')}: {len(rows)}" for name, rows in tables.items() if rows
+            f"{name.replace('_', ' ')}: {count}" for name, count in export.counts().items() if count
         )
         await reply(
             interaction,
             f"Here is everything I keep about you ({counts or 'nothing yet'}). "
-            "`mydata.json` has it all; each CSV is one table.",
+            "`mydata.json` has it all, with the bot's own delivery bookkeeping in a separate "
+            "section; each CSV is one table and opens in Excel with accents intact.",
             files=files[:10],
         )
 

@@ -1,4 +1,10 @@
-"""Turning a member's store into files they can download (/mydata export)."""
+"""Turning a member's store into files they can download (/mydata export).
+
+What the member recorded comes first, as plain values; what the bot records to deliver
+reminders and notices (tries, message ids, errors, its DM channel) goes to a separate,
+labelled "bookkeeping" section of mydata.json. CSVs carry a UTF-8 byte-order mark, the
+sign Excel needs to open them as UTF-8 rather than in the computer's legacy code page.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,31 @@ import json
 from datetime import date, datetime, time
 from typing import Any
 
-__all__ = ["csv_safe", "tables_to_csv", "to_json"]
+from bot.domain.models import Profile, Settings
+
+__all__ = [
+    "BOOKKEEPING_ABOUT",
+    "MemberExport",
+    "csv_safe",
+    "member_export",
+    "tables_to_csv",
+    "to_json",
+]
+
+BOOKKEEPING_ABOUT = (
+    "What the bot records to deliver your reminders and notices: delivery tries, message "
+    "ids, errors and your DM channel. Not something you entered; kept with your data and "
+    "deleted with it."
+)
+# The columns of these tables that are the member's own record. The rest (attempts,
+# last_error, tried_at, tried_prints, message_id, a notice's key…) is bookkeeping, and so
+# is any column added later until it is listed here.
+_MEMBER_COLUMNS = {
+    "reminders": frozenset(
+        {"id", "kind", "meeting_id", "outreach_id", "step", "due_at", "state", "created_at"}
+    ),
+    "notices": frozenset({"text", "created_at", "shown_at"}),
+}
 
 # Spreadsheets treat a cell starting with these as a formula (or, for tab and CR,
 # may strip them and then see one): CSV injection. See OWASP "CSV Injection".
@@ -39,7 +69,8 @@ def csv_safe(value: object) -> str:
 
 
 def tables_to_csv(rows: list[dict]) -> bytes:
-    """UTF-8 CSV of `rows`; the header is the union of their keys in first-seen order.
+    """UTF-8 CSV of `rows` with a byte-order mark; the header is the union of their keys in
+    first-seen order.
 
     Missing keys give empty cells; every cell goes through csv_safe. No rows gives b"".
     """
@@ -55,7 +86,8 @@ def tables_to_csv(rows: list[dict]) -> bytes:
     for row in rows:
         by_name = {str(k): v for k, v in row.items()}
         writer.writerow([csv_safe(by_name.get(k)) for k in header])
-    return buf.getvalue().encode("utf-8")
+    # utf-8-sig: the byte-order mark Excel needs to read accents as written.
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def _default(value: Any) -> Any:
@@ -72,3 +104,77 @@ def _default(value: Any) -> Any:
 def to_json(data: dict) -> bytes:
     """Pretty UTF-8 JSON (indent 2, non-ASCII kept); datetimes become ISO strings."""
     return (json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n").encode("utf-8")
+
+
+def _member_settings() -> frozenset[str]:
+    """The settings a member chooses: the fields of Settings, the profile's stored as
+    profile_<field> (see MemberStore.settings)."""
+    chosen = {f.name for f in dataclasses.fields(Settings) if f.name != "profile"}
+    return frozenset(chosen | {f"profile_{f.name}" for f in dataclasses.fields(Profile)})
+
+
+def _plain(stored: str) -> Any:
+    """A setting's value as stored (JSON text) made the value itself: "\"UTC\"" is "UTC"."""
+    try:
+        return json.loads(stored)
+    except (TypeError, ValueError):
+        return stored
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MemberExport:
+    """A member's store as /mydata export hands it over."""
+
+    settings: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]]
+    bookkeeping: dict[str, Any]
+
+    def counts(self) -> dict[str, int]:
+        """How many settings and rows of each table the member has, in export order."""
+        return {"settings": len(self.settings)} | {
+            name: len(rows) for name, rows in self.tables.items()
+        }
+
+    def to_json(self) -> bytes:
+        """mydata.json: settings, each table, then the bookkeeping section."""
+        return to_json({"settings": self.settings, **self.tables, "bookkeeping": self.bookkeeping})
+
+    def csv_files(self) -> dict[str, bytes]:
+        """One CSV per table that has rows, settings first (as setting, value rows)."""
+        files = {}
+        if self.settings:
+            rows = [{"setting": key, "value": value} for key, value in self.settings.items()]
+            files["settings.csv"] = tables_to_csv(rows)
+        for name, rows in self.tables.items():
+            if rows:
+                files[f"{name}.csv"] = tables_to_csv(rows)
+        return files
+
+
+def member_export(tables: dict[str, list[dict[str, Any]]]) -> MemberExport:
+    """Split MemberStore.export()'s rows into the member's data and the bot's bookkeeping.
+
+    Settings become {key: value} with their values as values, not the JSON text the
+    store keeps; a setting the member didn't choose (the reminder engine's DM channel)
+    is bookkeeping. Reminders and notices keep the columns in _MEMBER_COLUMNS; the rest
+    of each row goes to bookkeeping under the same id.
+    """
+    chosen = _member_settings()
+    settings: dict[str, Any] = {}
+    internal: dict[str, Any] = {}
+    for row in tables.get("settings", []):
+        (settings if row["key"] in chosen else internal)[row["key"]] = _plain(row["value"])
+    bookkeeping: dict[str, Any] = {"about": BOOKKEEPING_ABOUT, "settings": internal}
+    member: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in tables.items():
+        if name == "settings":
+            continue
+        keep = _MEMBER_COLUMNS.get(name)
+        if keep is None:
+            member[name] = rows
+            continue
+        member[name] = [{k: v for k, v in row.items() if k in keep} for row in rows]
+        bookkeeping[name] = [
+            {"id": row.get("id")} | {k: v for k, v in row.items() if k not in keep} for row in rows
+        ]
+    return MemberExport(settings=settings, tables=member, bookkeeping=bookkeeping)

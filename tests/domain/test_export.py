@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.export import csv_safe, tables_to_csv, to_json
+from bot.domain.export import BOOKKEEPING_ABOUT, csv_safe, member_export, tables_to_csv, to_json
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_csv_safe(value, expected):
 
 
 def read(data):
-    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def test_tables_to_csv_union_header_and_escaping():
@@ -50,7 +50,8 @@ def test_tables_to_csv_union_header_and_escaping():
         ["1", "Ada, Countess", '\'=cmd|" /C calc"!A0', ""],
         ["2", "José\nGarcía", "", "jose@example.com"],
     ]
-    assert data.startswith(b"id,name")  # no BOM
+    # A byte-order mark, so Excel reads "José" as written (issue 10; before: no BOM).
+    assert data.startswith(b"\xef\xbb\xbfid,name")
 
 
 def test_tables_to_csv_header_cells_also_safe():
@@ -89,3 +90,123 @@ def test_to_json_dataclasses_and_nested_datetimes():
 def test_to_json_refuses_unknown_types():
     with pytest.raises(TypeError):
         to_json({"x": object()})
+
+
+# -- member_export: what /mydata export hands over --------------------------------------
+STORE = {
+    "settings": [
+        {"key": "timezone", "value": '"America/New_York"'},
+        {"key": "dms", "value": "true"},
+        {"key": "thanks_after_hours", "value": "3"},
+        {"key": "profile_name", "value": '"Zoë Martín"'},
+        {"key": "dm_channel_id", "value": "1234567890"},
+    ],
+    "prospects": [{"id": 1, "name": "José García", "organization": "=Acme"}],
+    "outreach": [],
+    "reminders": [
+        {
+            "id": 7,
+            "kind": "thanks",
+            "meeting_id": 2,
+            "outreach_id": None,
+            "step": 0,
+            "due_at": "2026-12-03T17:00:00+00:00",
+            "state": "pending",
+            "attempts": 2,
+            "message_id": None,
+            "late": 0,
+            "last_error": "503 Service Unavailable",
+            "created_at": "2026-12-01T09:00:00+00:00",
+            "updated_at": "2026-12-03T17:00:05+00:00",
+            "tried_at": "2026-12-03T17:00:01+00:00",
+            "tried_prints": "a1b2 c3d4",
+        }
+    ],
+    "notices": [
+        {
+            "id": 3,
+            "key": "dm-closed",
+            "text": "Your DMs are closed",
+            "created_at": "2026-12-01T09:00:00+00:00",
+            "shown_at": None,
+        }
+    ],
+}
+
+
+def test_settings_are_exported_as_plain_values():
+    export = member_export(STORE)
+    assert export.settings == {
+        "timezone": "America/New_York",
+        "dms": True,
+        "thanks_after_hours": 3,
+        "profile_name": "Zoë Martín",
+    }
+    data = json.loads(export.to_json())
+    assert data["settings"]["timezone"] == "America/New_York"  # not "\"America/New_York\""
+    assert read(export.csv_files()["settings.csv"]) == [
+        ["setting", "value"],
+        ["timezone", "America/New_York"],
+        ["dms", "True"],
+        ["thanks_after_hours", "3"],
+        ["profile_name", "Zoë Martín"],
+    ]
+
+
+def test_bookkeeping_is_kept_apart_from_the_members_data():
+    export = member_export(STORE)
+    assert "dm_channel_id" not in export.settings
+    (reminder,) = export.tables["reminders"]
+    assert set(reminder) == {
+        "id",
+        "kind",
+        "meeting_id",
+        "outreach_id",
+        "step",
+        "due_at",
+        "state",
+        "created_at",
+    }
+    assert export.tables["notices"] == [
+        {"text": "Your DMs are closed", "created_at": "2026-12-01T09:00:00+00:00", "shown_at": None}
+    ]
+    books = json.loads(export.to_json())["bookkeeping"]
+    assert books["about"] == BOOKKEEPING_ABOUT
+    assert books["settings"] == {"dm_channel_id": 1234567890}
+    assert books["reminders"][0]["id"] == 7
+    assert books["reminders"][0]["tried_prints"] == "a1b2 c3d4"
+    assert books["reminders"][0]["last_error"] == "503 Service Unavailable"
+    assert books["notices"] == [{"id": 3, "key": "dm-closed"}]
+    # No CSV carries bookkeeping.
+    header = read(export.csv_files()["reminders.csv"])[0]
+    assert not {"attempts", "last_error", "tried_at", "tried_prints"} & set(header)
+
+
+def test_a_bookkeeping_column_added_later_stays_out_of_the_members_data():
+    store = {"reminders": [dict(STORE["reminders"][0], claim_nonce="xyz")]}
+    export = member_export(store)
+    assert "claim_nonce" not in export.tables["reminders"][0]
+    assert export.bookkeeping["reminders"][0]["claim_nonce"] == "xyz"
+
+
+def test_csv_files_are_one_per_table_with_rows_and_excel_safe():
+    files = member_export(STORE).csv_files()
+    assert list(files) == ["settings.csv", "prospects.csv", "reminders.csv", "notices.csv"]
+    assert all(data.startswith(b"\xef\xbb\xbf") for data in files.values())
+    rows = read(files["prospects.csv"])
+    assert rows[1] == ["1", "José García", "'=Acme"]  # the formula guard stays
+
+
+def test_counts_follow_the_export():
+    assert member_export(STORE).counts() == {
+        "settings": 4,
+        "prospects": 1,
+        "outreach": 0,
+        "reminders": 1,
+        "notices": 1,
+    }
+
+
+def test_a_setting_that_isnt_json_is_exported_as_stored():
+    export = member_export({"settings": [{"key": "timezone", "value": "UTC"}]})
+    assert export.settings == {"timezone": "UTC"}

@@ -146,3 +146,53 @@ async def test_an_overlong_quiet_hour_is_refused_briefly(driver, alice, guild):
     assert reply.ephemeral
     assert "22:00" in reply.text
     assert len(reply.text) < 200
+
+
+async def test_export_gives_plain_settings_and_keeps_bookkeeping_apart(driver, bot, alice, guild):
+    await driver.run("/settings timezone tz:America/New_York", user=alice, guild=guild)
+    await driver.run('/settings profile name:"Zoë Martín"', user=alice, guild=guild)
+    await driver.run(
+        '/prospect add name:"José García" organization:"Banco Ñ"', user=alice, guild=guild
+    )
+    await driver.run(
+        '/meeting schedule prospect:"José García" when:"2026-12-03 07:30"', user=alice, guild=guild
+    )
+    async with bot.stores.member(alice.id) as store:
+        await store.set_settings(dm_channel_id=424242)  # as the reminder engine records it
+    reply = await driver.run("/mydata export", user=alice, guild=guild)
+    assert "bookkeeping in a separate section" in reply.text
+    files = dict(reply.files)
+    data = json.loads(files["mydata.json"])
+
+    # Settings as values, not JSON inside JSON ("\"America/New_York\"").
+    assert data["settings"]["timezone"] == "America/New_York"
+    assert data["settings"]["profile_name"] == "Zoë Martín"
+    settings = {
+        row["setting"]: row["value"]
+        for row in csv.DictReader(io.StringIO(files["settings.csv"].decode("utf-8-sig")))
+    }
+    assert settings["timezone"] == "America/New_York"
+
+    # The engine's bookkeeping is in its own section, not among the member's data.
+    assert "dm_channel_id" not in data["settings"]
+    assert data["bookkeeping"]["settings"] == {"dm_channel_id": 424242}
+    assert data["reminders"], "the meeting's prep and thank-you reminders"
+    for reminder in data["reminders"]:
+        assert not {"attempts", "last_error", "tried_at", "tried_prints"} & set(reminder)
+    assert {r["id"] for r in data["bookkeeping"]["reminders"]} == {
+        r["id"] for r in data["reminders"]
+    }
+    assert "attempts" not in files["reminders.csv"].decode("utf-8-sig")
+
+
+async def test_exported_csvs_open_in_excel_with_accents_intact(driver, alice, guild):
+    await driver.run(
+        '/prospect add name:"José García" organization:"Société Générale"', user=alice, guild=guild
+    )
+    reply = await driver.run("/mydata export", user=alice, guild=guild)
+    for name, data in reply.files:
+        if name.endswith(".csv"):
+            assert data.startswith(b"\xef\xbb\xbf"), name  # the mark Excel reads UTF-8 by
+    prospects = dict(reply.files)["prospects.csv"].decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(prospects))
+    assert (row["name"], row["organization"]) == ("José García", "Société Générale")
