@@ -288,13 +288,28 @@ async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
     prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
     if not await _still_waiting(store, outreach, prospect):
         return None
-    profile = (await store.settings()).profile
+    settings = await store.settings()
     late = await _late_line(store, reminder)
+    # The draft says when the request went out, counted in the member's own days.
+    draft = followup_draft(
+        settings.profile,
+        prospect,
+        sent_at=outreach.sent_at,
+        now=store.now(),
+        tz=ZoneInfo(settings.timezone),
+    )
+    fill_in = (
+        "**Fill in before sending:** "
+        + "; ".join(_commands_in_code(item) for item in draft.missing)
+        + ".\n"
+        if draft.missing
+        else ""
+    )
     content = (
         f"{late}📨 Follow up once with "
         f"**{_escape(prospect.name)}**: no reply in {SECOND_CHECKPOINT_DAYS} business days "
         f"(asked {format_when(outreach.sent_at)}). "
-        f"A short follow-up to send:\n{_code_block(followup_draft(profile, prospect))}\n"
+        f"A short follow-up to send:\n{_code_block(draft.text)}\n{fill_in}"
         f"When they answer: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
     )
     return Outgoing(content=clip(content, 2000))

@@ -130,6 +130,7 @@ def draft_message(
         member_name=member_name,
         prospect_name=prospect.name,
         organization=prospect.organization,
+        role=prospect.role,
         takeaways=meeting.takeaways,
         referrals=[p.name for p in referrals],
         medium=medium,
@@ -140,7 +141,7 @@ def draft_message(
     kind = "email" if medium == Medium.EMAIL else "handwritten note"
     head = f"Your thank-you {kind} to **{_escape(prospect.name)}**:"
     if draft.subject:
-        head += f"\n**Subject:** {draft.subject}"
+        head += f"\n**Subject:** {_escape(draft.subject)}"
     tail = []
     if draft.missing:
         tail.append(

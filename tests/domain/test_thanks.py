@@ -135,3 +135,63 @@ def test_organization_is_optional() -> None:
 )
 def test_split_takeaways(raw: str | None, items: list[str]) -> None:
     assert split_takeaways(raw) == items
+
+
+# -- issue 10: the draft reads like a careful person wrote it --------------------------
+FINTECH = "Fintech PMs spend a third of their time with compliance"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_organisation_ending_in_a_period_ends_the_sentence_once(seed: int) -> None:
+    draft = draft_thanks(**{**BASE, "organization": "Stripe, Inc."}, seed=seed)
+    assert "about your work at Stripe, Inc. " in draft.text
+    assert ".." not in draft.text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_takeaway_is_the_members_own_note(seed: int) -> None:
+    draft = draft_thanks(**{**BASE, "takeaways": FINTECH}, seed=seed)
+    # Not a step, not in quotation marks as if they had said it: the member's note.
+    assert "next steps" not in draft.text
+    assert "\u201c" not in draft.text and '"' not in draft.text
+    assert (
+        f"noted in particular: {FINTECH}." in draft.text
+        or f"stands out: {FINTECH}." in (draft.text)
+        or f"something I noted: {FINTECH}." in draft.text
+    )
+
+
+def test_two_takeaways_are_listed_as_the_members_notes() -> None:
+    draft = draft_thanks(**BASE, seed=0)
+    assert (
+        "Two things I noted in particular:\n- Build a small portfolio of real analyses\n"
+        "- Join the local ASA chapter\n\n"
+    ) in draft.text
+
+
+def test_a_question_noted_keeps_its_question_mark() -> None:
+    draft = draft_thanks(**{**BASE, "takeaways": "Is an MBA worth it?"}, seed=0)
+    assert "One thing I noted in particular: Is an MBA worth it? " in draft.text
+
+
+@pytest.mark.parametrize(
+    ("role", "reads"),
+    [
+        ("UX researcher", "your work as a UX researcher at Acme Health"),
+        ("engineer", "your work as an engineer at Acme Health"),
+        ("MBA student", "your work as an MBA student at Acme Health"),
+    ],
+)
+def test_a_role_reads_with_its_article(role: str, reads: str) -> None:
+    assert reads in draft_thanks(**BASE, role=role).text
+
+
+def test_a_card_with_many_referrals_still_fits() -> None:
+    names = ["Alexandra Montgomery-Smith", "Bartholomew Fitzgerald", "Christopher Wellington"]
+    draft = draft_thanks(
+        **{**BASE, "referrals": names, "member_name": "Alexander Hamilton Montgomery"},
+        medium="handwritten",
+        met_on=datetime(2026, 3, 3, 15, 0, tzinfo=UTC),
+    )
+    assert count_words(draft.text) <= 60
+    assert "Alexandra" in draft.text and "Christopher" in draft.text
