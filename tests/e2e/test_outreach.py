@@ -427,3 +427,60 @@ async def test_a_one_word_draft_is_counted_as_one_word(driver, alice, guild):
     assert reply.ephemeral
     assert "1 word." in reply.text
     assert "1 words" not in reply.text
+
+
+# -- the drafts read like a careful person wrote them (issue 10) ----------------------------
+
+
+async def test_a_draft_sets_the_organisation_and_role_in_good_english(driver, alice, guild):
+    await driver.run(
+        '/settings profile name:"Jordan Park" school:"University of Michigan" interest:"fintech."',
+        user=alice,
+        guild=guild,
+    )
+    await driver.run(
+        '/prospect add name:"Dana Lee" role:"MBA student" organization:"Stripe, Inc." '
+        "source:alumni",
+        user=alice,
+        guild=guild,
+    )
+    reply = await driver.run('/outreach draft prospect:"Dana Lee"', user=alice, guild=guild)
+    text = code_block(reply.content)
+    assert "your work as an MBA student at Stripe, Inc." in text
+    assert "Stripe, Inc.." not in text
+    assert "fintech." not in text  # the interest's own period doesn't end a clause early
+    assert "of University of Michigan" not in text
+    assert "Fill in before sending" not in reply.text
+
+
+async def test_a_linkedin_note_warns_that_free_accounts_allow_200(driver, alice, guild):
+    await driver.run(
+        '/settings profile name:"Sam Lee" school:"The University of Michigan Ross School of '
+        'Business" interest:"sustainable finance, impact investing and climate risk"',
+        user=alice,
+        guild=guild,
+    )
+    await add_dana(driver, alice, guild, source="alumni")
+    reply = await driver.run(
+        '/outreach draft prospect:"Dana Lee" format:linkedin', user=alice, guild=guild
+    )
+    note = code_block(reply.content)
+    assert 200 < len(note) <= 300
+    assert "free accounts allow 200" in reply.text
+
+
+async def test_the_followup_to_a_two_week_old_request_names_its_date(driver, bot, alice, guild):
+    await add_dana(driver, alice, guild)
+    await driver.run(
+        '/outreach sent prospect:"Dana Lee" when:"2026-11-13 10:00"', user=alice, guild=guild
+    )
+    dms = await driver.wait_for_dms(alice, count=2, interactions=False)
+    followup = next(m for m in dms if "Follow up once" in m.content)
+    draft = code_block(followup.content)
+    # Sent on Friday the 13th, followed up on the 27th: not "my note from last week".
+    assert "I'm following up on the note I sent on November 13." in draft
+    assert "last week" not in draft
+    # No profile yet: the placeholders in the draft are listed with what fills them.
+    assert "[your name]" in draft
+    assert "Fill in before sending" in followup.content
+    assert "`/settings profile name:…`" in followup.content

@@ -276,3 +276,33 @@ async def test_a_nudge_for_a_cancelled_meeting_says_what_to_do(driver, bot, alic
     assert reply.ephemeral
     assert "cancelled" in reply.text and "/meeting log" in reply.text, reply.text
     assert (await meetings(bot, alice))[0][0].thanked_at is None
+
+
+# -- the draft reads like a careful person wrote it (issue 10) -------------------------------
+
+FINTECH = "Fintech PMs spend a third of their time with compliance"
+
+
+async def test_a_thank_you_to_stripe_inc_names_the_members_note_as_theirs(driver, alice, guild):
+    await driver.run('/settings profile name:"Alex Kim"', user=alice, guild=guild)
+    await add_prospect(
+        driver, alice, guild, extra='role:"UX researcher" organization:"Stripe, Inc."'
+    )
+    await driver.run(
+        f'/meeting log prospect:"Ada Lovelace" when:"3 hours ago" takeaways:"{FINTECH}"',
+        user=alice,
+        guild=guild,
+    )
+    reply = await driver.run('/thanks draft meeting:"Ada Lovelace"', user=alice, guild=guild)
+    draft = reply.content.split("```", 2)[1]
+    assert "about your work as a UX researcher at Stripe, Inc. " in draft
+    assert "Stripe, Inc.." not in draft
+    # The member's own note: not a "next step", not in quotes as if Ada had said it.
+    assert (
+        f"noted in particular: {FINTECH}." in draft
+        or f"stands out: {FINTECH}." in draft
+        or (f"something I noted: {FINTECH}." in draft)
+    )
+    assert "next steps" not in draft
+    assert "\u201c" not in draft
+    assert "Fill in before sending" not in reply.text
