@@ -256,10 +256,10 @@ async def _late_line(store, reminder: Reminder) -> str:
     return ""
 
 
-async def _still_waiting(store, outreach, prospect: Prospect | None) -> bool:
+async def _still_waiting(store, outreach, prospect: Prospect) -> bool:
     """A 3B7 DM is due only while the request has no answer: no reply logged and no
     meeting set up with them since it was sent (a meeting means they said yes)."""
-    if prospect is None or outreach.outcome is not None:
+    if outreach.outcome is not None:
         return False
     return not await store.meeting_since(prospect.id, outreach.sent_at)
 
@@ -268,7 +268,7 @@ async def render_followup_3(store, reminder: Reminder) -> Outgoing | None:
     """Day 3 of 3B7: no reply yet, so contact a second person at the organization."""
     outreach = await store.get_outreach(reminder.subject_id)
     prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
-    if not await _still_waiting(store, outreach, prospect):
+    if prospect is None or not await _still_waiting(store, outreach, prospect):
         return None
     where = f"at **{_escape(prospect.organization)}**" if prospect.organization else "in that field"
     late = await _late_line(store, reminder)
@@ -286,7 +286,7 @@ async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
     """Day 7 of 3B7: follow up once with the first person, with a short draft."""
     outreach = await store.get_outreach(reminder.subject_id)
     prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
-    if not await _still_waiting(store, outreach, prospect):
+    if prospect is None or not await _still_waiting(store, outreach, prospect):
         return None
     settings = await store.settings()
     late = await _late_line(store, reminder)
