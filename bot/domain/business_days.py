@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "BEFORE_QUIET",
     "add_business_days",
     "business_days_between",
     "delay_past_quiet_hours",
     "parse_clock",
+    "when_dm_goes",
 ]
 
 _SATURDAY = 5
@@ -73,6 +75,54 @@ def business_days_between(a: datetime, b: datetime, tz: ZoneInfo) -> int:
     return count
 
 
+def _wall(day: date, wall: time, tz: ZoneInfo, fold: int) -> datetime:
+    return datetime.combine(day, wall, tzinfo=tz).replace(fold=fold).astimezone(UTC)
+
+
+def _instants(day: date, wall: time, tz: ZoneInfo) -> list[datetime]:
+    """The moments (aware UTC, earliest first) when the clock in `tz` reads `wall` on
+    `day`: two on the night clocks fall back (01:30 EDT, then 01:30 EST), none for a
+    time a spring change skips, one otherwise."""
+    found = {_wall(day, wall, tz, fold) for fold in (0, 1)}
+    # Real only if it reads back as that wall time (a skipped one reads back an hour off).
+    return sorted(i for i in found if i.astimezone(tz).time() == wall)
+
+
+def _quiet_period(
+    moment: datetime, tz: ZoneInfo, quiet_start: time, quiet_end: time
+) -> tuple[datetime, datetime] | None:
+    """The quiet period `moment` falls in, as (its start, its end) in aware UTC, or None
+    when `moment` isn't quiet. The start is inclusive, the end exclusive, both read on
+    the member's wall clock. On the night clocks fall back the end is the first one
+    after `moment` (the second 01:00 waits for the second 01:30). A start or end the
+    spring change skips is read an hour before or after it, outside the gap (New York
+    skips 02:00–03:00, so a quiet end of 02:30 that night is 03:30 EDT)."""
+    if quiet_start == quiet_end:
+        return None
+    local = moment.astimezone(tz)
+    now_t = local.time()
+    start, end = quiet_start.replace(tzinfo=None), quiet_end.replace(tzinfo=None)
+    day = local.date()
+    if start < end:
+        if not start <= now_t < end:
+            return None
+        start_day = end_day = day
+    elif now_t >= start:
+        start_day, end_day = day, day + timedelta(days=1)
+    elif now_t < end:
+        start_day, end_day = day - timedelta(days=1), day
+    else:
+        return None
+    began = [i for i in _instants(start_day, start, tz) if i <= moment]
+    ends = [i for i in _instants(end_day, end, tz) if i > moment]
+    # A skipped wall time: fold 1 reads it with the offset from after the change (an
+    # hour before, ahead of the gap) and fold 0 with the one from before (an hour after).
+    return (
+        began[-1] if began else _wall(start_day, start, tz, fold=1),
+        ends[0] if ends else _wall(end_day, end, tz, fold=0),
+    )
+
+
 def delay_past_quiet_hours(
     due: datetime,
     tz: ZoneInfo,
@@ -84,27 +134,50 @@ def delay_past_quiet_hours(
     Quiet hours are local wall-clock times in `tz` and may wrap midnight (22:00–08:00).
     Start == end means no quiet hours. The start is inclusive, the end exclusive.
     Returns `due` unchanged when it isn't quiet time, otherwise the local quiet end
-    as aware UTC.
+    as aware UTC, never earlier than `due` (on the night clocks fall back, a DM due at
+    the second 01:00 waits for the second 01:30).
     """
     _aware(due, "due")
-    if quiet_start == quiet_end:
-        return due
-    local = due.astimezone(tz)
-    now_t = local.time().replace(tzinfo=None)
-    start, end = quiet_start.replace(tzinfo=None), quiet_end.replace(tzinfo=None)
-    day = local.date()
-    if start < end:
-        if not start <= now_t < end:
-            return due
-        end_day = day
-    else:
-        if now_t >= start:
-            end_day = day + timedelta(days=1)
-        elif now_t < end:
-            end_day = day
-        else:
-            return due
-    return datetime.combine(end_day, end, tzinfo=tz).astimezone(UTC)
+    period = _quiet_period(due, tz, quiet_start, quiet_end)
+    return due if period is None else max(period[1], due)
+
+
+# A prep DM that quiet hours would hold past its meeting goes this long before they
+# begin: while the member is still about, not at the last minute before their quiet time.
+BEFORE_QUIET = timedelta(minutes=15)
+
+
+def when_dm_goes(
+    due: datetime,
+    now: datetime,
+    tz: ZoneInfo,
+    quiet_start: time,
+    quiet_end: time,
+    *,
+    before: datetime | None = None,
+) -> datetime:
+    """The moment a DM due at `due` is sent, as aware UTC: one the reminder engine
+    delivers and a reply promises, so both use this.
+
+    A DM already due goes now. One that falls in the member's quiet hours waits until
+    they end (`delay_past_quiet_hours`). A DM that must arrive `before` a moment (the
+    prep DM, before its meeting starts) and that quiet hours would hold until then or
+    later goes before they begin instead: `BEFORE_QUIET` ahead of their start, or now
+    if that moment has passed (even inside quiet hours: a late prep beats none).
+    """
+    _aware(due, "due")
+    _aware(now, "now")
+    if before is not None:
+        _aware(before, "before")
+    wanted = max(due, now)
+    period = _quiet_period(wanted, tz, quiet_start, quiet_end)
+    if period is None:
+        return wanted
+    began, ends = period
+    held = max(ends, wanted)
+    if before is None or held < before:
+        return held
+    return max(began - BEFORE_QUIET, now)
 
 
 _CLOCK = re.compile(
