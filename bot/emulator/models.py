@@ -94,6 +94,7 @@ class User:
     id: int
     name: str
     bot: bool = False
+    locale: str = "en-US"  # their app's language, sent with each interaction
 
     def payload(self) -> dict[str, Any]:
         """The user object as Discord sends it."""

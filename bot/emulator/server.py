@@ -252,18 +252,20 @@ class Emulator:
         manage_guild: bool = False,
         guild: Guild | Iterable[Guild] | None = None,
         user_id: int | None = None,
+        locale: str = "en-US",
     ) -> User:
         """Create a user and make them a member of ``guild`` (one or several; default all).
 
         ``manage_guild=True`` gives them a "Managers" role with the MANAGE_GUILD permission.
         ``user_id`` fixes the user's id (e.g. to keep it across runs); by default a new
-        snowflake is minted.
+        snowflake is minted. ``locale`` is their Discord app's language, sent with each of
+        their interactions ("en-GB", "de"…).
         """
         if user_id is None:
             user_id = self.snowflakes.next()
         elif user_id in self.users:
             raise ValueError(f"a user with id {user_id} already exists")
-        user = User(user_id, name)
+        user = User(user_id, name, locale=locale)
         self.users[user.id] = user
         if guild is None:
             guilds = list(self.guilds.values())
@@ -497,7 +499,7 @@ class Emulator:
             "data": data,
             "token": token,
             "version": 1,
-            "locale": "en-US",
+            "locale": user.locale,
             "entitlements": [],
             "entitlement_sku_ids": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
