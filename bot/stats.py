@@ -63,6 +63,23 @@ async def count_activity(
         log.exception("could not count %s for server %s", metric, guild_id)
 
 
+async def uncount_activity(
+    stores: Stores, guild_id: int | None, metric: str, counted_at: datetime
+) -> None:
+    """Take back one `metric` event counted at `counted_at` in a server (a request logged
+    by mistake and removed), so the club's counts say what really happened. Nothing in
+    DMs (guild_id None). Best-effort and outside the member's store block, as counting is."""
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)} (got {metric!r})")
+    if guild_id is None:
+        return
+    try:
+        async with stores.guild(guild_id) as store:
+            await store.take_back_activity(metric, counted_at)
+    except (sqlite3.Error, OSError):
+        log.exception("could not uncount %s for server %s", metric, guild_id)
+
+
 def recent_months(now: datetime, count: int = MONTHS_SHOWN) -> list[str]:
     """The last `count` UTC months up to and including now's, newest first ("YYYY-MM")."""
     year, month = map(int, month_of(now).split("-"))

@@ -13,7 +13,8 @@ PRODID = "-//Informational Interview Bot//EN"
 UID_DOMAIN = "interview-bot"
 ALARM_BEFORE = timedelta(hours=1)
 # RFC 5545 §3.8.7.4: a revision the calendar app must prefer carries a higher SEQUENCE.
-# An entry is only ever live (0) or cancelled (1), so these two values are enough.
+# A meeting's SEQUENCE is how many times it was moved, plus one once it is cancelled
+# (a cancelled meeting is never moved again, so each export's number only grows).
 SEQUENCE_LIVE = 0
 SEQUENCE_CANCELLED = 1
 
@@ -22,8 +23,10 @@ SEQUENCE_CANCELLED = 1
 class CalendarEvent:
     """One meeting as a calendar entry; `uid_seed` identifies it across exports.
 
-    A `cancelled` entry keeps its UID and is written with STATUS:CANCELLED and a higher
-    SEQUENCE, so re-importing an export removes it from the member's calendar.
+    A moved entry (`revision`: how many times) keeps its UID with a higher SEQUENCE, so
+    re-importing an export moves it in the member's calendar. A `cancelled` entry keeps
+    its UID and is written with STATUS:CANCELLED and a SEQUENCE higher again, so
+    re-importing removes it.
     """
 
     uid_seed: str
@@ -33,6 +36,12 @@ class CalendarEvent:
     description: str
     location: str | None = None
     cancelled: bool = False
+    revision: int = 0
+
+    @property
+    def sequence(self) -> int:
+        """The entry's SEQUENCE: its revision, one more once cancelled."""
+        return self.revision + (SEQUENCE_CANCELLED if self.cancelled else SEQUENCE_LIVE)
 
 
 def event_uid(uid_seed: str) -> str:
@@ -50,8 +59,9 @@ def _utc(dt: datetime, what: str) -> datetime:
 def build_ics(events: list[CalendarEvent], *, now: datetime) -> bytes:
     """A VCALENDAR (CRLF line endings) with one VEVENT per event.
 
-    A live event is STATUS:CONFIRMED, SEQUENCE 0, with a 1-hour VALARM; a cancelled one
-    is STATUS:CANCELLED, SEQUENCE 1, without an alarm. Times are written in UTC;
+    A live event is STATUS:CONFIRMED with a 1-hour VALARM; a cancelled one is
+    STATUS:CANCELLED without an alarm; SEQUENCE is `CalendarEvent.sequence` (0 for a
+    meeting never moved, 1 once it is cancelled). Times are written in UTC;
     DTSTAMP is `now`. Raises ValueError for naive datetimes or an event that ends
     before it starts.
     """
@@ -75,7 +85,7 @@ def build_ics(events: list[CalendarEvent], *, now: datetime) -> bytes:
         if ev.location:
             vevent.add("location", ev.location)
         vevent.add("status", "CANCELLED" if ev.cancelled else "CONFIRMED")
-        vevent.add("sequence", SEQUENCE_CANCELLED if ev.cancelled else SEQUENCE_LIVE)
+        vevent.add("sequence", ev.sequence)
         if not ev.cancelled:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")

@@ -211,6 +211,10 @@ class Outreach:
     via: OutreachVia | None = None
     outcome: Outcome | None = None
     replied_at: datetime | None = None
+    # When the member logged it (it may have been sent well before), and in which
+    # server (None: in DMs), so taking it back uncounts it where it was counted.
+    logged_at: datetime | None = None
+    guild_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -230,6 +234,7 @@ class Meeting:
     thanks_medium: Medium | None = None
     thanks_skipped: bool = False
     guild_id: int | None = None  # the server it was recorded in, for club counts
+    revision: int = 0  # how many times it was moved (its calendar entry's SEQUENCE)
 
     @property
     def ends_at(self) -> datetime:

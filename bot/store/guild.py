@@ -271,6 +271,18 @@ class GuildStore(StoreBase):
                 (month, _member_hash(salt, month, user_id)),
             )
 
+    async def take_back_activity(self, metric: str, when: datetime, *, amount: int = 1) -> None:
+        """Uncount `amount` `metric` events counted in `when`'s UTC month (something a
+        member recorded by mistake and took back), never below zero. Who was active that
+        month stays as it was: the member did act."""
+        if amount < 1:
+            raise ValueError("amount must be at least 1")
+        async with self.transaction():
+            await self.execute(
+                "UPDATE stats SET count = MAX(count - ?, 0) WHERE month = ? AND metric = ?",
+                (amount, month_of(when), metric),
+            )
+
     async def monthly_counts(self, months: Sequence[str]) -> dict[str, dict[str, int]]:
         """{month: {metric: count, "active_members": n}} for the given "YYYY-MM" months;
         a month with nothing recorded maps to {}."""

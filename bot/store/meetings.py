@@ -61,6 +61,7 @@ def meeting_from_row(row: aiosqlite.Row) -> Meeting:
         thanks_medium=Medium(row["thanks_medium"]) if row["thanks_medium"] else None,
         thanks_skipped=bool(row["thanks_skipped"]),
         guild_id=row["guild_id"],
+        revision=row["revision"],
     )
 
 
@@ -178,6 +179,45 @@ class MeetingsMixin(StoreBase):
             "AND cancelled_at IS NULL ORDER BY id LIMIT 1",
             (prospect_id, ts(starts_at)),
         )
+        return None if row is None else meeting_from_row(row)
+
+    async def upcoming_meetings_with(self, prospect_id: int) -> list[Meeting]:
+        """This prospect's meetings still ahead (not cancelled, not held), soonest first."""
+        rows = await self.fetchall(
+            f"SELECT m.* FROM meetings m WHERE m.prospect_id = :p AND {_RANGE_SQL['upcoming']} "
+            "ORDER BY m.starts_at, m.id",
+            {"p": prospect_id, "now": ts(self.now())},
+        )
+        return [meeting_from_row(row) for row in rows]
+
+    async def move_meeting(
+        self,
+        meeting_id: int,
+        starts_at: datetime,
+        *,
+        minutes: int | None = None,
+        format: MeetingFormat | None = None,
+        place: str | None = None,
+    ) -> Meeting | None:
+        """Move a meeting still ahead to `starts_at` (and a new length, format or place
+        when given), one revision on; None if it isn't ahead any more (cancelled, held or
+        started). Joins the caller's transaction: its reminders are re-timed there."""
+        async with self.transaction():
+            row = await self.fetchone(
+                "UPDATE meetings SET starts_at = :starts, minutes = COALESCE(:minutes, minutes), "
+                "format = COALESCE(:format, format), place = COALESCE(:place, place), "
+                "revision = revision + 1 "
+                "WHERE id = :id AND cancelled_at IS NULL AND done = 0 AND starts_at > :now "
+                "RETURNING *",
+                {
+                    "starts": ts(starts_at),
+                    "minutes": minutes,
+                    "format": format,
+                    "place": place,
+                    "id": meeting_id,
+                    "now": ts(self.now()),
+                },
+            )
         return None if row is None else meeting_from_row(row)
 
     async def mark_meeting_done(self, meeting_id: int, *, takeaways: str | None = None) -> None:

@@ -21,6 +21,8 @@ def outreach_from_row(row: aiosqlite.Row) -> Outreach:
         via=OutreachVia(row["via"]) if row["via"] else None,
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
         replied_at=dt(row["replied_at"]),
+        logged_at=dt(row["created_at"]),
+        guild_id=row["guild_id"],
     )
 
 
@@ -28,13 +30,20 @@ class OutreachMixin(StoreBase):
     """Requests the member sent, their replies, and the dashboard's queries."""
 
     async def add_outreach(
-        self, prospect_id: int, *, sent_at: datetime, via: OutreachVia | None = None
+        self,
+        prospect_id: int,
+        *,
+        sent_at: datetime,
+        via: OutreachVia | None = None,
+        guild_id: int | None = None,
     ) -> Outreach:
-        """Record a request sent to a prospect (joins the caller's transaction if any)."""
+        """Record a request sent to a prospect, logged in server `guild_id` (None: in
+        DMs); joins the caller's transaction if any."""
         async with self.transaction():
             new_id = await self.execute(
-                "INSERT INTO outreach (prospect_id, sent_at, via, created_at) VALUES (?, ?, ?, ?)",
-                (prospect_id, ts(sent_at), via, ts(self.now())),
+                "INSERT INTO outreach (prospect_id, sent_at, via, guild_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (prospect_id, ts(sent_at), via, guild_id, ts(self.now())),
             )
         outreach = await self.get_outreach(new_id)
         assert outreach is not None
@@ -57,6 +66,51 @@ class OutreachMixin(StoreBase):
             (prospect_id,),
         )
         return None if row is None else outreach_from_row(row)
+
+    async def last_logged_outreach(self, prospect_id: int) -> Outreach | None:
+        """The request to this prospect the member logged last (whenever it was sent)."""
+        row = await self.fetchone(
+            "SELECT * FROM outreach WHERE prospect_id = ? ORDER BY created_at DESC, id DESC "
+            "LIMIT 1",
+            (prospect_id,),
+        )
+        return None if row is None else outreach_from_row(row)
+
+    async def outreach_like(
+        self, prospect_id: int, sent_at: datetime, *, within: timedelta
+    ) -> Outreach | None:
+        """The latest request to this prospect that a new one sent at `sent_at` may
+        repeat: logged within `within` of now, or sent within `within` of `sent_at`."""
+        row = await self.fetchone(
+            "SELECT * FROM outreach WHERE prospect_id = ? "
+            "AND (created_at >= ? OR sent_at BETWEEN ? AND ?) "
+            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            (
+                prospect_id,
+                ts(self.now() - within),
+                ts(sent_at - within),
+                ts(sent_at + within),
+            ),
+        )
+        return None if row is None else outreach_from_row(row)
+
+    async def remove_outreach(self, outreach_id: int) -> bool:
+        """Take back a request logged by mistake: the row goes, and with it (by cascade)
+        its 3B7 reminders, whose timers stop with the transaction. True if it was there."""
+        async with self.transaction():
+            row = await self.fetchone(
+                "DELETE FROM outreach WHERE id = ? RETURNING id", (outreach_id,)
+            )
+        return row is not None
+
+    async def followup_kinds_kept(self, outreach_id: int) -> set[str]:
+        """The 3B7 checkpoint kinds this request has a reminder for that wasn't cancelled
+        (owed, sent, or undeliverable): the ones it needs no new row for."""
+        rows = await self.fetchall(
+            "SELECT DISTINCT kind FROM reminders WHERE outreach_id = ? AND state != 'cancelled'",
+            (outreach_id,),
+        )
+        return {row["kind"] for row in rows}
 
     async def unanswered_outreach_ids(self, prospect_id: int) -> list[int]:
         """Requests to this prospect still waiting for a reply."""

@@ -1,12 +1,15 @@
-"""Small reusable views: a paginator and a confirm prompt, both for the invoker only
-(`OwnedView`: the owner check and the central error path)."""
+"""Small reusable views: a paginator, a confirm prompt and a prompt with a few choices,
+all for the invoker only (`OwnedView`: the owner check and the central error path)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import discord
 
 from bot.types import AnyInteraction
 from bot.ui.components import OwnedView
+from bot.ui.limits import BUTTON_LABEL, clip
 from bot.ui.respond import reply
 
 
@@ -92,6 +95,65 @@ async def ask_to_confirm(
         return view.result_interaction
     if view.result_interaction is not None:
         await view.result_interaction.response.edit_message(content=f"Kept. {kept}", view=None)
+    else:
+        await interaction.edit_original_response(
+            content=f"No answer, so nothing changed. {kept}", view=None
+        )
+    return None
+
+
+class _ChoiceButton(discord.ui.Button["Choices"]):
+    """One way to go on (`index`), or Cancel (None)."""
+
+    def __init__(self, label: str, style: discord.ButtonStyle, index: int | None) -> None:
+        super().__init__(label=clip(label, BUTTON_LABEL), style=style)
+        self.index = index
+
+    async def callback(self, interaction: AnyInteraction) -> None:
+        """Remember the answer; `ask_to_choose` responds to it."""
+        assert self.view is not None
+        self.view.chosen = self.index
+        self.view.result_interaction = interaction
+        self.view.stop()
+
+
+class Choices(OwnedView):
+    """A few buttons, one per way to go on (the first suggested), then Cancel; `chosen`
+    is the index pressed (None: Cancel, or no answer)."""
+
+    def __init__(self, owner_id: int, labels: Sequence[str]) -> None:
+        super().__init__(owner_id, timeout=120)
+        self.chosen: int | None = None
+        self.result_interaction: AnyInteraction | None = None
+        for index, label in enumerate(labels):
+            style = discord.ButtonStyle.primary if index == 0 else discord.ButtonStyle.secondary
+            self.add_item(_ChoiceButton(label, style, index))
+        self.add_item(_ChoiceButton("Cancel", discord.ButtonStyle.secondary, None))
+
+
+async def ask_to_choose(
+    interaction: AnyInteraction,
+    question: str,
+    labels: Sequence[str],
+    *,
+    kept: str,
+) -> tuple[int, AnyInteraction] | None:
+    """Ask the invoker, ephemerally, which way to go on: one button per label, then
+    Cancel. Nothing should be stored before the answer.
+
+    Returns the index chosen and the press to answer; on Cancel or time-out the prompt
+    is edited to `kept` (e.g. "Nothing was scheduled.") and None is returned.
+    """
+    view = Choices(interaction.user.id, labels)
+    await interaction.response.send_message(
+        question, view=view, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+    )
+    view.interaction = interaction
+    await view.wait()
+    if view.chosen is not None and view.result_interaction is not None:
+        return view.chosen, view.result_interaction
+    if view.result_interaction is not None:
+        await view.result_interaction.response.edit_message(content=kept, view=None)
     else:
         await interaction.edit_original_response(
             content=f"No answer, so nothing changed. {kept}", view=None

@@ -129,6 +129,22 @@ def test_a_cancelled_event_keeps_its_uid_with_a_higher_sequence_and_no_alarm():
     assert b"DTSTART:20261203T123000Z\r\n" in cancelled
 
 
+def test_a_moved_event_keeps_its_uid_and_each_revision_has_a_higher_sequence():
+    # RFC 5545 §3.8.7.4: the calendar app keeps the entry with the highest SEQUENCE.
+    later = datetime(2026, 12, 4, 9, 0, tzinfo=NY)
+    exports = [
+        event("m-7"),
+        event("m-7", start=later, revision=1),
+        event("m-7", start=later + timedelta(days=1), revision=2),
+        event("m-7", start=later + timedelta(days=1), revision=2, cancelled=True),
+    ]
+    found = [parse(build_ics([ev], now=NOW)).walk("VEVENT")[0] for ev in exports]
+    assert {str(v["UID"]) for v in found} == {"m-7@interview-bot"}
+    assert [v.decoded("SEQUENCE") for v in found] == [0, 1, 2, 3]
+    assert found[1].decoded("DTSTART") == later.astimezone(UTC)
+    assert [str(v["STATUS"]) for v in found] == ["CONFIRMED"] * 3 + ["CANCELLED"]
+
+
 def test_live_and_cancelled_events_share_one_calendar():
     events = [event("m-1"), event("m-2", cancelled=True)]
     statuses = {
