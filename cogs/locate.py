@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -193,7 +194,11 @@ class Locate(commands.Cog):
             ) from None
         async with self.bot.stores.member(interaction.user.id) as store:
             try:
-                plan = plan_import(data, existing=await store.prospect_identities())
+                # Reading and checking 5,000 rows takes a while: in a thread, so other
+                # members' commands are answered meanwhile.
+                plan = await asyncio.to_thread(
+                    plan_import, data, existing=await store.prospect_identities()
+                )
             except ConnectionsFileError as error:
                 raise UserError(_import_error(file.filename, str(error))) from None
             async with store.transaction():

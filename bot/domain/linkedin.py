@@ -406,13 +406,9 @@ def plan_import(
     width = 0
     last_line = 0
     plan = ImportPlan(added=[], skipped=[], rejected=[], from_archive=from_archive)
-    seen_urls: dict[str, int | None] = {}
-    seen_names: dict[tuple[str, str], list[tuple[int | None, str | None]]] = {}
+    seen = _Seen()
     for name, org, url in existing:
-        key = _url_key(url)
-        if key:
-            seen_urls[key] = None
-        seen_names.setdefault(_name_key(name, org), []).append((None, key))
+        seen.add(_name_key(name, org), _url_key(url), None)
 
     rows = 0
     try:
@@ -435,7 +431,7 @@ def plan_import(
                     f"That file has more than {MAX_IMPORT_ROWS:,} connections; I can import "
                     f"up to {MAX_IMPORT_ROWS:,} at a time. Split it and import each part."
                 )
-            _plan_row(record, line, columns, width, plan, seen_urls, seen_names)
+            _plan_row(record, line, columns, width, plan, seen)
     except csv.Error as exc:
         raise ConnectionsFileError(
             f"Line {reader.line_num} of that file isn't valid CSV ({exc}). Upload the "
@@ -446,16 +442,51 @@ def plan_import(
     return plan
 
 
+class _Seen:
+    """The people met so far (the member's prospects, then the file's rows), to find a
+    row's duplicate in constant time however long the file: an import is one pass.
+
+    A row is a duplicate of the first person with its profile URL; failing that, of the
+    first with its name and organization, unless both have profile URLs (and so, here,
+    different ones: two people who share a name). The line is None for a prospect the
+    member already had.
+    """
+
+    def __init__(self) -> None:
+        self._by_url: dict[str, int | None] = {}
+        # By (name, organization): the first person, and the first without a URL.
+        self._first: dict[tuple[str, str], int | None] = {}
+        self._first_without_url: dict[tuple[str, str], int | None] = {}
+
+    def add(self, key: tuple[str, str], url: str | None, line: int | None) -> None:
+        """Remember a person (a prospect, or a row just added)."""
+        if url:
+            self._by_url.setdefault(url, line)
+        else:
+            self._first_without_url.setdefault(key, line)
+        self._first.setdefault(key, line)
+
+    def duplicate(self, key: tuple[str, str], url: str | None) -> tuple[bool, int | None]:
+        """Whether a row duplicates someone, and that person's line."""
+        if url and url in self._by_url:
+            return True, self._by_url[url]
+        # A row with a URL matches by name only someone without one: everyone with a
+        # URL under this name has a different URL (the same one was found above).
+        earlier = self._first_without_url if url else self._first
+        if key in earlier:
+            return True, earlier[key]
+        return False, None
+
+
 def _plan_row(
     record: list[str],
     line: int,
     columns: dict[str, int],
     width: int,
     plan: ImportPlan,
-    seen_urls: dict[str, int | None],
-    seen_names: dict[tuple[str, str], list[tuple[int | None, str | None]]],
+    seen: _Seen,
 ) -> None:
-    """Sort one data row into added, skipped or rejected, updating the seen sets."""
+    """Sort one data row into added, skipped or rejected, remembering who was added."""
     if len(record) != width:
         plan.rejected.append((line, f"has {len(record)} columns, expected {width}"))
         return
@@ -483,15 +514,9 @@ def _plan_row(
             return
     organization = _fit(cell("Company"))
 
-    if url and url in seen_urls:
-        earlier = seen_urls[url]
-        plan.skipped.append((line, _dup_reason(earlier)))
-        return
     key = _name_key(name, organization)
-    for earlier, other_url in seen_names.get(key, []):
-        # Two different profile URLs behind the same name are two different people.
-        if url and other_url and url != other_url:
-            continue
+    duplicate, earlier = seen.duplicate(key, url)
+    if duplicate:
         plan.skipped.append((line, _dup_reason(earlier)))
         return
 
@@ -506,9 +531,7 @@ def _plan_row(
             connected_on=_fit(cell("Connected On"), 40),
         )
     )
-    if url:
-        seen_urls[url] = line
-    seen_names.setdefault(key, []).append((line, url))
+    seen.add(key, url, line)
 
 
 def _dup_reason(earlier_line: int | None) -> str:

@@ -338,3 +338,56 @@ def test_imported_values_get_the_checks_prospect_add_makes(row, reason):
 def test_normalize_refuses_an_overlong_link_with_its_length():
     with pytest.raises(ValueError, match="250 characters"):
         normalize_linkedin_url("https://www.linkedin.com/in/" + "a" * 222)
+
+
+# --- an import is one pass over the file ---------------------------------------------
+
+
+def _lines_run(data: bytes, existing=()) -> int:
+    """How many lines of bot/domain/linkedin.py planning `data` executes: a count that
+    grows with the work done, the same on any machine (no timing in tests)."""
+    import sys
+
+    import bot.domain.linkedin as linkedin
+
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename != linkedin.__file__:
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        plan_import(data, existing=list(existing))
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def _namesakes(count: int) -> bytes:
+    """The duplicate check's worst case: one name at one company, each row its own
+    profile (two people can share a name), so every row is compared with the others."""
+    return export(
+        *(
+            f"John,Smith,https://www.linkedin.com/in/john-smith-{n},,Acme,Analyst,1 Nov 2026"
+            for n in range(count)
+        )
+    )
+
+
+def test_the_duplicate_check_takes_the_same_work_per_row_however_long_the_file():
+    small, large = _lines_run(_namesakes(1000)), _lines_run(_namesakes(5000))
+    # Five times the rows, five times the work (a row-by-row comparison would be 25x).
+    assert large / small < 5.5
+    plan = plan_import(_namesakes(5000), existing=[("John Smith", "Acme", None)])
+    # Every row matches the prospect without a URL; none the others with theirs.
+    assert len(plan.skipped) == 5000 and not plan.added
+
+
+def test_namesakes_with_their_own_profiles_are_all_added():
+    plan = plan_import(_namesakes(5000), existing=[])
+    assert len(plan.added) == 5000 and not plan.skipped

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -282,3 +285,45 @@ async def test_a_zip_may_be_larger_than_a_csv(driver, bot, alice, guild):
     )
     reply = await run_import(driver, alice, guild, data, "Complete_LinkedInDataExport.zip")
     assert "7 added" in reply.text
+
+
+def many_connections(count: int) -> bytes:
+    """A LinkedIn export with `count` distinct connections."""
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    rows = "".join(
+        f"Person{n},Tester{n},https://www.linkedin.com/in/person-{n},,Company {n % 97},"
+        "Analyst,01 Nov 2026\n"
+        for n in range(count)
+    )
+    return (header + rows).encode()
+
+
+async def test_other_members_are_answered_while_a_big_import_is_read(
+    driver, bot, alice, bob, guild, monkeypatch
+):
+    # The import's planning is held until the test lets it go: if it ran on the event
+    # loop, nothing else could be answered until then.
+    locate = sys.modules["cogs.locate"]  # the cog's module, as the bot loaded it
+    planning, planned, release = threading.Event(), threading.Event(), threading.Event()
+    plan_import = locate.plan_import
+
+    def held_plan(*args, **kwargs):
+        planning.set()
+        release.wait(timeout=5)
+        try:
+            return plan_import(*args, **kwargs)
+        finally:
+            planned.set()
+
+    monkeypatch.setattr(locate, "plan_import", held_plan)
+    upload = asyncio.create_task(run_import(driver, alice, guild, many_connections(5000)))
+    await asyncio.to_thread(planning.wait, 5)
+
+    help_reply = await driver.run("/help", user=bob, guild=guild, timeout=3)
+    assert "Privacy" in help_reply.text
+    assert not planned.is_set(), "/help was answered while the import was being read"
+
+    release.set()
+    reply = await upload
+    assert "5000 added" in reply.text, reply.text
+    assert len(await prospects_of(bot, alice)) == 5000
