@@ -22,7 +22,7 @@ from bot.domain.referrals import parse_referrals as read_referrals
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import FIELD_VALUE, clip
-from bot.ui.render import checklist_line, format_when
+from bot.ui.render import checklist_line, format_when, member_code, member_link, member_text
 from cogs._common import NAME_MAX
 
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
@@ -60,11 +60,6 @@ def parse_referrals(text: str | None) -> list[ReferredPerson]:
     return people
 
 
-def escape(text: str) -> str:
-    """Member-typed text made literal, so it can't restyle the bot's own labels."""
-    return discord.utils.escape_markdown(text)
-
-
 def headline(prospect: Prospect) -> str:
     """The prospect's role and organization, as far as they are known."""
     return " · ".join(part for part in (prospect.role, prospect.organization) if part)
@@ -72,7 +67,7 @@ def headline(prospect: Prospect) -> str:
 
 def details(meeting: Meeting, *extra: str) -> str:
     """The meeting's length, format and place (escaped) joined by " · ", then `extra`."""
-    parts = (f"{meeting.minutes} min", meeting.format, meeting.place and escape(meeting.place))
+    parts = (f"{meeting.minutes} min", meeting.format, meeting.place and member_link(meeting.place))
     return " · ".join(part for part in (*parts, *extra) if part)
 
 
@@ -89,7 +84,7 @@ def meeting_line(meeting: Meeting, prospect: Prospect, now: datetime) -> str:
     else:
         state = "upcoming"
     return (
-        f"**{escape(prospect.name)}** — {format_when(meeting.starts_at)}\n"
+        f"**{member_text(prospect.name)}** — {format_when(meeting.starts_at)}\n"
         f"-# {details(meeting, state)}"
     )
 
@@ -110,19 +105,19 @@ def prep_sheet(
     meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
 ) -> discord.Embed:
     """The prep sheet: when, who they are, the questions, a short checklist."""
-    who = [escape(headline(prospect)) or "Role and organization not recorded yet."]
+    who = [member_text(headline(prospect)) or "Role and organization not recorded yet."]
     if prospect.stage:
         who.append(f"Career stage: {prospect.stage}")
     if prospect.linkedin:
-        who.append(prospect.linkedin)
+        who.append(member_link(prospect.linkedin))
     fields = [
         ("When", f"{format_when(meeting.starts_at)}\n{details(meeting)}"),
         ("Who they are", "\n".join(who)),
     ]
     if prospect.notes:
-        fields.append(("Your notes", prospect.notes))
+        fields.append(("Your notes", member_text(prospect.notes)))
     lines = [
-        f"{n}. {escape(text)}" + (f" *({category})*" if category else "")
+        f"{n}. {member_text(text)}" + (f" *({category})*" if category else "")
         for n, (text, category) in enumerate(questions, start=1)
     ]
     fields += [("Your questions", chunk) for chunk in _chunks(lines)] or [
@@ -138,7 +133,7 @@ def prep_sheet(
         )
     )
     return make_embed(
-        f"Prep sheet: {escape(prospect.name)}",
+        f"Prep sheet: {member_text(prospect.name)}",
         "Ask for insight and advice, not a job — and always ask who else to talk to.",
         fields=fields,
         footer=f"meeting id {meeting.id}",
@@ -168,7 +163,7 @@ def recorded_text(
     logged: bool,
 ) -> str:
     """What /meeting log and /meeting done say back."""
-    name = escape(prospect.name)
+    name = member_text(prospect.name)
     lines = [
         (
             f"Logged your meeting with **{name}**"
@@ -186,15 +181,15 @@ def recorded_text(
         )
     if referrals:
         new = [_referral(r) for r in referrals if r.new]
-        linked = [escape(r.prospect.name) for r in referrals if not r.new]
+        linked = [member_text(r.prospect.name) for r in referrals if not r.new]
         if new:
             lines.append(f"New prospects referred by {name}: {', '.join(new)}.")
         if linked:
             lines.append(f"Already in your list, now linked to {name}: {', '.join(linked)}.")
     if not (meeting.thanked_at or meeting.thanks_skipped):
         lines.append(
-            f"Next: thank them within 24 hours — `/thanks draft meeting:{prospect.name}`. "
-            "I'll nudge you by DM."
+            "Next: thank them within 24 hours — "
+            f"`/thanks draft meeting:{member_code(prospect.name)}`. I'll nudge you by DM."
         )
     return "\n".join(lines)
 
@@ -203,7 +198,9 @@ def _referral(referral: Referral) -> str:
     """A new referral as the reply names it: with its note, and a word when prospects
     already had that name (the bot doesn't guess which one was meant)."""
     prospect = referral.prospect
-    text = escape(prospect.name) + (f" ({escape(prospect.notes)})" if prospect.notes else "")
+    text = member_text(prospect.name)
+    if prospect.notes:
+        text += f" ({member_text(prospect.notes)})"
     if referral.namesakes:
         text += (
             f" (you already had {referral.namesakes} by that name; this one is id "
@@ -225,9 +222,9 @@ def calendar_text(chosen: list[MeetingWithProspect], *, single: bool) -> str:
     if single and cancelled:
         meeting, prospect = cancelled[0]
         return (
-            f"Your meeting with **{escape(prospect.name)}** ({format_when(meeting.starts_at)}) "
-            "was cancelled: this file marks it cancelled, so importing it removes the "
-            "meeting from your calendar if you had added it."
+            f"Your meeting with **{member_text(prospect.name)}** "
+            f"({format_when(meeting.starts_at)}) was cancelled: this file marks it cancelled, "
+            "so importing it removes the meeting from your calendar if you had added it."
         )
     if len(cancelled) == 1:
         gone = "the meeting you cancelled, marked cancelled so importing it removes it"

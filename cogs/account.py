@@ -31,7 +31,13 @@ from bot.types import Interaction
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICES, FIELD_VALUE
-from bot.ui.render import format_relative, format_when, in_code, stage_nudge_text
+from bot.ui.render import (
+    format_relative,
+    format_when,
+    member_code,
+    member_text,
+    stage_nudge_text,
+)
 from bot.ui.respond import reply
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, SHORT_MAX, text_option
@@ -325,9 +331,9 @@ def settings_embed(current, *, title: str) -> discord.Embed:
         title,
         fields=[
             ("Time zone", current.timezone),
-            ("Name", profile.name or "not set"),
-            ("School or club", profile.school or "not set"),
-            ("Interest", profile.interest or "not set"),
+            ("Name", member_text(profile.name) if profile.name else "not set"),
+            ("School or club", member_text(profile.school) if profile.school else "not set"),
+            ("Interest", member_text(profile.interest) if profile.interest else "not set"),
             ("Thank-you nudge", f"{current.thanks_after_hours} h after a meeting ends"),
             ("Quiet hours", quiet),
             ("Reminder DMs", "on" if current.dms else "off"),
@@ -346,7 +352,7 @@ REMINDER_WHAT = {
 
 def action_line(action: NextAction) -> str:
     """One next action, in the member's words, with the command that does it."""
-    name = discord.utils.escape_markdown(action.name)
+    name = member_text(action.name)
     since = f" {format_relative(action.since)}" if action.since else ""
     if action.kind == "thanks":
         return f"🙏 Thank **{name}** — you met{since}. `/thanks draft meeting:…`"
@@ -354,12 +360,10 @@ def action_line(action: NextAction) -> str:
         return f"📨 Follow up once with **{name}** — asked{since}, no reply."
     if action.kind == "second-contact":
         where = (
-            f"at **{discord.utils.escape_markdown(action.organization)}**"
-            if action.organization
-            else "in that field"
+            f"at **{member_text(action.organization)}**" if action.organization else "in that field"
         )
         return f"👥 Contact a second person {where} — no reply from **{name}** yet."
-    hint = f"/outreach draft prospect:{in_code(action.name)}"
+    hint = f"/outreach draft prospect:{member_code(action.name)}"
     return f"✉️ Ask **{name}** for a conversation — `{hint}`"
 
 
@@ -403,7 +407,7 @@ def progress_embed(
         fields.append(("Next actions", "Nothing due. Nice work."))
     if undelivered:
         lines = [
-            f"• {REMINDER_WHAT.get(r.kind, r.kind)} **{discord.utils.escape_markdown(name)}** "
+            f"• {REMINDER_WHAT.get(r.kind, r.kind)} **{member_text(name)}** "
             f"(due {format_when(r.due_at)})"
             if name
             else f"• {REMINDER_WHAT.get(r.kind, r.kind)} a removed record"

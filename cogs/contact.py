@@ -36,7 +36,7 @@ from bot.ui.embeds import WARN, make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
 from bot.ui.options import ProspectOption
-from bot.ui.render import format_when, in_code
+from bot.ui.render import format_when, member_code, member_text
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_name, text_option
 
@@ -49,10 +49,6 @@ ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 FUTURE_TOLERANCE = timedelta(minutes=2)
 MISSING_TIME = "needs a time of day"
 LATE_NOTE_AFTER = timedelta(minutes=5)
-
-
-def _escape(text: str) -> str:
-    return discord.utils.escape_markdown(text)
 
 
 def _code_block(text: str) -> str:
@@ -69,7 +65,7 @@ def draft_message(
     prospect: Prospect, draft: Draft, *, minutes: AskMinutes, format: RequestFormat
 ) -> str:
     """The draft ready to copy, its word count, and what to fill in before sending."""
-    name = _escape(prospect.name)
+    name = member_text(prospect.name)
     words = f"{draft.word_count} words"
     # The limits count the message itself, as /outreach check does: not the greeting
     # and sign-off that the total shown includes.
@@ -80,7 +76,7 @@ def draft_message(
         words += f" — past the {WORD_TARGET}-word target"
     lines = [f"**Request to {name}** ({format}, {minutes} minutes) · {words}"]
     if draft.subject:
-        lines.append(f"Subject: {_escape(draft.subject)}")
+        lines.append(f"Subject: {member_text(draft.subject)}")
     lines.append(_code_block(draft.text))
     if draft.missing:
         lines.append("**Fill in before sending:**")
@@ -88,7 +84,8 @@ def draft_message(
     if draft.notes:
         lines += [f"-# {_commands_in_code(note)}" for note in draft.notes]
     lines.append(
-        f"Sent it? `/outreach sent prospect:{in_code(prospect.name)}` starts the 3B7 follow-ups."
+        f"Sent it? `/outreach sent prospect:{member_code(prospect.name)}` starts the 3B7 "
+        "follow-ups."
     )
     return "\n".join(lines)
 
@@ -185,10 +182,10 @@ class SecondContactModal(GuardedModal):
         if added is None:
             text = "That request isn't in your records any more, so I added nobody."
         else:
-            where = f" at **{_escape(added.organization)}**" if added.organization else ""
+            where = f" at **{member_text(added.organization)}**" if added.organization else ""
             text = (
-                f"Added **{_escape(added.name)}**{where} to your prospects. "
-                f"Next: `/outreach draft prospect:{in_code(added.name)}`."
+                f"Added **{member_text(added.name)}**{where} to your prospects. "
+                f"Next: `/outreach draft prospect:{member_code(added.name)}`."
             )
         await interaction.response.send_message(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
@@ -270,13 +267,16 @@ async def render_followup_3(store, reminder: Reminder) -> Outgoing | None:
     prospect = await store.get_prospect(outreach.prospect_id) if outreach else None
     if prospect is None or not await _still_waiting(store, outreach, prospect):
         return None
-    where = f"at **{_escape(prospect.organization)}**" if prospect.organization else "in that field"
+    where = (
+        f"at **{member_text(prospect.organization)}**" if prospect.organization else "in that field"
+    )
     late = await _late_line(store, reminder)
     content = (
         f"{late}⏰ No reply yet from "
-        f"**{_escape(prospect.name)}** (asked {format_when(outreach.sent_at)}) — "
+        f"**{member_text(prospect.name)}** (asked {format_when(outreach.sent_at)}) — "
         f"contact a second person {where}. "
-        f"If they answer meanwhile: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
+        "If they answer meanwhile: "
+        f"`/outreach reply prospect:{member_code(prospect.name)} outcome:…`."
     )
     view = PersistentView(SecondContactButton(outreach.id, prospect.organization, store.user_id))
     return Outgoing(content=clip(content, 2000), view=view)
@@ -307,10 +307,10 @@ async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
     )
     content = (
         f"{late}📨 Follow up once with "
-        f"**{_escape(prospect.name)}**: no reply in {SECOND_CHECKPOINT_DAYS} business days "
+        f"**{member_text(prospect.name)}**: no reply in {SECOND_CHECKPOINT_DAYS} business days "
         f"(asked {format_when(outreach.sent_at)}). "
         f"A short follow-up to send:\n{_code_block(draft.text)}\n{fill_in}"
-        f"When they answer: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
+        f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} outcome:…`."
     )
     return Outgoing(content=clip(content, 2000))
 
@@ -412,8 +412,8 @@ class Contact(commands.Cog):
             self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "requests_sent"
         )
 
-        name = _escape(prospect.name)
-        where = f"at {_escape(prospect.organization)}" if prospect.organization else "there"
+        name = member_text(prospect.name)
+        where = f"at {member_text(prospect.organization)}" if prospect.organization else "there"
         lines = [
             f"Logged your request to **{name}**"
             + (f" by {via}" if via else "")
@@ -429,7 +429,7 @@ class Contact(commands.Cog):
         elif first_due <= now:
             lines.append("The first checkpoint has already passed, so that DM comes now.")
         lines.append(
-            f"When they answer: `/outreach reply prospect:{in_code(prospect.name)} outcome:…`."
+            f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} outcome:…`."
         )
         await reply(interaction, "\n".join(lines))
 
@@ -444,8 +444,9 @@ class Contact(commands.Cog):
             latest = await store.latest_outreach(prospect.id)
             if latest is None:
                 raise UserError(
-                    f"You haven't logged a request to {_escape(prospect.name)} yet. Log it "
-                    f'first: `/outreach sent prospect:{in_code(prospect.name)} when:"yesterday"`.'
+                    f"You haven't logged a request to {member_text(prospect.name)} yet. Log it "
+                    "first: "
+                    f'`/outreach sent prospect:{member_code(prospect.name)} when:"yesterday"`.'
                 )
             async with store.transaction():
                 await store.record_reply(latest.id, outcome, replied_at=self.bot.clock.now())
@@ -454,17 +455,17 @@ class Contact(commands.Cog):
                     cancelled += await store.cancel_reminders(
                         outreach_id=outreach_id, kinds=FOLLOWUP_KINDS
                     )
-        name = _escape(prospect.name)
+        name = member_text(prospect.name)
         ended = " The 3B7 follow-ups are off." if cancelled else ""
         text = {
             "accepted": f"🎉 **{name}** said yes!{ended} Schedule it: "
-            f'`/meeting schedule prospect:{in_code(prospect.name)} when:"…"` — I\'ll send a prep '
-            "reminder the day before.",
+            f'`/meeting schedule prospect:{member_code(prospect.name)} when:"…"` — '
+            "I'll send a prep reminder the day before.",
             "declined": f"Noted: **{name}** declined.{ended} Thank them anyway; a gracious "
             "reply keeps the door open. Find someone else with `/prospect list "
             "status:to-contact`.",
             "later": f"Noted: **{name}** asked to talk later.{ended} When it's time, "
-            f"`/outreach sent prospect:{in_code(prospect.name)}` starts the follow-ups again.",
+            f"`/outreach sent prospect:{member_code(prospect.name)}` starts the follow-ups again.",
         }[outcome]
         await reply(interaction, text)
 

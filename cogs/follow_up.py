@@ -28,7 +28,7 @@ from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CONTENT, clip
 from bot.ui.meeting_options import PastMeetingTransformer
-from bot.ui.render import format_when, thanks_gap_text
+from bot.ui.render import format_when, member_code, member_text, thanks_gap_text
 from bot.ui.respond import reply
 from cogs._common import EVERYWHERE
 
@@ -43,10 +43,6 @@ NUDGE_ACTIONS = {
     "snooze": ("Remind me tomorrow", discord.ButtonStyle.secondary),
     "skip": ("Skip", discord.ButtonStyle.secondary),
 }
-
-
-def _escape(text: str) -> str:
-    return discord.utils.escape_markdown(text)
 
 
 class ThankYouNudgeButton(
@@ -96,7 +92,7 @@ def nudge_view(meeting_id: int, owner_id: int) -> PersistentView:
 
 def nudge_text(prospect: Prospect, meeting: Meeting, *, step: int, late: bool) -> str:
     """The thank-you nudge's message: who, which meeting, and why now."""
-    name = _escape(prospect.name)
+    name = member_text(prospect.name)
     lead = {
         0: f"How did it go with **{name}**? Time to say thank you",
         1: f"A gentle reminder to thank **{name}**",
@@ -139,9 +135,9 @@ def draft_message(
         seed=meeting.id,
     )
     kind = "email" if medium == Medium.EMAIL else "handwritten note"
-    head = f"Your thank-you {kind} to **{_escape(prospect.name)}**:"
+    head = f"Your thank-you {kind} to **{member_text(prospect.name)}**:"
     if draft.subject:
-        head += f"\n**Subject:** {_escape(draft.subject)}"
+        head += f"\n**Subject:** {member_text(draft.subject)}"
     tail = []
     if draft.missing:
         tail.append(
@@ -150,7 +146,9 @@ def draft_message(
     if meeting.thanked_at:
         tail.append(f"-# You already marked this one thanked {format_when(meeting.thanked_at)}.")
     else:
-        tail.append(f"When it's sent: `/thanks sent meeting:{prospect.name} medium:{medium}`.")
+        tail.append(
+            f"When it's sent: `/thanks sent meeting:{member_code(prospect.name)} medium:{medium}`."
+        )
     body = draft.text.replace("```", "'''")
     content = f"{head}\n```\n{body}\n```\n" + "\n".join(tail)
     if len(content) <= CONTENT:
@@ -192,14 +190,14 @@ class FollowUp(commands.Cog, name="FollowUp"):
         meeting, prospect = found
         if meeting.cancelled:
             raise UserError(
-                f"Your meeting with {prospect.name} was cancelled, so there's nothing to thank "
-                "them for yet. If it did happen, record it first with "
-                f'`/meeting log prospect:{prospect.name} when:"yesterday 4pm"`.'
+                f"Your meeting with {member_text(prospect.name)} was cancelled, so there's "
+                "nothing to thank them for yet. If it did happen, record it first with "
+                f'`/meeting log prospect:{member_code(prospect.name)} when:"yesterday 4pm"`.'
             )
         if not meeting.done and meeting.starts_at > store.now():
             raise UserError(
-                f"Your meeting with {prospect.name} is {format_when(meeting.starts_at)}, still "
-                "ahead: thank them once you've met."
+                f"Your meeting with {member_text(prospect.name)} is "
+                f"{format_when(meeting.starts_at)}, still ahead: thank them once you've met."
             )
         return found
 
@@ -292,7 +290,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
         embed = None
         if meeting.takeaways:
             embed = make_embed(
-                "What you noted", meeting.takeaways, footer=f"meeting id {meeting.id}"
+                "What you noted", member_text(meeting.takeaways), footer=f"meeting id {meeting.id}"
             )
         return Outgoing(content=text, embed=embed, view=nudge_view(meeting.id, store.user_id))
 
@@ -320,7 +318,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
             done = (
                 "✅ " + _sent_text(meeting, prospect, already=True)
                 if already
-                else f"Skipped: no more thank-you reminders for **{_escape(prospect.name)}**. "
+                else f"Skipped: no more thank-you reminders for **{member_text(prospect.name)}**. "
                 "If you do send one, `/thanks sent` records it."
             )
         else:
@@ -336,7 +334,8 @@ class FollowUp(commands.Cog, name="FollowUp"):
             meeting, prospect = await self._meeting(store, meeting_id)
             if meeting.thanked_at or meeting.thanks_skipped:
                 raise UserError(
-                    f"Your thank-you to {prospect.name} is already settled; no reminder needed."
+                    f"Your thank-you to {member_text(prospect.name)} is already settled; no "
+                    "reminder needed."
                 )
             due = snooze_due(store.now())
             async with store.transaction():
@@ -348,7 +347,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
 
 
 def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:
-    name = _escape(prospect.name)
+    name = member_text(prospect.name)
     if already and meeting.thanked_at is not None:
         return (
             f"Your thank-you to **{name}** was already marked sent "

@@ -23,7 +23,13 @@ from bot.ui.choices import SourceOption, StageOption, StatusOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.options import AMBIGUOUS_SHOWN, ProspectOption, prospect_label
-from bot.ui.render import command_hint, format_date_time, in_code
+from bot.ui.render import (
+    command_hint,
+    format_date_time,
+    member_code,
+    member_link,
+    member_text,
+)
 from bot.ui.respond import reply
 from bot.ui.views import Paginator, ask_to_confirm
 from cogs._common import (
@@ -40,10 +46,6 @@ if TYPE_CHECKING:
     from bot.client import InterviewBot
 
 
-def _escape(text: str) -> str:
-    return discord.utils.escape_markdown(text)
-
-
 def _linkedin(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
@@ -55,9 +57,9 @@ def _linkedin(value: str | None) -> str | None:
 
 def prospect_line(prospect: Prospect, status: ProspectStatus) -> str:
     """One prospect in a list."""
-    extra = " · ".join(_escape(part) for part in (prospect.role, prospect.organization) if part)
+    extra = " · ".join(member_text(part) for part in (prospect.role, prospect.organization) if part)
     tags = " · ".join(part for part in (prospect.stage, status) if part)
-    return f"**{_escape(prospect.name)}**" + (f" — {extra}" if extra else "") + f"\n-# {tags}"
+    return f"**{member_text(prospect.name)}**" + (f" — {extra}" if extra else "") + f"\n-# {tags}"
 
 
 def prospect_card(
@@ -69,25 +71,29 @@ def prospect_card(
     timeline: list[TimelineEvent],
 ) -> discord.Embed:
     """The prospect's card: who they are, how the member knows them, what happened."""
-    headline = " · ".join(part for part in (prospect.role, prospect.organization) if part)
+    headline = " · ".join(
+        member_text(part) for part in (prospect.role, prospect.organization) if part
+    )
     fields = [
         ("Stage", prospect.stage or "not set"),
         ("Status", status),
         ("Source", prospect.source or "not set"),
     ]
     if prospect.linkedin:
-        fields.append(("LinkedIn", prospect.linkedin))
+        fields.append(("LinkedIn", member_link(prospect.linkedin)))
     if prospect.email:
-        fields.append(("Email", prospect.email))
+        fields.append(("Email", member_text(prospect.email)))
     if referred_by:
-        fields.append(("Referred by", referred_by.name))
+        fields.append(("Referred by", member_text(referred_by.name)))
     if referrals:
-        fields.append(("Referred you to", ", ".join(p.name for p in referrals)))
+        fields.append(("Referred you to", ", ".join(member_text(p.name) for p in referrals)))
     if prospect.notes:
-        fields.append(("Notes", prospect.notes))
+        fields.append(("Notes", member_text(prospect.notes)))
     history = "\n".join(f"{format_date_time(when)} — {what}" for when, what in timeline)
     fields.append(("Timeline", history or "Nothing yet: draft a request with `/outreach draft`."))
-    embed = make_embed(prospect.name, headline or None, fields=fields, footer=f"id {prospect.id}")
+    embed = make_embed(
+        member_text(prospect.name), headline or None, fields=fields, footer=f"id {prospect.id}"
+    )
     for index in range(3):
         embed.set_field_at(index, name=fields[index][0], value=fields[index][1], inline=True)
     return embed
@@ -167,7 +173,7 @@ class Locate(commands.Cog):
         )
         await reply(
             interaction,
-            f"Added **{_escape(prospect.name)}** to your prospects (you have {count}).{tip} "
+            f"Added **{member_text(prospect.name)}** to your prospects (you have {count}).{tip} "
             f"Next: {command_hint(f'/outreach draft prospect:{target}')}.{note}",
         )
 
@@ -181,7 +187,7 @@ class Locate(commands.Cog):
         limit = upload_limit(file.filename)
         if file.size > limit:
             raise UserError(
-                f"`{in_code(file.filename)}` is {file.size / 1_000_000:.1f} MB; the limit is "
+                f"`{member_code(file.filename)}` is {file.size / 1_000_000:.1f} MB; the limit is "
                 f"{limit / 1_000_000:.0f} MB. Upload the Connections.csv from your "
                 "LinkedIn data export (it is usually well under 1 MB)."
             )
@@ -330,16 +336,14 @@ class Locate(commands.Cog):
         )
         await reply(
             interaction,
-            f"Updated **{discord.utils.escape_markdown(updated.name)}**: "
-            + ", ".join(sorted(changes))
-            + f".{note}",
+            f"Updated **{member_text(updated.name)}**: " + ", ".join(sorted(changes)) + f".{note}",
         )
 
     @prospect.command(name="remove")
     @app_commands.describe(prospect="Start typing a name")
     async def remove(self, interaction: Interaction, prospect: ProspectOption) -> None:
         """Remove a prospect with their outreach, meetings and reminders (asks first)."""
-        name = discord.utils.escape_markdown(prospect.name)
+        name = member_text(prospect.name)
         pressed = await ask_to_confirm(
             interaction,
             f"Remove **{name}** and everything recorded with them "
@@ -361,7 +365,7 @@ def _namesake_note(namesakes: list[Prospect], prospect_id: int, fix: str) -> str
     if not namesakes:
         return ""
     others = ", ".join(
-        f"{_escape(prospect_label(p))} (id {p.id})" for p in namesakes[:AMBIGUOUS_SHOWN]
+        f"{member_text(prospect_label(p))} (id {p.id})" for p in namesakes[:AMBIGUOUS_SHOWN]
     )
     return (
         f"\nNote: you already had someone by that name ({others}); this one is id "
@@ -377,7 +381,7 @@ def _import_error(filename: str, message: str) -> str:
     text spreadsheets save) nor a .zip says so first."""
     if not filename.lower().endswith((".csv", ".txt", ".tsv", ".zip")):
         return (
-            f"`{in_code(filename)}` isn't a CSV file. {message} In your LinkedIn data export "
+            f"`{member_code(filename)}` isn't a CSV file. {message} In your LinkedIn data export "
             "it is the file named Connections.csv."
         )
     return message
@@ -391,7 +395,7 @@ def import_summary(plan: ImportPlan) -> str:
         f"{len(plan.rejected)} rejected."
     ]
     if plan.from_archive:
-        lines.append(f"-# Read from `{in_code(plan.from_archive)}` in your .zip.")
+        lines.append(f"-# Read from `{member_code(plan.from_archive)}` in your .zip.")
     for label, rows in (("Skipped", plan.skipped), ("Rejected", plan.rejected)):
         if rows:
             shown = [f"line {line}: {reason}" for line, reason in rows[:IMPORT_REASONS_SHOWN]]

@@ -30,7 +30,13 @@ from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
 from bot.ui.meeting_options import MeetingTransformer, PastMeetingTransformer, row_id
 from bot.ui.options import ProspectOption
-from bot.ui.render import format_relative, format_when
+from bot.ui.render import (
+    command_hint,
+    format_relative,
+    format_when,
+    member_code,
+    member_text,
+)
 from bot.ui.respond import reply
 from bot.ui.views import Paginator
 from cogs._common import EVERYWHERE, NOTES_MAX, text_option
@@ -40,7 +46,6 @@ from cogs._meeting_text import (
     calendar_event,
     calendar_text,
     details,
-    escape,
     headline,
     late_note,
     meeting_line,
@@ -177,14 +182,20 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             if starts_at <= store.now():
                 raise UserError(
                     f"{format_when(starts_at)} is in the past. To record a meeting that "
-                    f'already happened, use `/meeting log prospect:{prospect.name} when:"{when}"`.'
+                    "already happened, use "
+                    + command_hint(f'/meeting log prospect:{prospect.name} when:"{when}"')
+                    + "."
                 )
             if await store.find_meeting_at(prospect.id, starts_at) is not None:
                 raise UserError(
-                    f"You already have a meeting with {escape(prospect.name)} "
+                    f"You already have a meeting with {member_text(prospect.name)} "
                     f"{format_when(starts_at)}; "
                     "nothing changed. To move it, `/meeting cancel` it and schedule the new "
-                    f'time, e.g. `/meeting schedule prospect:{prospect.name} when:"tomorrow 8am"`.'
+                    "time, e.g. "
+                    + command_hint(
+                        f'/meeting schedule prospect:{prospect.name} when:"tomorrow 8am"'
+                    )
+                    + "."
                 )
             async with store.transaction():
                 meeting = await store.add_meeting(
@@ -204,7 +215,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         await reply(
             interaction,
             embed=make_embed(
-                f"Meeting scheduled with {escape(prospect.name)}",
+                f"Meeting scheduled with {member_text(prospect.name)}",
                 f"{format_when(starts_at)}\n{details(meeting)}",
                 fields=[
                     (
@@ -214,9 +225,8 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                     ),
                     (
                         "Next",
-                        # Raw inside a code span: escapes would show there as backslashes.
-                        f"`/meeting prep meeting:{prospect.name}` for your prep sheet · "
-                        "`/meeting calendar` for your calendar",
+                        f"`/meeting prep meeting:{member_code(prospect.name)}` for your prep "
+                        "sheet · `/meeting calendar` for your calendar",
                     ),
                 ],
                 footer=f"meeting id {meeting.id}",
@@ -262,13 +272,14 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             if starts_at > now:
                 raise UserError(
                     f"{format_when(starts_at)} is still ahead. To plan it, use "
-                    f'`/meeting schedule prospect:{prospect.name} when:"{when}"`.'
+                    + command_hint(f'/meeting schedule prospect:{prospect.name} when:"{when}"')
+                    + "."
                 )
             if await store.find_meeting_at(prospect.id, starts_at) is not None:
                 raise UserError(
-                    f"Your meeting with {escape(prospect.name)} {format_when(starts_at)} is "
+                    f"Your meeting with {member_text(prospect.name)} {format_when(starts_at)} is "
                     "already recorded; nothing changed. To add what you learned, use "
-                    f'`/meeting done meeting:{prospect.name} takeaways:"…"`.'
+                    f'`/meeting done meeting:{member_code(prospect.name)} takeaways:"…"`.'
                 )
             async with store.transaction():
                 meeting = await store.add_meeting(
@@ -324,13 +335,15 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             if meeting.cancelled:
                 raise UserError(
                     "That meeting was cancelled. If it did happen, record it with "
-                    f'`/meeting log prospect:{prospect.name} when:"yesterday 4pm"`.'
+                    f'`/meeting log prospect:{member_code(prospect.name)} when:"yesterday 4pm"`.'
                 )
             if meeting.starts_at > now:
                 raise UserError(
                     f"That meeting is {format_when(meeting.starts_at)}, still ahead: mark it done "
                     "once it has happened. If it happened at another time, `/meeting cancel` it "
-                    f'and `/meeting log prospect:{prospect.name} when:"…"` the real one.'
+                    "and "
+                    + command_hint(f'/meeting log prospect:{prospect.name} when:"…"')
+                    + " the real one."
                 )
             settings = await store.settings()
             # Marking it done again (to add takeaways) doesn't count another meeting held.
@@ -450,7 +463,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             meeting, prospect = found
             if meeting.cancelled:
                 raise UserError(
-                    f"Your meeting with {escape(prospect.name)} was already cancelled; "
+                    f"Your meeting with {member_text(prospect.name)} was already cancelled; "
                     "nothing changed."
                 )
             async with store.transaction():
@@ -458,9 +471,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 await store.cancel_reminders(meeting_id=meeting.id)
         await reply(
             interaction,
-            f"Cancelled your meeting with **{escape(prospect.name)}** "
+            f"Cancelled your meeting with **{member_text(prospect.name)}** "
             f"({format_when(meeting.starts_at)}); its reminders are off. "
-            f"Set a new time with `/meeting schedule prospect:{prospect.name} when:…`.",
+            "Set a new time with "
+            + command_hint(f"/meeting schedule prospect:{prospect.name} when:…")
+            + ".",
         )
 
     # -- /meeting calendar ---------------------------------------------------------
@@ -509,25 +524,25 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             return None
         questions = await questions_for(store, meeting.id)
         top = "\n".join(
-            f"{n}. {escape(text)}"
+            f"{n}. {member_text(text)}"
             for n, (text, _) in enumerate(questions[:PREP_DM_QUESTIONS], start=1)
         )
         embed = make_embed(
-            f"Get ready: {escape(prospect.name)}",
-            escape(headline(prospect)) or None,
+            f"Get ready: {member_text(prospect.name)}",
+            member_text(headline(prospect)) or None,
             fields=[
                 ("When", f"{format_when(meeting.starts_at)}\n{details(meeting)}"),
                 ("Top questions", top or "Choose a few with `/meeting prep`."),
                 (
                     "Full sheet",
-                    f"`/meeting prep meeting:{prospect.name}`: who they are, your questions "
-                    "and a checklist.",
+                    f"`/meeting prep meeting:{member_code(prospect.name)}`: who they are, your "
+                    "questions and a checklist.",
                 ),
             ],
             footer=f"meeting id {meeting.id}",
         )
         content = (
-            f"Your informational interview with **{escape(prospect.name)}** is "
+            f"Your informational interview with **{member_text(prospect.name)}** is "
             f"{format_relative(meeting.starts_at)}." + late_note(reminder)
         )
         return Outgoing(content=content, embed=embed, view=None)

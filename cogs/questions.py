@@ -29,6 +29,7 @@ from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 from bot.ui.meeting_options import row_id
+from bot.ui.render import member_text
 from bot.ui.respond import reply, with_notices
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE
@@ -50,7 +51,7 @@ class Entry(NamedTuple):
 
 
 def _quoted(text: str, limit: int = 300) -> str:
-    return f"“{discord.utils.escape_markdown(clip(text, limit))}”"
+    return f"“{member_text(clip(text, limit))}”"
 
 
 @functools.cache
@@ -83,7 +84,7 @@ def question_label(question: BankQuestion) -> str:
 def entry_line(number: int, entry: Entry) -> str:
     """One question on a page of the bank, numbered as its ▲ button is."""
     tags = entry.category if entry.votes is None else f"{entry.category} · {VOTE} {entry.votes}"
-    return f"**{number}.** {discord.utils.escape_markdown(entry.text)}\n-# {tags}"
+    return f"**{number}.** {member_text(entry.text)}\n-# {tags}"
 
 
 def bank_embed(

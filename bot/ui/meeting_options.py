@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import discord
 from discord import app_commands
 from discord.utils import format_dt
 
@@ -22,6 +21,7 @@ from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
 from bot.ui.naming import not_found_text, quoted, typed_option, which_one_text
 from bot.ui.options import choose_choice
+from bot.ui.render import member_text
 
 # Row ids are SQLite INTEGERs: a longer number typed or forged can't name any row (and
 # would overflow the query), so it simply finds nothing.
@@ -52,7 +52,7 @@ def meeting_entries(found: Sequence[MeetingWithProspect]) -> list[tuple[str, int
     reader's own zone, with the id."""
     return [
         (
-            f"{discord.utils.escape_markdown(prospect.name)} — {format_dt(meeting.starts_at, 'f')}",
+            f"{member_text(prospect.name)} — {format_dt(meeting.starts_at, 'f')}",
             meeting.id,
         )
         for meeting, prospect in found

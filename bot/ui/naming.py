@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.ui.limits import CONTENT, clip
-from bot.ui.render import command_hint
+from bot.ui.render import command_hint, member_text
 
 SHOWN = 5  # records listed when a typed name matches several
 TYPED_SHOWN = 80  # characters of the member's typed name quoted back
@@ -25,7 +25,7 @@ _NESTING = (1, 2)
 
 def quoted(typed: str) -> str:
     """The member's typed name, quoted back literally (no markdown of theirs applies)."""
-    return f'"{discord.utils.escape_markdown(clip(" ".join(typed.split()), TYPED_SHOWN))}"'
+    return f'"{member_text(clip(" ".join(typed.split()), TYPED_SHOWN))}"'
 
 
 def _leaf_options(data: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:

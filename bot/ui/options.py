@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import discord
 from discord import app_commands
 from discord.utils import format_dt
 
@@ -20,6 +19,7 @@ from bot.types import AnyInteraction, bot_of
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICE_VALUE, CHOICES, clip
 from bot.ui.naming import SHOWN, not_found_text, quoted, typed_option, which_one_text
+from bot.ui.render import member_text
 
 AMBIGUOUS_SHOWN = SHOWN  # prospects listed when a typed name matches several
 
@@ -57,7 +57,7 @@ def prospect_entries(prospects: Sequence[Prospect]) -> list[tuple[str, int]]:
     labels = [prospect_label(p) for p in prospects]
     entries = []
     for prospect, label in zip(prospects, labels, strict=True):
-        text = discord.utils.escape_markdown(label)
+        text = member_text(label)
         if labels.count(label) > 1:
             added = prospect.created_at
             text += f" · added {format_dt(added, 'd')}" if added else f" · id {prospect.id}"

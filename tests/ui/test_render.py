@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import discord
 import pytest
 
 from bot.domain.prep import prep_checklist
@@ -17,9 +18,13 @@ from bot.ui.render import (
     format_date_time,
     format_relative,
     format_when,
+    member_code,
+    member_link,
+    member_text,
     stage_nudge_text,
     thanks_gap_text,
 )
+from tests.support.markup import clickable
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -44,33 +49,95 @@ def test_a_backtick_in_a_name_cannot_end_the_command_hint():
     )
 
 
+# What a LinkedIn export or a typed field can carry to make the bot's own message a trap:
+# masked links (the two), bare URLs, mentions of people, roles, channels and
+# commands, and markdown that would restyle the bot's words.
+HOSTILE = [
+    "Ann` [Verify your account](https://evil.example/login)",
+    "[Claim your reward](https://evil.example/claim)",
+    "[Claim](<https://evil.example/claim>)",
+    "Ann [**Verify**](https://evil.example/a_b) now",
+    "see https://evil.example/login or http://evil.example",
+    "<https://evil.example/hidden>",
+    "@everyone @here <@123456789012345678> <@!123456789012345678>",
+    "<@&123456789012345678> <#123456789012345678> </mydata delete:123456789012345678>",
+    "\\[x](https://evil.example/escaped-backslash)",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_member_text_shows_no_link_or_mention(text):
+    assert clickable(text), "the example is a trap as written"
+    assert clickable(member_text(text)) == []
+    assert clickable(f"**{member_text(text)}** and more") == []
+
+
+def test_discord_py_escapes_alone_leave_the_link_clickable():
+    # Why the bot has its own renderer: escape_markdown keeps URLs as they are.
+    assert clickable(discord.utils.escape_markdown(HOSTILE[1])) == ["https://evil.example/claim"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_member_code_cannot_leave_its_code_span(text):
+    assert clickable(f"Next: `/meeting prep meeting:{member_code(text)}`.") == []
+
+
+def test_member_text_reads_as_typed():
+    for name in ("Ada Lovelace", "María González", "Jean-Luc O'Brien", "Stripe, Inc.", "AT&T"):
+        assert member_text(name) == name
+    # Escapes show as the character itself; the zero-width space is invisible.
+    assert member_text("a*b_c") == "a\\*b\\_c"
+    assert member_text("https://x.example") == "https:\u200b//x.example"
+    assert member_text("@everyone") == "@\u200beveryone"
+
+
+def test_member_markdown_is_shown_not_applied():
+    text = "# Head\n-# small\n> quote\n- item\n1. one ||spoiler|| ~~gone~~ __under__ *it*`"
+    assert member_text(text) == (
+        "\\# Head\n\\-# small\n\\> quote\n\\- item\n1\\. one \\|\\|spoiler\\|\\| "
+        "\\~\\~gone\\~\\~ \\_\\_under\\_\\_ \\*it\\*\\`"
+    )
+
+
+def test_a_link_given_as_one_stays_a_link_without_a_preview():
+    url = "https://www.linkedin.com/in/ada-lovelace"
+    assert member_link(url) == f"<{url}>"
+    assert clickable(member_link(url)) == [url]
+    assert clickable(member_link("[Verify](https://evil.example)")) == []
+    assert clickable(member_link("https://evil.example and more")) == []
+
+
 def _nudge(*stages: str | None) -> str:
     entries = [
         PipelineEntry(n, f"Person {n}", stage, "to-contact") for n, stage in enumerate(stages)
     ]
     nudge = stage_nudge(stage_mix(entries))
     assert nudge is not None
-    return stage_nudge_text(nudge)
+    unstaged = next((entry.name for entry in entries if entry.stage is None), None)
+    return stage_nudge_text(nudge, unstaged=unstaged)
 
 
 def test_stage_nudge_names_the_missing_stages_and_how_to_add_one():
     assert _nudge("emerging") == (
         "No **mid-career** and **established** professionals yet: meet emerging, mid-career "
-        "and established people, since each sees the field differently. Add one with "
-        "`/prospect add name:… stage:…`."
+        "and established people, since each sees the field differently. Add one, e.g. "
+        '`/prospect add name:"…" stage:mid-career`.'
     )
 
 
 def test_stage_nudge_suggests_setting_the_stages_not_set():
     text = _nudge("emerging", None)
-    assert text.endswith("Set their stage with `/prospect edit prospect:… stage:…` (1 not set).")
+    assert text.endswith(
+        "Set them as you learn them, e.g. `/prospect edit prospect:Person 1 stage:mid-career` "
+        "(1 not set)."
+    )
 
 
 def test_stage_nudge_when_nobody_has_a_stage():
     assert _nudge(None, None) == (
         "None of your prospects has a career stage yet: meet emerging, mid-career and "
-        "established people, since each sees the field differently. Set them with "
-        "`/prospect edit prospect:… stage:…`."
+        "established people, since each sees the field differently. Set them as you learn "
+        "them, e.g. `/prospect edit prospect:Person 0 stage:emerging`."
     )
 
 
@@ -78,12 +145,15 @@ def test_each_thank_you_gap_names_the_command_that_fills_it():
     draft = draft_thanks(
         member_name=None, prospect_name="", organization=None, takeaways=None, referrals=[]
     )
-    assert [thanks_gap_text(gap) for gap in draft.missing] == [
-        "their name — add it with /prospect edit",
-        "your name — set it with /settings profile name:…",
-        "takeaways — add them with /meeting done",
+    nameless = Prospect(7, "")
+    assert [thanks_gap_text(gap, prospect=nameless, meeting_id=3) for gap in draft.missing] == [
+        'their name — add it with `/prospect edit prospect:7 name:"…"`',
+        'your name — set it with `/settings profile name:"…"`',
+        'takeaways — add them with `/meeting done meeting:3 takeaways:"…"`',
     ]
-    assert {thanks_gap_text(gap) for gap in ThanksGap} == set(map(thanks_gap_text, draft.missing))
+    assert set(ThanksGap) == set(draft.missing)
+    named = thanks_gap_text(ThanksGap.TAKEAWAYS, prospect=Prospect(7, "Ada Lovelace"), meeting_id=3)
+    assert named == 'takeaways — add them with `/meeting done meeting:Ada Lovelace takeaways:"…"`'
 
 
 def test_checklist_names_the_thank_you_command():
