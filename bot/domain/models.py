@@ -6,7 +6,7 @@ Plain dataclasses with no Discord and no SQL, so rules over them are tested alon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import IntEnum, StrEnum
 from typing import NamedTuple
 
@@ -138,6 +138,9 @@ class ReminderKind(StrEnum):
     THANKS = "thanks"
     FOLLOWUP_3 = "followup-3"
     FOLLOWUP_7 = "followup-7"
+    CHECKIN = "checkin"  # keep in touch, weeks after the thank-you
+    REFERRER = "referrer"  # tell the person who referred them how it went
+    DIGEST = "digest"  # the opt-in weekly digest: about the member, no one meeting
 
 
 class ReminderState(StrEnum):
@@ -161,6 +164,8 @@ FINAL_STATES: tuple[str, ...] = (
     ReminderState.CANCELLED,
 )
 FOLLOWUP_KINDS: tuple[str, ...] = (ReminderKind.FOLLOWUP_3, ReminderKind.FOLLOWUP_7)
+# The nudges that keep a relationship going after the thank-you (one meeting each).
+KEEP_IN_TOUCH_KINDS: tuple[str, ...] = (ReminderKind.CHECKIN, ReminderKind.REFERRER)
 
 
 @dataclass(slots=True)
@@ -170,6 +175,13 @@ class Profile:
     name: str | None = None
     school: str | None = None
     interest: str | None = None
+
+
+class DigestTime(NamedTuple):
+    """When the weekly digest comes: a weekday (0 = Monday) and a local time of day."""
+
+    weekday: int
+    at: time
 
 
 @dataclass(slots=True)
@@ -182,6 +194,8 @@ class Settings:
     quiet_end: str = "08:00"
     dms: bool = True
     profile: Profile = field(default_factory=Profile)
+    checkin_weeks: int = 6  # weeks after a thank-you before the check-in nudge; 0 = none
+    digest: DigestTime | None = None  # the weekly digest's day and hour; None = off
 
 
 @dataclass(slots=True)
@@ -248,7 +262,7 @@ class Reminder:
 
     id: int
     kind: ReminderKind
-    subject_id: int
+    subject_id: int  # the meeting's or request's id; 0 for the digest (about no one)
     due_at: datetime
     state: ReminderState = ReminderState.PENDING
     attempts: int = 0

@@ -10,8 +10,10 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import Clock
+from bot.domain.digest import read_digest
 from bot.domain.models import Profile, Settings
 from bot.store.base import StoreBase, ts
+from bot.store.keeping_in_touch import KeepingInTouchMixin
 from bot.store.meetings import MeetingsMixin
 from bot.store.outreach import OutreachMixin
 from bot.store.prospects import ProspectsMixin, TimelineMixin
@@ -34,7 +36,13 @@ EXPORT_TABLES = (
 
 
 class MemberStore(
-    ProspectsMixin, TimelineMixin, OutreachMixin, MeetingsMixin, RemindersMixin, StoreBase
+    ProspectsMixin,
+    TimelineMixin,
+    OutreachMixin,
+    MeetingsMixin,
+    KeepingInTouchMixin,
+    RemindersMixin,
+    StoreBase,
 ):
     """Everything the bot keeps for one member, reachable only with that member's id.
 
@@ -127,6 +135,8 @@ class MemberStore(
             quiet_start=raw.get("quiet_start", d.quiet_start),
             quiet_end=raw.get("quiet_end", d.quiet_end),
             dms=raw.get("dms", d.dms),
+            checkin_weeks=raw.get("checkin_weeks", d.checkin_weeks),
+            digest=read_digest(raw.get("digest")),
             profile=Profile(
                 name=raw.get("profile_name"),
                 school=raw.get("profile_school"),

@@ -67,7 +67,8 @@ def reminder_from_row(row: aiosqlite.Row) -> Reminder:
     return Reminder(
         id=row["id"],
         kind=ReminderKind(row["kind"]),
-        subject_id=row["meeting_id"] if row["meeting_id"] is not None else row["outreach_id"],
+        # The digest is about the member's whole pipeline: no meeting, no request.
+        subject_id=row["meeting_id"] or row["outreach_id"] or 0,
         due_at=dt(row["due_at"]),
         state=ReminderState(row["state"]),
         attempts=row["attempts"],
