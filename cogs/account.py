@@ -11,8 +11,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.business_days import parse_clock
+from bot.domain.digest import (
+    DIGEST_OFF,
+    WEEK,
+    DigestTimeError,
+    WeeklyDigest,
+    Win,
+    digest_suggestions,
+    digest_text,
+    parse_digest,
+    weekly_digest,
+)
 from bot.domain.export import member_export
-from bot.domain.models import Reminder
+from bot.domain.keeping_in_touch import CHECKIN_WEEKS_MAX
+from bot.domain.models import Reminder, ReminderKind, Settings
 from bot.domain.progress import (
     NextAction,
     StageNudge,
@@ -27,7 +39,9 @@ from bot.domain.timezones import (
     resolve_timezone,
     suggest_timezones,
 )
-from bot.types import Interaction
+from bot.reminders import Outgoing
+from bot.store import MemberStore
+from bot.types import AnyInteraction, Interaction
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICES, FIELD_VALUE
@@ -39,6 +53,7 @@ from bot.ui.render import (
     stage_nudge_text,
 )
 from bot.ui.respond import reply
+from bot.ui.time_zone import DMS_OFF, dm_time, require_timezone
 from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, SHORT_MAX, text_option
 
@@ -46,6 +61,7 @@ if TYPE_CHECKING:
     from bot.client import InterviewBot
 
 CLOCK_INPUT_MAX = 20  # "10:30 pm" and friends; anything longer isn't a time of day
+DIGEST_INPUT_MAX = 40  # "wednesday at 10:30 pm" and friends
 
 HELP_STEPS = (
     (
@@ -69,7 +85,10 @@ HELP_STEPS = (
     (
         "4 · Follow up with thanks",
         "Within 24 hours, naming something specific you learned; I'll nudge you by DM.\n"
-        "`/meeting done` · `/meeting log` · `/thanks draft` · `/thanks sent`",
+        "`/meeting done` · `/meeting log` · `/thanks draft` · `/thanks sent`\n"
+        "Later I nudge you to check in, and to tell a referrer how it went "
+        "(`/settings reminders checkin_weeks:6`); a weekly summary is opt-in: "
+        '`/settings reminders digest:"monday 9am"`.',
     ),
     (
         "Your account",
@@ -120,6 +139,36 @@ class Account(commands.Cog):
     def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        """Render the weekly digest: /progress's next actions, by DM, once a week."""
+        self.bot.reminders.register(ReminderKind.DIGEST, self.render_digest)
+
+    async def render_digest(self, store: MemberStore, reminder: Reminder) -> Outgoing | None:
+        """This week's digest DM, or None (no DM) when nothing is due or the digest was
+        turned off. Either way next week's is scheduled first, while the digest is on."""
+        settings = await store.settings()
+        if settings.digest is None:
+            return None
+        await store.ensure_next_digest(settings)
+        now = store.now()
+        actions, more = next_actions(
+            now=now,
+            tz=ZoneInfo(settings.timezone),
+            thanks_owed=await store.meetings_owing_thanks(),
+            open_requests=await store.open_requests(),
+            pipeline=await store.pipeline(),
+        )
+        met, thanked = await store.wins_since(now - WEEK)
+        digest = weekly_digest(now=now, actions=actions, more=more, held=met, thanked=thanked)
+        if digest is None:
+            return None
+        late = "\n-# This digest should have arrived earlier (the bot was offline)."
+        return Outgoing(
+            content="📅 Your week: what's due, and what you got done."
+            + (late if reminder.late else ""),
+            embed=digest_embed(digest),
+        )
+
     @app_commands.command(name="help", description="The four steps and the commands for each")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.allowed_installs(guilds=True, users=True)
@@ -141,8 +190,9 @@ class Account(commands.Cog):
             zone = resolve_timezone(tz)
         except UnknownTimezone as error:
             raise UserError(str(error)) from None
-        async with self.bot.stores.member(interaction.user.id) as store:
+        async with self.bot.stores.member(interaction.user.id) as store, store.transaction():
             await store.set_settings(timezone=zone.key)
+            await store.schedule_digest(await store.settings())  # its day and hour are local
         now = self.bot.clock.now().astimezone(zone)
         await reply(interaction, f"Time zone set to **{zone.key}** (it's {now:%H:%M} there now).")
 
@@ -200,6 +250,8 @@ class Account(commands.Cog):
         quiet_start="No DMs from this local time, e.g. 22:00",
         quiet_end="…until this local time, e.g. 08:00",
         dms="Send me reminder DMs",
+        checkin_weeks="Weeks after a thank-you before I nudge you to check in (0 = never)",
+        digest='A weekly digest of what is due, e.g. "monday 9am" (your time), or "off"',
     )
     async def reminders(
         self,
@@ -208,6 +260,8 @@ class Account(commands.Cog):
         quiet_start: str | None = None,
         quiet_end: str | None = None,
         dms: bool | None = None,
+        checkin_weeks: app_commands.Range[int, 0, CHECKIN_WEEKS_MAX] | None = None,
+        digest: app_commands.Range[str, 1, DIGEST_INPUT_MAX] | None = None,
     ) -> None:
         """Choose when and whether the bot nudges you."""
         values: dict[str, object] = {}
@@ -227,15 +281,74 @@ class Account(commands.Cog):
                     raise UserError(f"{key}: {error}") from None
         if dms is not None:
             values["dms"] = dms
+        if checkin_weeks is not None:
+            if not 0 <= checkin_weeks <= CHECKIN_WEEKS_MAX:
+                raise UserError(
+                    f"checkin_weeks must be between 0 (no check-ins) and {CHECKIN_WEEKS_MAX}, "
+                    "e.g. `6`."
+                )
+            values["checkin_weeks"] = checkin_weeks
+        if digest is not None:
+            try:
+                when = parse_digest(digest)
+            except DigestTimeError as error:
+                raise UserError(f"digest: {error}") from None
+            values["digest"] = digest_text(when) if when else None  # None: off
         if not values:
             raise UserError(
                 "Tell me what to change, e.g. `/settings reminders quiet_start:22:00 "
                 "quiet_end:07:30`."
             )
+        if values.get("digest") and not await require_timezone(
+            interaction, continue_with=lambda again: self._save_reminders(again, values)
+        ):
+            return  # a weekly hour needs the member's zone: asked first, then saved
+        await self._save_reminders(interaction, values)
+
+    async def _save_reminders(self, interaction: AnyInteraction, values: dict[str, object]) -> None:
+        """Save reminder settings, and move what they time: the check-ins still owed,
+        the next digest."""
         async with self.bot.stores.member(interaction.user.id) as store:
-            await store.set_settings(**values)
-            current = await store.settings()
-        await reply(interaction, embed=settings_embed(current, title="Reminder settings saved"))
+            async with store.transaction():
+                await store.set_settings(**values)
+                current = await store.settings()
+                if "checkin_weeks" in values:
+                    await store.retime_checkins(current.checkin_weeks)
+                next_digest = (
+                    await store.schedule_digest(current)
+                    if {"digest", "dms"} & values.keys()
+                    else None
+                )
+            now = store.now()
+        note = None
+        if "digest" in values:
+            if current.digest is None:
+                note = "The weekly digest is off."
+            elif not current.dms:
+                note = DMS_OFF
+            elif next_digest is not None:
+                note = (
+                    f"Your weekly digest comes {dm_time(next_digest, now, current)}, and then "
+                    "every week, only when something is due."
+                )
+        await reply(
+            interaction,
+            note,
+            embed=settings_embed(current, title="Reminder settings saved"),
+        )
+
+    @reminders.autocomplete("digest")
+    async def digest_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """A day and an hour, read from what is typed, or the usual ones; and "off"."""
+        return [
+            app_commands.Choice(
+                name=value if value == DIGEST_OFF else f"{value.capitalize()} (your time)",
+                value=value,
+            )
+            for value in digest_suggestions(current[:DIGEST_INPUT_MAX], limit=CHOICES)
+        ]
 
     @settings.command(name="show")
     async def show(self, interaction: Interaction) -> None:
@@ -319,7 +432,7 @@ class Account(commands.Cog):
         )
 
 
-def settings_embed(current, *, title: str) -> discord.Embed:
+def settings_embed(current: Settings, *, title: str) -> discord.Embed:
     """The member's settings as a card."""
     profile = current.profile
     quiet = (
@@ -337,6 +450,14 @@ def settings_embed(current, *, title: str) -> discord.Embed:
             ("Thank-you nudge", f"{current.thanks_after_hours} h after a meeting ends"),
             ("Quiet hours", quiet),
             ("Reminder DMs", "on" if current.dms else "off"),
+            (
+                "Check-in after thanks",
+                f"{current.checkin_weeks} weeks after" if current.checkin_weeks else "off",
+            ),
+            (
+                "Weekly digest",
+                digest_text(current.digest).capitalize() if current.digest else "off",
+            ),
         ],
         inline=True,
     )
@@ -347,7 +468,36 @@ REMINDER_WHAT = {
     "thanks": "thank-you nudge for",
     "followup-3": "3-day follow-up (second contact) for",
     "followup-7": "7-day follow-up for",
+    "checkin": "check-in with",
+    "referrer": "word to the referrer of",
 }
+
+
+def _names(wins: tuple[Win, ...], limit: int = 10) -> str:
+    names = [f"**{member_text(win.name)}**" for win in wins[:limit]]
+    more = f" and {len(wins) - limit} more" if len(wins) > limit else ""
+    return ", ".join(names) + more
+
+
+def digest_embed(digest: WeeklyDigest) -> discord.Embed:
+    """The weekly digest: what is due now, each with its command, and the week's wins."""
+    wins = []
+    if digest.met:
+        wins.append(f"🤝 You met {_names(digest.met)}.")
+    if digest.thanked:
+        wins.append(f"🙏 You thanked {_names(digest.thanked)}.")
+    return make_embed(
+        "Your weekly digest",
+        fields=[
+            ("Due now", fit_lines([action_line(a) for a in digest.actions], digest.more)),
+            (
+                "This week",
+                "\n".join(wins)
+                or "No meetings or thank-yous this week; one conversation makes a good week.",
+            ),
+        ],
+        footer="Change the day or stop it: /settings reminders digest:off",
+    )
 
 
 def action_line(action: NextAction) -> str:
@@ -410,6 +560,8 @@ def progress_embed(
             f"• {REMINDER_WHAT.get(r.kind, r.kind)} **{member_text(name)}** "
             f"(due {format_when(r.due_at)})"
             if name
+            else f"• your weekly digest (due {format_when(r.due_at)})"
+            if r.kind == ReminderKind.DIGEST
             else f"• {REMINDER_WHAT.get(r.kind, r.kind)} a removed record"
             for r, name in undelivered
         ]

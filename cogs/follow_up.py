@@ -1,6 +1,7 @@
-"""Step 4 — follow up with thanks: /thanks draft, /thanks sent, and the thank-you nudges.
+"""Step 4 — follow up with thanks: /thanks draft, /thanks sent, the thank-you nudges, and
+keeping in touch afterwards (the check-in and the word to the referrer).
 
-The nudge DM's buttons are DynamicItems: their custom_id carries the action and the
+The nudge DMs' buttons are DynamicItems: their custom_id carries the action and the
 meeting id, so they keep working after a restart; they act only on the presser's store.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
@@ -15,7 +17,23 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.models import Medium, Meeting, MeetingWithProspect, Prospect, Reminder
+from bot.domain.keeping_in_touch import (
+    TouchDraft,
+    TouchGap,
+    draft_checkin,
+    draft_referrer_update,
+    touch_snooze_due,
+)
+from bot.domain.models import (
+    KEEP_IN_TOUCH_KINDS,
+    Medium,
+    Meeting,
+    MeetingWithProspect,
+    Prospect,
+    Reminder,
+    ReminderKind,
+    Settings,
+)
 from bot.domain.reminder_plan import THANKS_SNOOZED_STEP, PlannedNudge, snooze_due
 from bot.domain.thanks import draft_thanks
 from bot.reminders import Outgoing
@@ -28,8 +46,16 @@ from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import CONTENT, clip
 from bot.ui.meeting_options import PastMeetingTransformer
-from bot.ui.render import format_when, member_code, member_text, thanks_gap_text
+from bot.ui.render import (
+    format_date_time,
+    format_relative,
+    format_when,
+    member_code,
+    member_text,
+    thanks_gap_text,
+)
 from bot.ui.respond import reply
+from bot.ui.time_zone import dm_time
 from cogs._common import EVERYWHERE
 
 if TYPE_CHECKING:
@@ -160,6 +186,119 @@ def draft_message(
     ]
 
 
+# -- keeping in touch: the check-in and the word to the referrer ---------------------------
+TOUCH_ACTIONS = {
+    "done": ("Done", discord.ButtonStyle.success),
+    "later": ("Remind me later", discord.ButtonStyle.secondary),
+    "skip": ("Skip", discord.ButtonStyle.secondary),
+}
+_TOUCH_GAPS = {
+    TouchGap.MEMBER_NAME: "your name (`/settings profile name:…` fills it in next time)",
+    TouchGap.UPDATE: "one thing you did with their advice",
+}
+
+
+class KeepInTouchButton(
+    GuardedItem[discord.ui.Button],
+    template=r"touch:(?P<action>done|later|skip):(?P<kind>checkin|referrer):(?P<meeting>[0-9]+)"
+    r":(?P<owner>[0-9]+)",
+):
+    """One button of a check-in or referrer nudge; its custom_id says what to do, which
+    nudge, which meeting, and whose DM it was sent to (anyone else is refused)."""
+
+    refusal = "These buttons belong to someone else's reminder; they can't change anything."
+
+    def __init__(self, action: str, kind: str, meeting_id: int, owner_id: int) -> None:
+        label, style = TOUCH_ACTIONS[action]
+        custom_id = f"touch:{action}:{kind}:{meeting_id}:{owner_id}"
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        self.action = action
+        self.kind = kind
+        self.meeting_id = meeting_id
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: AnyInteraction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> KeepInTouchButton:
+        """Rebuild the button from a press (also after a restart)."""
+        return cls(match["action"], match["kind"], int(match["meeting"]), int(match["owner"]))
+
+    async def on_press(self, interaction: AnyInteraction) -> None:
+        """Hand the press to the Step 4 cog."""
+        cog = cast("FollowUp | None", bot_of(interaction).get_cog(FollowUp.__cog_name__))
+        if cog is None:
+            raise UserError("Reminders are unavailable right now; try again soon.")
+        await cog.on_touch_button(interaction, self.action, self.kind, self.meeting_id)
+
+
+def touch_view(kind: str, meeting_id: int, owner_id: int) -> PersistentView:
+    """A keeping-in-touch nudge's buttons: Done, Remind me later, Skip."""
+    return PersistentView(
+        *(KeepInTouchButton(action, kind, meeting_id, owner_id) for action in TOUCH_ACTIONS)
+    )
+
+
+def _touch_draft_block(draft: TouchDraft) -> str:
+    """A check-in or referrer note as the DM shows it: subject, the note in a code block
+    (it copies cleanly), and what to fill in."""
+    body = draft.text.replace("```", "'''")
+    text = f"**Subject:** {member_text(draft.subject)}\n```\n{body}\n```"
+    if draft.missing:
+        text += (
+            "\nFill in before sending: " + "; ".join(_TOUCH_GAPS[g] for g in draft.missing) + "."
+        )
+    return text
+
+
+def _late_note(late: bool) -> str:
+    return "\n-# This reminder should have arrived earlier (the bot was offline)." if late else ""
+
+
+def checkin_text(
+    prospect: Prospect, meeting: Meeting, draft: TouchDraft, *, snoozed: bool, late: bool
+) -> str:
+    """The check-in nudge: who, when they met and were thanked, and a note to send."""
+    name = member_text(prospect.name)
+    lead = (
+        f"👋 As you asked: time to check in with **{name}**"
+        if snoozed
+        else f"👋 Time to check in with **{name}**"
+    )
+    thanked = (
+        f" and thanked them {format_relative(meeting.thanked_at)}" if meeting.thanked_at else ""
+    )
+    return (
+        f"{lead}: you met {format_date_time(meeting.starts_at)}{thanked}. A short update on "
+        "what you did with their advice keeps the relationship alive. A note to start from:\n"
+        f"{_touch_draft_block(draft)}{_late_note(late)}"
+    )
+
+
+def referrer_text(
+    referrer: Prospect, prospect: Prospect, meeting: Meeting, draft: TouchDraft, *,
+    snoozed: bool, late: bool,
+) -> str:  # fmt: skip
+    """The referrer nudge: who introduced the member to whom, and a note telling them
+    how it went."""
+    who, whom = member_text(referrer.name), member_text(prospect.name)
+    lead = "🤝 As you asked: tell" if snoozed else "🤝 Tell"
+    return (
+        f"{lead} **{who}** how your conversation with **{whom}** went: {who} introduced "
+        f"you, and you met {format_when(meeting.starts_at)}. People who make an introduction "
+        "like to hear what came of it. A note to start from:\n"
+        f"{_touch_draft_block(draft)}{_late_note(late)}"
+    )
+
+
+def _zone(settings: Settings) -> ZoneInfo:
+    return ZoneInfo(settings.timezone)
+
+
 class FollowUp(commands.Cog, name="FollowUp"):
     """Thank the people you met, with a draft and a nudge until it's done."""
 
@@ -173,11 +312,13 @@ class FollowUp(commands.Cog, name="FollowUp"):
     async def cog_load(self) -> None:
         """Render the thank-you nudges and answer their buttons, even after a restart."""
         self.bot.reminders.register("thanks", self.render_nudge)
-        self.bot.add_dynamic_items(ThankYouNudgeButton)
+        self.bot.reminders.register(ReminderKind.CHECKIN, self.render_checkin)
+        self.bot.reminders.register(ReminderKind.REFERRER, self.render_referrer)
+        self.bot.add_dynamic_items(ThankYouNudgeButton, KeepInTouchButton)
 
     async def cog_unload(self) -> None:
         """Stop answering the nudge buttons."""
-        self.bot.remove_dynamic_items(ThankYouNudgeButton)
+        self.bot.remove_dynamic_items(ThankYouNudgeButton, KeepInTouchButton)
 
     # -- shared ----------------------------------------------------------------------
     async def _meeting(self, store: MemberStore, meeting_id: int) -> MeetingWithProspect:
@@ -217,26 +358,38 @@ class FollowUp(commands.Cog, name="FollowUp"):
 
     async def _close_nudges(
         self, user_id: int, meeting_id: int, *, medium: Medium | None, skip: bool = False
-    ) -> tuple[Meeting, Prospect, bool]:
-        """Mark thanked (or skipped) and end the pending nudges; the bool says whether it
-        was already thanked, in which case nothing changed."""
+    ) -> tuple[Meeting, Prospect, bool, str]:
+        """Mark thanked (or skipped) and end the pending nudges; a thank-you sent plans
+        the keeping-in-touch nudges. Returns the meeting, its person, whether it was
+        already thanked (then nothing changed), and what the reply promises next."""
         async with self.bot.stores.member(user_id) as store:
             meeting, prospect = await self._meeting(store, meeting_id)
             if meeting.thanked_at:
-                return meeting, prospect, True
+                return meeting, prospect, True, ""
+            planned: dict[ReminderKind, datetime] = {}
+            settings = await store.settings()
             async with store.transaction():
                 if skip:
                     await store.skip_thanks(meeting.id)
                 else:
                     await store.mark_thanked(meeting.id, medium)
+                    planned = await store.plan_keeping_in_touch(
+                        meeting.id, checkin_weeks=settings.checkin_weeks
+                    )
                 await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
             meeting = await store.get_meeting(meeting.id) or meeting
+            referrer = (
+                await store.get_prospect(prospect.referred_by)
+                if ReminderKind.REFERRER in planned and prospect.referred_by is not None
+                else None
+            )
+            promise = _touch_promise(planned, referrer, store.now(), settings) if planned else ""
         if not skip:
             # Counted for the server the meeting was recorded in (the button is in a DM).
             await count_activity(
                 self.bot.stores, self.bot.clock, meeting.guild_id, user_id, "thanks_sent"
             )
-        return meeting, prospect, False
+        return meeting, prospect, False, promise
 
     # -- /thanks draft ---------------------------------------------------------------
     @thanks.command(name="draft")
@@ -267,10 +420,10 @@ class FollowUp(commands.Cog, name="FollowUp"):
         medium: MediumOption = Medium.EMAIL,
     ) -> None:
         """Record that you thanked them; the reminders stop."""
-        meeting, prospect, already = await self._close_nudges(
+        meeting, prospect, already, promise = await self._close_nudges(
             interaction.user.id, meeting.id, medium=medium
         )
-        await reply(interaction, _sent_text(meeting, prospect, already=already))
+        await reply(interaction, _sent_text(meeting, prospect, already=already, promise=promise))
 
     # -- the nudge -------------------------------------------------------------------
     async def render_nudge(self, store: MemberStore, reminder: Reminder) -> Outgoing | None:
@@ -309,10 +462,12 @@ class FollowUp(commands.Cog, name="FollowUp"):
             )
             return
         if action == "sent":
-            meeting, prospect, already = await self._close_nudges(user_id, meeting_id, medium=None)
-            done = "✅ " + _sent_text(meeting, prospect, already=already)
+            meeting, prospect, already, promise = await self._close_nudges(
+                user_id, meeting_id, medium=None
+            )
+            done = "✅ " + _sent_text(meeting, prospect, already=already, promise=promise)
         elif action == "skip":
-            meeting, prospect, already = await self._close_nudges(
+            meeting, prospect, already, _ = await self._close_nudges(
                 user_id, meeting_id, medium=None, skip=True
             )
             done = (
@@ -345,8 +500,122 @@ class FollowUp(commands.Cog, name="FollowUp"):
                 )
         return due
 
+    # -- keeping in touch ------------------------------------------------------------------
+    async def render_checkin(self, store: MemberStore, reminder: Reminder) -> Outgoing | None:
+        """The check-in nudge DM with a note naming what they discussed, or None once the
+        meeting is gone or no longer thanked."""
+        found = await store.get_meeting_with_prospect(reminder.subject_id)
+        if found is None:
+            return None
+        meeting, prospect = found
+        if meeting.cancelled or meeting.thanked_at is None:
+            return None
+        settings = await store.settings()
+        draft = draft_checkin(
+            member_name=settings.profile.name,
+            prospect_name=prospect.name,
+            organization=prospect.organization,
+            takeaways=meeting.takeaways,
+            met_on=meeting.starts_at,
+            now=store.now(),
+            tz=_zone(settings),
+            seed=meeting.id,
+        )
+        text = checkin_text(prospect, meeting, draft, snoozed=reminder.step > 0, late=reminder.late)
+        view = touch_view(ReminderKind.CHECKIN, meeting.id, store.user_id)
+        return Outgoing(content=clip(text, CONTENT), view=view)
 
-def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:
+    async def render_referrer(self, store: MemberStore, reminder: Reminder) -> Outgoing | None:
+        """The nudge to tell the referrer how it went, with a note; None once the meeting
+        or the referrer is gone from the member's list."""
+        found = await store.get_meeting_with_prospect(reminder.subject_id)
+        if found is None:
+            return None
+        meeting, prospect = found
+        referrer = await store.get_prospect(prospect.referred_by) if prospect.referred_by else None
+        if referrer is None or meeting.cancelled or meeting.thanked_at is None:
+            return None
+        settings = await store.settings()
+        draft = draft_referrer_update(
+            member_name=settings.profile.name,
+            referrer_name=referrer.name,
+            prospect_name=prospect.name,
+            takeaways=meeting.takeaways,
+            met_on=meeting.starts_at,
+            now=store.now(),
+            tz=_zone(settings),
+            seed=meeting.id,
+        )
+        text = referrer_text(
+            referrer, prospect, meeting, draft, snoozed=reminder.step > 0, late=reminder.late
+        )
+        view = touch_view(ReminderKind.REFERRER, meeting.id, store.user_id)
+        return Outgoing(content=clip(text, CONTENT), view=view)
+
+    async def on_touch_button(
+        self, interaction: AnyInteraction, action: str, kind: str, meeting_id: int
+    ) -> None:
+        """Done / Remind me later / Skip on a keeping-in-touch nudge, on the presser's
+        own store."""
+        if kind not in KEEP_IN_TOUCH_KINDS:
+            raise UserError("That reminder isn't one I know.")
+        async with self.bot.stores.member(interaction.user.id) as store:
+            found = await store.get_meeting_with_prospect(meeting_id)
+            if found is None:
+                raise UserError("That meeting isn't in your records any more.")
+            meeting, prospect = found
+            referrer = (
+                await store.get_prospect(prospect.referred_by) if prospect.referred_by else None
+            )
+            if action == "later":
+                due = touch_snooze_due(store.now())
+                await store.snooze_keeping_in_touch(kind, meeting.id, due)
+                settings = await store.settings()
+                done = f"⏰ I'll remind you again {dm_time(due, store.now(), settings)}."
+            else:
+                await store.end_keeping_in_touch(kind, meeting.id)
+                done = _touch_done_text(action, kind, prospect, referrer)
+        await interaction.response.edit_message(
+            content=clip(done, CONTENT), view=None, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+def _touch_done_text(action: str, kind: str, prospect: Prospect, referrer: Prospect | None) -> str:
+    """What a keeping-in-touch nudge says once the member pressed Done or Skip."""
+    name = member_text(prospect.name)
+    who = f"**{member_text(referrer.name)}**" if referrer else "the person who referred them"
+    if kind == ReminderKind.REFERRER:
+        if action == "done":
+            return f"✅ Nice: {who} knows how it went with **{name}**."
+        return f"Skipped: no reminder to tell {who} how it went with **{name}**."
+    if action == "done":
+        return (
+            f"✅ Nice: you checked in with **{name}**. A note every few months keeps a "
+            "conversation turning into a relationship."
+        )
+    return f"Skipped: no more check-in reminders for **{name}**."
+
+
+def _touch_promise(
+    planned: dict[ReminderKind, datetime],
+    referrer: Prospect | None,
+    now: datetime,
+    settings: Settings,
+) -> str:
+    """What the /thanks sent reply promises next, with when each DM really comes."""
+    if not settings.dms:
+        return ""
+    parts = []
+    if ReminderKind.CHECKIN in planned:
+        when = dm_time(planned[ReminderKind.CHECKIN], now, settings)
+        parts.append(f"to check in with them {when}")
+    if ReminderKind.REFERRER in planned and referrer is not None:
+        when = dm_time(planned[ReminderKind.REFERRER], now, settings)
+        parts.append(f"to tell **{member_text(referrer.name)}** how it went {when}")
+    return f"I'll remind you {' and '.join(parts)}." if parts else ""
+
+
+def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool, promise: str = "") -> str:
     name = member_text(prospect.name)
     if already and meeting.thanked_at is not None:
         return (
@@ -354,10 +623,8 @@ def _sent_text(meeting: Meeting, prospect: Prospect, *, already: bool) -> str:
             f"{format_when(meeting.thanked_at)}; nothing changed."
         )
     how = f" ({meeting.thanks_medium})" if meeting.thanks_medium else ""
-    return (
-        f"Marked your thank-you to **{name}** as sent{how}; no more reminders for it. "
-        "Later, tell them how their advice (and any introductions) worked out."
-    )
+    later = promise or "Later, tell them how their advice (and any introductions) worked out."
+    return f"Marked your thank-you to **{name}** as sent{how}; no more reminders for it. {later}"
 
 
 async def setup(bot: InterviewBot) -> None:
