@@ -242,7 +242,11 @@ class Account(commands.Cog):
         async with self.bot.stores.member(interaction.user.id) as store:
             await store.set_settings(**values)
             current = await store.settings()
-        await reply(interaction, embed=settings_embed(current, title="Profile saved"))
+            zone_chosen = await store.get_setting("timezone") is not None
+        await reply(
+            interaction,
+            embed=settings_embed(current, title="Profile saved", zone_chosen=zone_chosen),
+        )
 
     @settings.command(name="reminders")
     @app_commands.describe(
@@ -320,6 +324,7 @@ class Account(commands.Cog):
                     else None
                 )
             now = store.now()
+            zone_chosen = await store.get_setting("timezone") is not None
         note = None
         if "digest" in values:
             if current.digest is None:
@@ -334,7 +339,7 @@ class Account(commands.Cog):
         await reply(
             interaction,
             note,
-            embed=settings_embed(current, title="Reminder settings saved"),
+            embed=settings_embed(current, title="Reminder settings saved", zone_chosen=zone_chosen),
         )
 
     @reminders.autocomplete("digest")
@@ -355,7 +360,11 @@ class Account(commands.Cog):
         """See your settings."""
         async with self.bot.stores.member(interaction.user.id) as store:
             current = await store.settings()
-        await reply(interaction, embed=settings_embed(current, title="Your settings"))
+            zone_chosen = await store.get_setting("timezone") is not None
+        await reply(
+            interaction,
+            embed=settings_embed(current, title="Your settings", zone_chosen=zone_chosen),
+        )
 
     # -- /progress -----------------------------------------------------------------
     @app_commands.command(
@@ -432,8 +441,9 @@ class Account(commands.Cog):
         )
 
 
-def settings_embed(current: Settings, *, title: str) -> discord.Embed:
-    """The member's settings as a card."""
+def settings_embed(current: Settings, *, title: str, zone_chosen: bool = True) -> discord.Embed:
+    """The member's settings as a card; a zone never chosen shows as such, not as the
+    UTC the store falls back to (they are asked before any time is read)."""
     profile = current.profile
     quiet = (
         "off"
@@ -443,7 +453,12 @@ def settings_embed(current: Settings, *, title: str) -> discord.Embed:
     return make_embed(
         title,
         fields=[
-            ("Time zone", current.timezone),
+            (
+                "Time zone",
+                current.timezone
+                if zone_chosen
+                else "not chosen yet: I'll ask when you first give a time",
+            ),
             ("Name", member_text(profile.name) if profile.name else "not set"),
             ("School or club", member_text(profile.school) if profile.school else "not set"),
             ("Interest", member_text(profile.interest) if profile.interest else "not set"),

@@ -477,14 +477,14 @@ class FollowUp(commands.Cog, name="FollowUp"):
                 "If you do send one, `/thanks sent` records it."
             )
         else:
-            due = await self._snooze(user_id, meeting_id)
-            done = f"⏰ I'll remind you again {format_when(due)}."
+            done = f"⏰ I'll remind you again {await self._snooze(user_id, meeting_id)}."
         await interaction.response.edit_message(
             content=clip(done, CONTENT), view=None, allowed_mentions=discord.AllowedMentions.none()
         )
 
-    async def _snooze(self, user_id: int, meeting_id: int):
-        """Replace the pending nudges with one tomorrow."""
+    async def _snooze(self, user_id: int, meeting_id: int) -> str:
+        """Replace the pending nudges with one tomorrow; when it will come, quiet hours
+        included."""
         async with self.bot.stores.member(user_id) as store:
             meeting, prospect = await self._meeting(store, meeting_id)
             if meeting.thanked_at or meeting.thanks_skipped:
@@ -498,7 +498,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
                 await store.add_reminder(
                     "thanks", due_at=due, meeting_id=meeting.id, step=THANKS_SNOOZED_STEP
                 )
-        return due
+            return dm_time(due, store.now(), await store.settings())
 
     # -- keeping in touch ------------------------------------------------------------------
     async def render_checkin(self, store: MemberStore, reminder: Reminder) -> Outgoing | None:
