@@ -101,6 +101,8 @@ async def seed(data_dir: Path, clock: Clock, members: dict[str, User], runs: int
         async with stores.member(members["typist"].id) as store:
             await add_prospects(store, 2000)
         async with stores.member(members["logger"].id) as store:
+            # A member who chose their zone long ago: /meeting log isn't asked for one.
+            await store.set_settings(timezone="America/New_York")
             to_log = await add_prospects(store, runs + WARM_UP)
         async with stores.member(members["veteran"].id) as store:
             ids = await add_prospects(store, 500)

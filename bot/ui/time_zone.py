@@ -9,11 +9,14 @@ silently as UTC; once they pick, the command carries on as if they had just run 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
+from typing import Any, ParamSpec, cast
 from zoneinfo import ZoneInfo
 
 import discord
+from discord import app_commands
 
 from bot.domain.business_days import parse_clock, when_dm_goes
 from bot.domain.models import Settings
@@ -23,36 +26,61 @@ from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.components import GuardedModal, OwnedView
 from bot.ui.errors import UserError
 from bot.ui.limits import SELECT_LABEL, clip
+from bot.ui.render import format_relative, format_when
 from bot.ui.respond import reply
 
 __all__ = [
     "DMS_OFF",
     "ContinueWith",
     "ZonePicker",
+    "dm_moment",
+    "dm_note",
     "dm_time",
     "local_time",
     "require_timezone",
+    "rerun",
     "zone_line",
 ]
 
 ContinueWith = Callable[[AnyInteraction], Awaitable[None]]
 """What the member asked for, run again with the interaction of their pick."""
 
+P = ParamSpec("P")
+
+
+def rerun(
+    command: app_commands.Command[Any, P, Any], *args: P.args, **kwargs: P.kwargs
+) -> ContinueWith:
+    """A slash command run again with the same arguments, answering another interaction
+    (the member's pick): `rerun(self.schedule, prospect, when, minutes, format, place)`.
+    The arguments are checked against the command's own parameters."""
+    # discord.py types a callback as "with or without its cog"; `binding` says which.
+    callback = cast("Callable[..., Awaitable[Any]]", command.callback)
+
+    async def again(interaction: AnyInteraction) -> None:
+        if command.binding is not None:
+            await callback(command.binding, interaction, *args, **kwargs)
+        else:
+            await callback(interaction, *args, **kwargs)
+
+    return again
+
+
 OTHER = "other"
-SETTINGS_HINT = "`/settings timezone tz:` (it autocompletes)"
+# An example to copy: the checker of suggested commands wants each complete.
+SETTINGS_HINT = "`/settings timezone tz:Europe/Madrid` (type your city after tz: and pick)"
 
 
 def local_time(moment: datetime, tz: ZoneInfo) -> str:
     """A moment on the member's own clock, with the zone named: "Thu 3 Dec 15:00
-    (America/New_York)" (the year too when it isn't this one is left to the Discord
-    timestamp shown beside it)."""
+    (America/New_York)". Shown beside a Discord timestamp, which carries the year."""
     local = moment.astimezone(tz)
     return f"{local:%a} {local.day} {local:%b %H:%M} ({tz.key})"
 
 
 def zone_line(moment: datetime, tz: ZoneInfo) -> str:
     """The small line under a time the bot read: what it read, in which zone."""
-    return f"-# Read as {local_time(moment, tz)}. Another zone? `/settings timezone`"
+    return f"-# Read as {local_time(moment, tz)}. Another zone? Set it with /settings timezone."
 
 
 def _clock(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
@@ -73,28 +101,44 @@ DMS_OFF = (
 )
 
 
-def dm_time(
+def dm_moment(
     due: datetime, now: datetime, settings: Settings, *, before: datetime | None = None
-) -> str:
-    """When a DM due at `due` will really come, in the member's local time: "now", "at
-    08:00, after your quiet hours", "tomorrow at 21:45, before your quiet hours" or
-    "Thu 3 Dec at 07:30". `before`: a moment the DM must precede (a prep DM's meeting).
-    Computed by `when_dm_goes`, as the reminder engine delivers. (With DMs off none
-    comes: say `DMS_OFF` instead.)"""
-    tz = ZoneInfo(settings.timezone)
+) -> datetime:
+    """When a DM due at `due` is really sent for this member (`when_dm_goes` with their
+    zone and quiet hours, as the reminder engine delivers). `before`: a moment the DM
+    must precede (a prep DM's meeting)."""
     try:
         quiet = parse_clock(settings.quiet_start), parse_clock(settings.quiet_end)
     except ValueError:
         quiet = (time(0), time(0))  # unreadable quiet hours hold nothing, as in the engine
-    goes = when_dm_goes(due, now, tz, *quiet, before=before)
+    return when_dm_goes(due, now, ZoneInfo(settings.timezone), *quiet, before=before)
+
+
+def dm_time(
+    due: datetime, now: datetime, settings: Settings, *, before: datetime | None = None
+) -> str:
+    """When a DM due at `due` will really come: "now"; the Discord timestamp when it
+    comes as due; else on the member's clock with the reason: "at 08:00 (in 5 hours),
+    after your quiet hours", "tomorrow at 21:45 (…), before your quiet hours". (With
+    DMs off none comes: say `DMS_OFF` instead.)"""
+    goes = dm_moment(due, now, settings, before=before)
     if goes <= now:
         return "now"
     wanted = max(due, now)
-    if goes > wanted:
-        return f"{_clock(goes, now, tz)}, after your quiet hours"
-    if goes < wanted:
-        return f"{_clock(goes, now, tz)}, before your quiet hours"
-    return _clock(goes, now, tz)
+    if goes == wanted:
+        return format_when(goes)
+    tz = ZoneInfo(settings.timezone)
+    why = "after" if goes > wanted else "before"
+    return f"{_clock(goes, now, tz)} ({format_relative(goes)}), {why} your quiet hours"
+
+
+def dm_note(due: datetime, now: datetime, settings: Settings) -> str:
+    """'; the DM comes at 08:00 (…), after your quiet hours' to follow a time a DM is
+    due, when quiet hours move it; "" when it comes on time or the time has passed (say
+    when those come in words of their own)."""
+    if due <= now or dm_moment(due, now, settings) == due:
+        return ""
+    return f"; the DM comes {dm_time(due, now, settings)}"
 
 
 async def require_timezone(interaction: Interaction, *, continue_with: ContinueWith) -> bool:
@@ -199,7 +243,7 @@ class ZonePicker(OwnedView):
 
     def question(self) -> str:
         """The message that asks."""
-        then = f"and I'll carry on with your `/{self.command}`" if self.command else "to go on"
+        then = f"and I'll carry on with your **/{self.command}**" if self.command else "to go on"
         return (
             "**Which time zone are you in?** I read times such as “tomorrow 3pm” in it and "
             "send reminders at your local hours, so I ask once before storing any time. "
@@ -208,8 +252,9 @@ class ZonePicker(OwnedView):
         )
 
     async def chosen(self, interaction: AnyInteraction, zone: ZoneInfo) -> None:
-        """Store the zone, say so in place of the question, then carry on (once: a form
-        for another zone sent after a pick only sets the zone)."""
+        """Store the zone, say so in place of the question, then carry on: the command's
+        answer is the answer to this pick. (Once: a form for another zone sent after a
+        pick only sets the zone.)"""
         bot = bot_of(interaction)
         async with bot.stores.member(interaction.user.id) as store:
             await store.set_settings(timezone=zone.key)
@@ -218,11 +263,13 @@ class ZonePicker(OwnedView):
         now = bot.clock.now().astimezone(zone)
         text = (
             f"Time zone set to **{zone.key}** (it's {now:%H:%M} there now). "
-            "Change it any time with `/settings timezone`."
+            "Change it any time with /settings timezone."
         )
-        if interaction.message is not None:
-            await interaction.response.edit_message(content=text, view=None)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
+        if self.interaction is not None:
+            # The question was the command's answer: its token edits it for 15 minutes.
+            with contextlib.suppress(discord.HTTPException):
+                await self.interaction.edit_original_response(content=text, view=None)
         if first:
             await self.continue_with(interaction)
+        else:
+            await reply(interaction, text)

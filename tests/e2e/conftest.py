@@ -14,7 +14,7 @@ from bot.config import Config
 from bot.emulator.driver import Driver
 from bot.emulator.harness import running_bot
 from bot.emulator.server import Emulator
-from tests.support.e2e import GUILD_READY_TIMEOUT, START, TOKEN
+from tests.support.e2e import GUILD_READY_TIMEOUT, START, TOKEN, zone_chosen_at_first_use
 
 
 @pytest.fixture
@@ -69,6 +69,9 @@ def settings(tmp_path, emu) -> Config:
 async def bot(emu, guild, alice, bob, officer, settings, clock):
     """The real InterviewBot, logged in to the emulator with every cog loaded and synced."""
     client = InterviewBot(settings, clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT)
+    # They answered the first-use time zone question long ago (tests/e2e/test_time_zone.py
+    # asks it of new members).
+    zone_chosen_at_first_use(client, [alice, bob, officer])
     async with running_bot(client, emu):
         yield client
     # Whatever a test did, the bot must never have sent Discord something it refuses.

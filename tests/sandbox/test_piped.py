@@ -31,6 +31,7 @@ def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.Complete
 
 
 SESSION = """\
+/settings timezone tz:UTC
 /settings reminders quiet_start:00:00 quiet_end:00:00
 /prospect add name:"Ada Lovelace" stage:established organization:"Engines Ltd"
 /prospect add nme:oops

@@ -5,6 +5,7 @@ The fixtures (`emu`, `bot`, `driver`, members…) are in `tests/e2e/conftest.py`
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import icalendar
@@ -17,6 +18,33 @@ TOO_BIG = "99999999999999999999999"  # past SQLite's INTEGER range
 # emulator sends every GUILD_CREATE right behind READY on the same socket, so 10 ms is
 # ample, and a late one would still be applied before any interaction that follows it.
 GUILD_READY_TIMEOUT = 0.01
+
+
+# -- members who chose a time zone before the test --------------------------------------
+
+
+def zone_chosen_at_first_use(bot, users, zone: str = "UTC") -> None:
+    """These members chose `zone` the moment their store was created, as if they had
+    answered the first-use time zone question at their very first command.
+
+    The suite's regular members (alice, bob, the officer) are set up this way, so tests
+    about other things read times as they always have; the question itself is tested
+    with members who have no zone. Set at creation rather than up front, so a member
+    who never used the bot still has no store (as /club stats' tests check).
+    """
+    stores = bot.stores
+    chosen = {user.id for user in users}
+    open_member = stores.member
+
+    @asynccontextmanager
+    async def member(user_id: int, *, create: bool = True):
+        new = create and user_id in chosen and not stores.pool.exists("users", user_id)
+        async with open_member(user_id, create=create) as store:
+            if new:
+                await store.set_settings(timezone=zone)
+            yield store
+
+    stores.member = member
 
 
 # -- acting as a member ---------------------------------------------------------------
