@@ -176,8 +176,9 @@ def recorded_text(
         lines.append("Takeaways saved: your thank-you will name them.")
     else:
         lines.append(
-            "No takeaways yet: add them with `/meeting done takeaways:…` so your thank-you "
-            "can name something specific you learned."
+            "No takeaways yet: add them with "
+            f'`/meeting done meeting:{member_code(prospect.name)} takeaways:"…"` so your '
+            "thank-you can name something specific you learned."
         )
     if referrals:
         new = [_referral(r) for r in referrals if r.new]

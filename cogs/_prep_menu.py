@@ -107,7 +107,9 @@ class PrepQuestionSelect(
         """Hand the pick to the cog."""
         guild_id = interaction.guild_id if self.in_server else None
         if self.in_server and guild_id is None:
-            raise UserError("Run `/meeting prep` again to choose questions here.")
+            raise UserError(
+                f"Run `/meeting prep meeting:{self.meeting_id}` again to choose questions here."
+            )
         cog = cast("QuestionChooser | None", bot_of(interaction).get_cog(PREPARE_COG))
         if cog is None:
             raise UserError("Prep sheets are unavailable right now; try again soon.")

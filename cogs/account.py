@@ -63,6 +63,25 @@ if TYPE_CHECKING:
 CLOCK_INPUT_MAX = 20  # "10:30 pm" and friends; anything longer isn't a time of day
 DIGEST_INPUT_MAX = 40  # "wednesday at 10:30 pm" and friends
 
+HELP_INTRO = (
+    "Find people, ask them for a short conversation, prepare, and thank them afterwards. "
+    "I keep your list private and nudge you by DM."
+)
+# The first week in three commands; each runs as written, one after the other.
+HELP_START = (
+    '1. `/prospect add name:"Ada Lovelace" stage:established` — someone whose work you '
+    "want to learn about (or import your LinkedIn Connections.csv).\n"
+    '2. `/outreach draft prospect:"Ada Lovelace"` — a request under 100 words; once you '
+    'have sent it, `/outreach sent prospect:"Ada Lovelace"`.\n'
+    '3. `/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 3pm"` — a prep sheet '
+    "before, a thank-you nudge after."
+)
+HELP_GLOSSARY = (
+    "**3B7**: no reply in 3 business days, ask a second person there; in 7, follow up once. "
+    "**TIARA**: ask about Trends, Insights, Advice, Resources, Assignments. "
+    "**5-Point Email**: under 100 words, your connection first, asking for advice, "
+    "never for a job."
+)
 HELP_STEPS = (
     (
         "1 · Locate people",
@@ -74,25 +93,27 @@ HELP_STEPS = (
         "2 · Make contact",
         "A brief, friendly request: under 100 words, 30 minutes, at their convenience.\n"
         "`/outreach draft` · `/outreach check` · `/outreach sent` (3B7 follow-ups) · "
-        "`/outreach reply`",
+        "`/outreach reply` · `/outreach remove` (one logged by mistake)",
     ),
     (
         "3 · Be prepared",
-        "TIARA questions: Trends, Insights, Advice, Resources, Assignments — and always "
-        "ask who else to talk to.\n`/meeting schedule` · `/meeting prep` · `/meeting calendar` · "
-        "`/questions list` · `/questions add` · `/questions vote`",
+        "TIARA questions, and always ask who else you should talk to.\n"
+        "`/meeting schedule` · `/meeting reschedule` · `/meeting cancel` · `/meeting list` · "
+        "`/meeting prep` · `/meeting calendar` · `/questions list` · `/questions random` · "
+        "`/questions add` · `/questions vote` · `/questions remove`",
     ),
     (
         "4 · Follow up with thanks",
         "Within 24 hours, naming something specific you learned; I'll nudge you by DM.\n"
-        "`/meeting done` · `/meeting log` · `/thanks draft` · `/thanks sent`\n"
+        "`/meeting log` · `/meeting done` · `/thanks draft` · `/thanks sent`\n"
         "Later I nudge you to check in, and to tell a referrer how it went "
         "(`/settings reminders checkin_weeks:6`); a weekly summary is opt-in: "
         '`/settings reminders digest:"monday 9am"`.',
     ),
     (
         "Your account",
-        "`/progress` · `/settings timezone|profile|reminders|show` · `/mydata export|delete` · "
+        "`/help` · `/progress` · `/settings timezone` · `/settings profile` · "
+        "`/settings reminders` · `/settings show` · `/mydata export` · `/mydata delete` · "
         "officers: `/club stats`",
     ),
 )
@@ -105,10 +126,11 @@ PRIVACY = (
 
 
 def help_embed() -> discord.Embed:
-    """The four steps, their commands, and privacy in one paragraph."""
+    """Where to start, the method's words, the four steps with every command for each,
+    and privacy in one paragraph."""
     return make_embed(
         "Informational interviews, step by step",
-        "Find people, ask for a conversation, prepare, and thank them afterwards.",
+        f"{HELP_INTRO}\n\n**Start here**\n{HELP_START}\n\n**Words**: {HELP_GLOSSARY}",
         fields=[*HELP_STEPS, ("Privacy", PRIVACY)],
     )
 
@@ -393,6 +415,7 @@ class Account(commands.Cog):
             actions,
             more,
             [(reminder, names.get(reminder.id)) for reminder in undelivered],
+            unstaged=next((entry.name for entry in pipeline if not entry.stage), None),
         )
         await reply(interaction, embed=embed)
 
@@ -520,7 +543,8 @@ def action_line(action: NextAction) -> str:
     name = member_text(action.name)
     since = f" {format_relative(action.since)}" if action.since else ""
     if action.kind == "thanks":
-        return f"🙏 Thank **{name}** — you met{since}. `/thanks draft meeting:…`"
+        hint = f"/thanks draft meeting:{member_code(action.name)}"
+        return f"🙏 Thank **{name}** — you met{since}. `{hint}`"
     if action.kind == "follow-up":
         return f"📨 Follow up once with **{name}** — asked{since}, no reply."
     if action.kind == "second-contact":
@@ -555,17 +579,21 @@ def progress_embed(
     actions: list[NextAction],
     more: int,
     undelivered: list[tuple[Reminder, str | None]],
+    *,
+    unstaged: str | None = None,
 ) -> discord.Embed:
-    """The dashboard: funnel, career-stage mix, next actions, reminders that missed you."""
+    """The dashboard: funnel, career-stage mix, next actions, reminders that missed you.
+    `unstaged` is a prospect with no career stage, for the command the nudge suggests."""
     if not steps or steps[0][1] == 0:
         return make_embed(
             "Your progress",
-            "Nothing yet. Start with `/prospect add name:…` or import your LinkedIn "
-            "connections with `/prospect import`.",
+            'Nothing yet. Start with `/prospect add name:"…"` or import your LinkedIn '
+            "connections: `/prospect import file:…` with your Connections.csv attached.",
         )
     funnel_line = " → ".join(f"**{count}** {step}" for step, count in steps)
     stages = " · ".join(f"{stage} {count}" for stage, count in mix)
-    fields = [("Career stages", stages + (f"\n{stage_nudge_text(nudge)}" if nudge else ""))]
+    nudge_text = f"\n{stage_nudge_text(nudge, unstaged=unstaged)}" if nudge else ""
+    fields = [("Career stages", stages + nudge_text)]
     if actions:
         fields.append(("Next actions", fit_lines([action_line(a) for a in actions], more)))
     else:

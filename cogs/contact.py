@@ -56,9 +56,23 @@ def _code_block(text: str) -> str:
     return "```\n" + text.replace("```", "'''") + "\n```"
 
 
-def _commands_in_code(text: str) -> str:
-    """`/settings profile school:…` style hints shown as inline code."""
-    return re.sub(r"(/[a-z]+ [a-z]+(?: [a-z]+:…)?)", r"`\1`", text)
+# A command the domain's advice names: "/settings profile school:…", "/prospect edit
+# source:alumni".
+COMMAND_HINT = re.compile(r"/[a-z]+ [a-z]+(?: [a-z_]+:(?:…|[a-z-]+))*")
+
+
+def _commands_in_code(text: str, prospect: Prospect) -> str:
+    """The advice's commands as inline code to copy, each complete: a /prospect edit
+    names the prospect the advice is about."""
+
+    def code(match: re.Match[str]) -> str:
+        command = match.group(0)
+        edit = "/prospect edit"
+        if command.startswith(edit):
+            command = f"{edit} prospect:{member_code(prospect.name)}{command[len(edit) :]}"
+        return f"`{command}`"
+
+    return COMMAND_HINT.sub(code, text)
 
 
 def draft_message(
@@ -80,9 +94,9 @@ def draft_message(
     lines.append(_code_block(draft.text))
     if draft.missing:
         lines.append("**Fill in before sending:**")
-        lines += [f"• {_commands_in_code(item)}" for item in draft.missing]
+        lines += [f"• {_commands_in_code(item, prospect)}" for item in draft.missing]
     if draft.notes:
-        lines += [f"-# {_commands_in_code(note)}" for note in draft.notes]
+        lines += [f"-# {_commands_in_code(note, prospect)}" for note in draft.notes]
     lines.append(
         f"Sent it? `/outreach sent prospect:{member_code(prospect.name)}` starts the 3B7 "
         "follow-ups."
@@ -276,7 +290,8 @@ async def render_followup_3(store, reminder: Reminder) -> Outgoing | None:
         f"**{member_text(prospect.name)}** (asked {format_when(outreach.sent_at)}) — "
         f"contact a second person {where}. "
         "If they answer meanwhile: "
-        f"`/outreach reply prospect:{member_code(prospect.name)} outcome:…`."
+        f"`/outreach reply prospect:{member_code(prospect.name)} outcome:accepted` "
+        "(or declined, later)."
     )
     view = PersistentView(SecondContactButton(outreach.id, prospect.organization, store.user_id))
     return Outgoing(content=clip(content, 2000), view=view)
@@ -300,7 +315,7 @@ async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
     )
     fill_in = (
         "**Fill in before sending:** "
-        + "; ".join(_commands_in_code(item) for item in draft.missing)
+        + "; ".join(_commands_in_code(item, prospect) for item in draft.missing)
         + ".\n"
         if draft.missing
         else ""
@@ -310,7 +325,8 @@ async def render_followup_7(store, reminder: Reminder) -> Outgoing | None:
         f"**{member_text(prospect.name)}**: no reply in {SECOND_CHECKPOINT_DAYS} business days "
         f"(asked {format_when(outreach.sent_at)}). "
         f"A short follow-up to send:\n{_code_block(draft.text)}\n{fill_in}"
-        f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} outcome:…`."
+        f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} "
+        "outcome:accepted` (or declined, later)."
     )
     return Outgoing(content=clip(content, 2000))
 
@@ -429,7 +445,8 @@ class Contact(commands.Cog):
         elif first_due <= now:
             lines.append("The first checkpoint has already passed, so that DM comes now.")
         lines.append(
-            f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} outcome:…`."
+            f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} "
+            "outcome:accepted` (or declined, later)."
         )
         await reply(interaction, "\n".join(lines))
 

@@ -167,7 +167,12 @@ def draft_message(
     tail = []
     if draft.missing:
         tail.append(
-            "Fill in before sending: " + "; ".join(map(thanks_gap_text, draft.missing)) + "."
+            "Fill in before sending: "
+            + "; ".join(
+                thanks_gap_text(gap, prospect=prospect, meeting_id=meeting.id)
+                for gap in draft.missing
+            )
+            + "."
         )
     if meeting.thanked_at:
         tail.append(f"-# You already marked this one thanked {format_when(meeting.thanked_at)}.")
@@ -325,8 +330,8 @@ class FollowUp(commands.Cog, name="FollowUp"):
         found = await store.get_meeting_with_prospect(meeting_id)
         if found is None:
             raise UserError(
-                "I can't find that meeting among yours. Pick one from the suggestions of "
-                "`/thanks draft meeting:…`."
+                "I can't find that meeting among yours: `/meeting list range:past` lists the "
+                "ones you've had."
             )
         meeting, prospect = found
         if meeting.cancelled:
@@ -474,7 +479,8 @@ class FollowUp(commands.Cog, name="FollowUp"):
                 "✅ " + _sent_text(meeting, prospect, already=True)
                 if already
                 else f"Skipped: no more thank-you reminders for **{member_text(prospect.name)}**. "
-                "If you do send one, `/thanks sent` records it."
+                "If you do send one, "
+                f"`/thanks sent meeting:{member_code(prospect.name)}` records it."
             )
         else:
             done = f"⏰ I'll remind you again {await self._snooze(user_id, meeting_id)}."

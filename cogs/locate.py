@@ -90,7 +90,8 @@ def prospect_card(
     if prospect.notes:
         fields.append(("Notes", member_text(prospect.notes)))
     history = "\n".join(f"{format_date_time(when)} — {what}" for when, what in timeline)
-    fields.append(("Timeline", history or "Nothing yet: draft a request with `/outreach draft`."))
+    draft = f"`/outreach draft prospect:{member_code(prospect.name)}`"
+    fields.append(("Timeline", history or f"Nothing yet: draft a request with {draft}."))
     embed = make_embed(
         member_text(prospect.name), headline or None, fields=fields, footer=f"id {prospect.id}"
     )
@@ -155,7 +156,9 @@ class Locate(commands.Cog):
         tip = (
             ""
             if prospect.stage
-            else " Set their career stage with `/prospect edit` when you know it."
+            else " When you know their career stage: "
+            f"`/prospect edit prospect:{member_code(prospect.name)} stage:mid-career` "
+            "(or emerging, established)."
         )
         note = _namesake_note(
             namesakes,
@@ -404,9 +407,11 @@ def import_summary(plan: ImportPlan) -> str:
                 f"{label}: " + "; ".join(shown) + (f"; and {more} more." if more > 0 else ".")
             )
     if added:
+        first = member_code(plan.added[0].name)
         lines.append(
-            "Set their career stage with `/prospect edit` as you go, and see who to ask first "
-            "with `/prospect list status:to-contact`."
+            "Set each one's career stage as you go, e.g. "
+            f"`/prospect edit prospect:{first} stage:mid-career` (or emerging, established), "
+            "and see who to ask first with `/prospect list status:to-contact`."
         )
     return "\n".join(lines)
 

@@ -340,8 +340,9 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             if meeting.starts_at > now:
                 raise UserError(
                     f"That meeting is {format_when(meeting.starts_at)}, still ahead: mark it done "
-                    "once it has happened. If it happened at another time, `/meeting cancel` it "
-                    "and "
+                    "once it has happened. If it happened at another time, "
+                    + command_hint(f"/meeting cancel meeting:{prospect.name}")
+                    + " it and "
                     + command_hint(f'/meeting log prospect:{prospect.name} when:"…"')
                     + " the real one."
                 )
@@ -417,8 +418,9 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             chosen = list({offered[v].text: offered[v] for v in values if v in offered}.values())
             if not chosen:
                 raise UserError(
-                    "Those questions were removed from the bank. Run `/meeting prep` again to "
-                    "choose from the current ones."
+                    "Those questions were removed from the bank. Run "
+                    + command_hint(f"/meeting prep meeting:{found[1].name}")
+                    + " again to choose from the current ones."
                 )
             chosen = with_who_else(chosen)
             await store.set_meeting_questions(meeting_id, chosen)
@@ -532,7 +534,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             member_text(headline(prospect)) or None,
             fields=[
                 ("When", f"{format_when(meeting.starts_at)}\n{details(meeting)}"),
-                ("Top questions", top or "Choose a few with `/meeting prep`."),
+                (
+                    "Top questions",
+                    top
+                    or f"Choose a few with `/meeting prep meeting:{member_code(prospect.name)}`.",
+                ),
                 (
                     "Full sheet",
                     f"`/meeting prep meeting:{member_code(prospect.name)}`: who they are, your "

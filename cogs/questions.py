@@ -65,7 +65,7 @@ def in_a_server(interaction: AnyInteraction) -> int:
     if interaction.guild_id is None:
         name = interaction.command.qualified_name if interaction.command else "questions"
         raise UserError(
-            f"`/{name}` works in a server, where the club shares its question bank. "
+            f"**/{name}** works in a server, where the club shares its question bank. "
             "Here in DMs you can browse the default questions with `/questions list` "
             "or `/questions random`."
         )
@@ -97,7 +97,7 @@ def bank_embed(
     lines = [entry_line(first + n, entry) for n, entry in enumerate(entries)]
     if not lines:
         body = (
-            "No questions here yet. Add one with `/questions add text:… category:…`."
+            'No questions here yet. Add one with `/questions add text:"…"`.'
             if shared
             else "No default questions in this category."
         )
@@ -365,12 +365,13 @@ class Questions(commands.Cog):
             raise UserError(
                 f"The bank already has a question like that: {_quoted(question.text)} "
                 f"({question.category}, {VOTE} {question.votes}). Vote for it instead with "
-                "`/questions vote`, or ask something different."
+                f"`/questions vote question:{question.id}`, or ask something different."
             )
         await reply(
             interaction,
             f"Added to the club's bank under **{category}**: {_quoted(question.text)}. "
-            f"Members vote with `/questions vote` or the {VOTE} buttons of `/questions list`.",
+            f"Members vote with `/questions vote question:{question.id}` or the {VOTE} buttons "
+            "of `/questions list`.",
         )
 
     @questions.command(name="vote")
@@ -405,7 +406,8 @@ class Questions(commands.Cog):
         title = f"{len(picked)} random question" + ("" if len(picked) == 1 else "s")
         body = (
             "\n\n".join(entry_line(n, entry) for n, entry in enumerate(picked, start=1))
-            or "No questions in that category yet. Add one with `/questions add`."
+            or "No questions in that category yet. Add one with "
+            f'`/questions add text:"…"{f" category:{category}" if category else ""}`.'
         )
         where = "the club's bank" if interaction.guild_id else "the default bank"
         footer = f"From {where}" + (f" · {category}" if category else "")
@@ -421,7 +423,7 @@ class Questions(commands.Cog):
             raise UserError(
                 "Only the member who added a question, or someone with the Manage Server "
                 "permission, can remove it. You can take back your own vote with "
-                "`/questions vote`."
+                f"`/questions vote question:{question.id}`."
             )
         quoted = _quoted(question.text)
         pressed = await ask_to_confirm(

@@ -105,14 +105,14 @@ PLACEHOLDERS = {
     "[your name]": "your name — set it with /settings profile name:…",
     "[your school or club]": "your school or club — set it with /settings profile school:…",
     "[your field of interest]": "your field of interest — set it with /settings profile interest:…",
-    "[their organization]": "their organization — add it with /prospect edit",
+    "[their organization]": "their organization — add it with /prospect edit organization:…",
     "[who referred you]": "who referred you — replace [who referred you] with their name",
     "[your school, briefly]": "your school or club in a few words — yours is too long to fit "
     "(shorten it with /settings profile school:…)",
     "[your field, briefly]": "your field of interest in a few words — yours is too long to fit "
     "(shorten it with /settings profile interest:…)",
     "[their organization, briefly]": "their organization in a few words — theirs is too long "
-    "to fit (shorten it with /prospect edit)",
+    "to fit (shorten it with /prospect edit organization:…)",
     "[their name, briefly]": "who referred you, in a few words — the name is too long to fit",
 }
 _BRIEFLY = {
@@ -504,11 +504,13 @@ def draft_request(
         )
     if f.source == "generic" and prospect.source is None:
         notes.append(
-            "How do you know them? Set their source with /prospect edit (alumni, linkedin, "
-            "referral, event) for a stronger first sentence."
+            "How do you know them? Set their source with /prospect edit source:alumni (or "
+            "linkedin, referral, event) for a stronger first sentence."
         )
     if format == RequestFormat.EMAIL and f.role is None:
-        notes.append("Add their role with /prospect edit for a more specific first sentence.")
+        notes.append(
+            "Add their role with /prospect edit role:… for a more specific first sentence."
+        )
     return Draft(
         text=text,
         subject=subject,

@@ -206,7 +206,10 @@ class Reply:
 
 
 @dataclass
-class _Parsed:
+class ParsedLine:
+    """A command line as Discord's client reads it: the command, the path to the
+    subcommand, the options that subcommand takes, and each option typed with its raw text."""
+
     command: dict[str, Any]
     path: list[str]
     leaf_options: list[dict[str, Any]]
@@ -280,6 +283,20 @@ class Driver:
         parsed = self._parse(path, guild, user)
         return parsed.leaf_options
 
+    def parse(
+        self, line: str, guild: Guild | None = None, *, user: User | None = None
+    ) -> ParsedLine:
+        """Read ``line`` against the synced schema as Discord's client would, sending
+        nothing. Raises DriverError where the client would refuse the line: an unknown
+        command, subcommand or option, an option given twice, an unclosed quote."""
+        return self._parse(line, guild, user)
+
+    def convert(self, option: dict[str, Any], raw: str, guild: Guild | None = None) -> Any:
+        """The value the client would send for ``raw`` typed into ``option`` (its schema);
+        DriverError where it would refuse it: not one of the choices, not a number, out
+        of range, too long."""
+        return self._convert(option, raw, guild, {})
+
     def _visibility_problem(
         self, command: dict[str, Any], guild: Guild | None, user: User | None
     ) -> str | None:
@@ -305,7 +322,7 @@ class Driver:
 
     # ------------------------------------------------------------------ parsing
 
-    def _parse(self, line: str, guild: Guild | None, user: User | None) -> _Parsed:
+    def _parse(self, line: str, guild: Guild | None, user: User | None) -> ParsedLine:
         text = line.strip().removeprefix("/")
         head, _, rest = text.partition(" ")
         if not head:
@@ -335,7 +352,7 @@ class Driver:
             path.append(word)
             options = sub.get("options") or []
         values = self._split_options(rest, options, path)
-        return _Parsed(command, path, options, values)
+        return ParsedLine(command, path, options, values)
 
     @staticmethod
     def _split_options(
@@ -588,7 +605,7 @@ class Driver:
         return await self._send_and_wait(record, timeout, f"/{' '.join(parsed.path)}")
 
     @staticmethod
-    def _command_data(parsed: _Parsed, leaf: list[dict[str, Any]]) -> dict[str, Any]:
+    def _command_data(parsed: ParsedLine, leaf: list[dict[str, Any]]) -> dict[str, Any]:
         options: list[dict[str, Any]] = leaf
         command = parsed.command
         node_options = command.get("options") or []
@@ -611,7 +628,7 @@ class Driver:
 
     async def _autocomplete_value(
         self,
-        parsed: _Parsed,
+        parsed: ParsedLine,
         option: dict[str, Any],
         raw: str,
         typed: list[dict[str, Any]],
@@ -641,7 +658,7 @@ class Driver:
 
     async def _request_choices(
         self,
-        parsed: _Parsed,
+        parsed: ParsedLine,
         option: dict[str, Any],
         raw: str,
         typed: list[dict[str, Any]],

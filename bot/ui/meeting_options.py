@@ -19,9 +19,9 @@ from bot.store.base import is_row_id
 from bot.types import AnyInteraction, bot_of
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
-from bot.ui.naming import not_found_text, quoted, typed_option, which_one_text
+from bot.ui.naming import TYPED_SHOWN, not_found_text, quoted, typed_option, which_one_text
 from bot.ui.options import choose_choice
-from bot.ui.render import member_text
+from bot.ui.render import member_code, member_text
 
 # Row ids are SQLite INTEGERs: a longer number typed or forged can't name any row (and
 # would overflow the query), so it simply finds nothing.
@@ -127,8 +127,11 @@ class MeetingTransformer(app_commands.Transformer):
                 option=option,
                 missing=f"I can't find a meeting with {quoted(text)} among yours.",
                 suggestions=meeting_entries(resolution.suggestions),
-                otherwise="If it's another meeting, add it first with `/meeting schedule` "
-                "or `/meeting log`."
+                otherwise="If it's another meeting, add it first: "
+                f'`/meeting log prospect:{member_code(clip(text, TYPED_SHOWN))} when:"…"` if it '
+                "happened, "
+                f'`/meeting schedule prospect:{member_code(clip(text, TYPED_SHOWN))} when:"…"` '
+                "if it is ahead."
                 if resolution.suggestions
                 else "Start typing the person's name and pick one from the suggestions, or add "
                 'one with `/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.',

@@ -18,8 +18,15 @@ from bot.domain.names import comparable_name
 from bot.types import AnyInteraction, bot_of
 from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICE_VALUE, CHOICES, clip
-from bot.ui.naming import SHOWN, not_found_text, quoted, typed_option, which_one_text
-from bot.ui.render import member_text
+from bot.ui.naming import (
+    SHOWN,
+    TYPED_SHOWN,
+    not_found_text,
+    quoted,
+    typed_option,
+    which_one_text,
+)
+from bot.ui.render import member_code, member_text
 
 AMBIGUOUS_SHOWN = SHOWN  # prospects listed when a typed name matches several
 
@@ -119,7 +126,8 @@ class ProspectTransformer(app_commands.Transformer):
                 option=option,
                 missing=f"I can't find {quoted(text)} in your prospects.",
                 suggestions=prospect_entries(resolution.suggestions),
-                otherwise="If it's someone new, add them first with `/prospect add`."
+                otherwise="If it's someone new, add them first with "
+                f"`/prospect add name:{member_code(clip(text, TYPED_SHOWN))}`."
                 if resolution.suggestions
                 else "Start typing a name and pick one from the suggestions, or add them "
                 'with `/prospect add name:"Ada Lovelace"`.',

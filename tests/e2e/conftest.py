@@ -6,6 +6,9 @@ engine delivers what fell due, so no test waits for real time to pass.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from bot.client import InterviewBot
@@ -14,6 +17,7 @@ from bot.config import Config
 from bot.emulator.driver import Driver
 from bot.emulator.harness import running_bot
 from bot.emulator.server import Emulator
+from tests.support import suggestions
 from tests.support.e2e import GUILD_READY_TIMEOUT, START, TOKEN, zone_chosen_at_first_use
 
 
@@ -83,3 +87,20 @@ async def bot(emu, guild, alice, bob, officer, settings, clock):
 def driver(emu, bot) -> Driver:
     """Acts as a member: runs slash commands, clicks buttons, reads DMs."""
     return Driver(emu)
+
+
+@pytest.fixture(autouse=True)
+def suggested_commands_run_as_written(request):
+    """After each test: every command the bot suggested in it is complete and runnable
+    as written (the rule is in tests/support/suggestions.py)."""
+    yield
+    emu = request.node.funcargs.get("emu")
+    if emu is None:
+        return
+    seen, broken = suggestions.check(emu)
+    if folder := os.environ.get(suggestions.RECORD_ENV):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        suggestions.record(Path(folder), worker, request.node.nodeid, seen, broken)
+    assert not broken, "suggested commands that don't run as written:\n" + suggestions.describe(
+        broken
+    )

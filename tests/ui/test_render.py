@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import discord
 import pytest
 
+from bot.domain.models import Prospect
 from bot.domain.prep import prep_checklist
 from bot.domain.progress import PipelineEntry, stage_mix, stage_nudge
 from bot.domain.thanks import ThanksGap, draft_thanks
