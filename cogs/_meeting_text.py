@@ -4,6 +4,7 @@ entries, and that read the meeting options members type. No Discord I/O here."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -267,6 +268,57 @@ def calendar_event(
         description="\n".join(lines).strip(),
         location=meeting.place or (meeting.format if meeting.format else None),
         cancelled=meeting.cancelled,
+        revision=meeting.revision,
+    )
+
+
+def reminders_line(prep_at: datetime | None, now: datetime, thanks_after_hours: float) -> str:
+    """The reminders a scheduled (or moved) meeting gets, as its confirmation says them."""
+    return (
+        f"A prep DM {prep_when(prep_at, now)}, and a "
+        f"thank-you nudge {thanks_after_hours} h after it ends."
+    )
+
+
+def plain_when(when: datetime, tz: ZoneInfo) -> str:
+    """A moment in the member's zone as plain text, for a button label (which can't show
+    Discord's timestamps): "Thu Dec 3, 10:00"."""
+    local = when.astimezone(tz)
+    return f"{local:%a} {local:%b} {local.day}, {local:%H:%M}"
+
+
+def second_meeting_question(prospect: Prospect, ahead: list[Meeting], starts_at: datetime) -> str:
+    """/meeting schedule's question when a meeting with that person is already ahead."""
+    name = member_text(prospect.name)
+    if len(ahead) == 1:
+        have = f"You already have a meeting with **{name}** {format_when(ahead[0].starts_at)}."
+    else:
+        have = f"You already have {len(ahead)} meetings ahead with **{name}**: " + "; ".join(
+            format_when(meeting.starts_at) for meeting in ahead
+        )
+    return (
+        f"{have}\nMove it to {format_when(starts_at)} instead (its reminders and your "
+        "calendar entry follow), or keep both? Nothing is saved until you choose."
+    )
+
+
+def moved_embed(
+    prospect: Prospect, meeting: Meeting, was: datetime, reminders: str
+) -> discord.Embed:
+    """What /meeting reschedule (or "Move the one on …") says back: the new time, the
+    old one, and when the reminders now come."""
+    return make_embed(
+        f"Meeting moved: {member_text(prospect.name)}",
+        f"{format_when(meeting.starts_at)}\n{details(meeting)}\n-# was {format_when(was)}",
+        fields=[
+            ("Reminders", reminders),
+            (
+                "Calendar",
+                "If you added it to your calendar, export it again with `/meeting calendar`: "
+                "importing the file moves the entry you have (same event, newer version).",
+            ),
+        ],
+        footer=f"meeting id {meeting.id}",
     )
 
 

@@ -1,4 +1,5 @@
-"""Step 2 — make contact: /outreach draft, check, sent, reply, and the 3B7 follow-up DMs."""
+"""Step 2 — make contact: /outreach draft, check, sent, reply, remove, and the 3B7
+follow-up DMs."""
 
 from __future__ import annotations
 
@@ -24,11 +25,19 @@ from bot.domain.draft_check import (
     verdict,
 )
 from bot.domain.drafts import Draft, draft_request, followup_draft
-from bot.domain.models import FOLLOWUP_KINDS, AskMinutes, Prospect, Reminder, RequestFormat
+from bot.domain.models import (
+    FOLLOWUP_KINDS,
+    AskMinutes,
+    Outreach,
+    Prospect,
+    Reminder,
+    RequestFormat,
+)
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing
-from bot.stats import count_activity
+from bot.stats import count_activity, uncount_activity
+from bot.store import MemberStore
 from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.choices import AskMinutesOption, OutcomeOption, RequestFormatOption, ViaOption
 from bot.ui.components import GuardedItem, GuardedModal, PersistentView
@@ -38,6 +47,7 @@ from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
 from bot.ui.options import ProspectOption
 from bot.ui.render import format_when, member_code, member_text
 from bot.ui.respond import reply
+from bot.ui.views import ask_to_choose, ask_to_confirm
 from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_name, text_option
 
 if TYPE_CHECKING:
@@ -49,6 +59,13 @@ ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 FUTURE_TOLERANCE = timedelta(minutes=2)
 MISSING_TIME = "needs a time of day"
 LATE_NOTE_AFTER = timedelta(minutes=5)
+# A request to someone logged (or sent) this close to another is most likely the same one
+# logged twice: /outreach sent asks before logging it again.
+REPEAT_WINDOW = timedelta(days=3)
+CHECKPOINTS = (
+    ("followup-3", FIRST_CHECKPOINT_DAYS),
+    ("followup-7", SECOND_CHECKPOINT_DAYS),
+)
 
 
 def _code_block(text: str) -> str:
@@ -415,15 +432,31 @@ class Contact(commands.Cog):
         async with self.bot.stores.member(user_id) as store:
             tz = ZoneInfo((await store.settings()).timezone)
             sent_at = parse_sent_at(when, tz, now)
-            first_due = add_business_days(sent_at, FIRST_CHECKPOINT_DAYS, tz)
-            second_due = add_business_days(sent_at, SECOND_CHECKPOINT_DAYS, tz)
-            async with store.transaction():
-                # A new request to the same person restarts the routine from this one.
-                for earlier in await store.unanswered_outreach_ids(prospect.id):
-                    await store.cancel_reminders(outreach_id=earlier, kinds=FOLLOWUP_KINDS)
-                outreach = await store.add_outreach(prospect.id, sent_at=sent_at, via=via)
-                await store.add_reminder("followup-3", due_at=first_due, outreach_id=outreach.id)
-                await store.add_reminder("followup-7", due_at=second_due, outreach_id=outreach.id)
+            earlier = await store.outreach_like(prospect.id, sent_at, within=REPEAT_WINDOW)
+        answer: AnyInteraction = interaction
+        if earlier is not None:
+            # Most likely the same request logged twice: ask; nothing is stored till then.
+            chosen = await ask_to_choose(
+                interaction,
+                repeat_question(prospect, earlier),
+                ["Log another"],
+                kept=f"Nothing was logged; your request to **{member_text(prospect.name)}** sent "
+                f"{format_when(earlier.sent_at)} stands.",
+            )
+            if chosen is None:
+                return
+            _, answer = chosen
+        first_due = add_business_days(sent_at, FIRST_CHECKPOINT_DAYS, tz)
+        second_due = add_business_days(sent_at, SECOND_CHECKPOINT_DAYS, tz)
+        async with self.bot.stores.member(user_id) as store, store.transaction():
+            # A new request to the same person restarts the routine from this one.
+            for unanswered in await store.unanswered_outreach_ids(prospect.id):
+                await store.cancel_reminders(outreach_id=unanswered, kinds=FOLLOWUP_KINDS)
+            outreach = await store.add_outreach(
+                prospect.id, sent_at=sent_at, via=via, guild_id=interaction.guild_id
+            )
+            await store.add_reminder("followup-3", due_at=first_due, outreach_id=outreach.id)
+            await store.add_reminder("followup-7", due_at=second_due, outreach_id=outreach.id)
         await count_activity(
             self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "requests_sent"
         )
@@ -448,7 +481,10 @@ class Contact(commands.Cog):
             f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} "
             "outcome:accepted` (or declined, later)."
         )
-        await reply(interaction, "\n".join(lines))
+        if answer is interaction:
+            await reply(interaction, "\n".join(lines))
+        else:
+            await answer.response.edit_message(content="\n".join(lines), view=None)
 
     @outreach.command(name="reply")
     @app_commands.describe(prospect="Start typing a name", outcome="What they answered")
@@ -485,6 +521,87 @@ class Contact(commands.Cog):
             f"`/outreach sent prospect:{member_code(prospect.name)}` starts the follow-ups again.",
         }[outcome]
         await reply(interaction, text)
+
+    @outreach.command(name="remove")
+    @app_commands.describe(prospect="Start typing a name")
+    async def remove(self, interaction: Interaction, prospect: ProspectOption) -> None:
+        """Take back the last request you logged to someone (asks first), with its 3B7
+        follow-ups."""
+        user_id = interaction.user.id
+        name = member_text(prospect.name)
+        async with self.bot.stores.member(user_id) as store:
+            last = await store.last_logged_outreach(prospect.id)
+        if last is None:
+            raise UserError(
+                f"You haven't logged a request to {name}; nothing to remove. To log one: "
+                f"`/outreach sent prospect:{member_code(prospect.name)}`."
+            )
+        pressed = await ask_to_confirm(
+            interaction,
+            f"Remove your request to **{name}**, sent {format_when(last.sent_at)}, and its 3B7 "
+            "follow-up reminders? This is for a request logged by mistake; if they answered, "
+            f"record it instead: `/outreach reply prospect:{member_code(prospect.name)} "
+            "outcome:accepted` (or declined, later).",
+            confirm_label="Remove",
+            kept=f"Your request to **{name}** stays.",
+        )
+        if pressed is None:
+            return
+        async with self.bot.stores.member(user_id) as store:
+            tz = ZoneInfo((await store.settings()).timezone)
+            async with store.transaction():
+                removed = await store.remove_outreach(last.id)
+                restored = await restore_checkpoints(store, prospect, tz) if removed else []
+        if not removed:
+            await pressed.response.edit_message(
+                content=f"That request to **{name}** was already removed.", view=None
+            )
+            return
+        if last.logged_at is not None:
+            await uncount_activity(self.bot.stores, last.guild_id, "requests_sent", last.logged_at)
+        text = (
+            f"Removed your request to **{name}** (sent {format_when(last.sent_at)}) and its "
+            "3B7 follow-ups"
+            + ("; the club's counts no longer include it." if last.guild_id else ".")
+        )
+        if restored:
+            text += (
+                " Your earlier request to them is the one waiting for a reply again; its "
+                "follow-ups come back: "
+                + ", ".join(f"day {days} {format_when(due)}" for days, due in restored)
+                + "."
+            )
+        await pressed.response.edit_message(content=text, view=None)
+
+
+def repeat_question(prospect: Prospect, earlier: Outreach) -> str:
+    """What /outreach sent asks when a request to that person was just logged."""
+    name = member_text(prospect.name)
+    return (
+        f"You already logged a request to **{name}**, sent {format_when(earlier.sent_at)}. "
+        "Log another one anyway (it restarts the 3B7 follow-ups from this one)? If the "
+        "first was a mistake, take it back with "
+        f"`/outreach remove prospect:{member_code(prospect.name)}`."
+    )
+
+
+async def restore_checkpoints(
+    store: MemberStore, prospect: Prospect, tz: ZoneInfo
+) -> list[tuple[int, datetime]]:
+    """Once a mistaken request is removed, the request before it (when still unanswered)
+    gets back the 3B7 checkpoints the mistaken one had stopped, at their own times (one
+    already past comes at once). Returns (business days, due) for each one added."""
+    previous = await store.latest_outreach(prospect.id)
+    if previous is None or not await _still_waiting(store, previous, prospect):
+        return []
+    kept = await store.followup_kinds_kept(previous.id)
+    restored = []
+    for kind, days in CHECKPOINTS:
+        if kind not in kept:
+            due = add_business_days(previous.sent_at, days, tz)
+            await store.add_reminder(kind, due_at=due, outreach_id=previous.id)
+            restored.append((days, due))
+    return restored
 
 
 async def setup(bot: InterviewBot) -> None:

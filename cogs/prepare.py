@@ -1,4 +1,5 @@
-"""Step 3 — be prepared: /meeting schedule, log, done, prep, list, cancel, calendar.
+"""Step 3 — be prepared: /meeting schedule, log, done, prep, list, cancel, reschedule,
+calendar.
 
 The words live in `cogs._meeting_text` and the prep sheet's select in
 `cogs._prep_menu`; this module is the command surface.
@@ -7,6 +8,7 @@ The words live in `cogs._meeting_text` and the prep sheet's select in
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
@@ -16,7 +18,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.calendar import build_ics
-from bot.domain.models import BankRow, Meeting, MeetingRange, PrepQuestion, Reminder
+from bot.domain.models import (
+    BankRow,
+    Meeting,
+    MeetingFormat,
+    MeetingRange,
+    PrepQuestion,
+    Prospect,
+    Reminder,
+)
 from bot.domain.prep import default_prep_questions
 from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
 from bot.domain.reminder_plan import prep_due, thanks_plan
@@ -38,7 +48,7 @@ from bot.ui.render import (
     member_text,
 )
 from bot.ui.respond import reply
-from bot.ui.views import Paginator
+from bot.ui.views import Paginator, ask_to_choose
 from cogs._common import EVERYWHERE, NOTES_MAX, text_option
 from cogs._meeting_text import (
     MINUTES_MAX,
@@ -49,11 +59,14 @@ from cogs._meeting_text import (
     headline,
     late_note,
     meeting_line,
+    moved_embed,
     parse_minutes,
     parse_referrals,
+    plain_when,
     prep_sheet,
-    prep_when,
     recorded_text,
+    reminders_line,
+    second_meeting_question,
 )
 from cogs._prep_menu import (
     PREPARE_COG,
@@ -70,6 +83,8 @@ HeldMeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 
 PLACE_MAX = 200
 PREP_DM_QUESTIONS = 3
+# "Move the one on …" buttons offered when scheduling someone already met ahead.
+MOVE_CHOICES = 3
 
 
 def proposed_questions(bank: list[BankRow] | None) -> list[PrepQuestion]:
@@ -101,6 +116,39 @@ def with_who_else(questions: list[PrepQuestion]) -> list[PrepQuestion]:
     if any(asks_who_else(question.text) for question in questions):
         return questions
     return [*questions, PrepQuestion(WHO_ELSE)]
+
+
+@dataclass(frozen=True, slots=True)
+class NewMeeting:
+    """A meeting /meeting schedule is about to store (kept while the member chooses)."""
+
+    prospect: Prospect
+    starts_at: datetime
+    minutes: int
+    format: MeetingFormat | None
+    place: str | None
+    guild_id: int | None
+
+
+def _same_time(name: str, starts_at: datetime) -> str:
+    """The refusal for a second meeting with someone at the very time of another."""
+    return (
+        f"You already have a meeting with {member_text(name)} {format_when(starts_at)}; "
+        "nothing changed. To move it: "
+        + command_hint(f'/meeting reschedule meeting:{name} when:"tomorrow 8am"')
+        + "; to call it off: "
+        + command_hint(f"/meeting cancel meeting:{name}")
+        + "."
+    )
+
+
+async def plan_prep(store: MemberStore, meeting_id: int, starts_at: datetime) -> datetime | None:
+    """Add the prep reminder for a meeting starting at `starts_at` (24 h before, at once
+    if sooner: `prep_due`); returns when it is due, None if the meeting has started."""
+    prep_at = prep_due(starts_at, store.now())
+    if prep_at is not None:
+        await store.add_reminder("prep", due_at=prep_at, meeting_id=meeting_id)
+    return prep_at
 
 
 async def plan_thanks(
@@ -177,8 +225,8 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         user_id = interaction.user.id
         bank = await self._server_bank(interaction.guild_id)
         async with self.bot.stores.member(user_id) as store:
-            settings = await store.settings()
-            starts_at = self._when(when, ZoneInfo(settings.timezone), "future")
+            tz = ZoneInfo((await store.settings()).timezone)
+            starts_at = self._when(when, tz, "future")
             if starts_at <= store.now():
                 raise UserError(
                     f"{format_when(starts_at)} is in the past. To record a meeting that "
@@ -187,50 +235,153 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                     + "."
                 )
             if await store.find_meeting_at(prospect.id, starts_at) is not None:
-                raise UserError(
-                    f"You already have a meeting with {member_text(prospect.name)} "
-                    f"{format_when(starts_at)}; "
-                    "nothing changed. To move it, `/meeting cancel` it and schedule the new "
-                    "time, e.g. "
-                    + command_hint(
-                        f'/meeting schedule prospect:{prospect.name} when:"tomorrow 8am"'
+                raise UserError(_same_time(prospect.name, starts_at))
+            ahead = (await store.upcoming_meetings_with(prospect.id))[:MOVE_CHOICES]
+        new_meeting = NewMeeting(prospect, starts_at, length, format, where, interaction.guild_id)
+        if not ahead:
+            await reply(interaction, embed=await self._add(user_id, new_meeting, bank))
+            return
+        # Most likely the same meeting at a new time: offer to move it; nothing is stored
+        # until the member chooses.
+        chosen = await ask_to_choose(
+            interaction,
+            second_meeting_question(prospect, ahead, starts_at),
+            [f"Move the one on {plain_when(m.starts_at, tz)}" for m in ahead] + ["Keep both"],
+            kept=f"Nothing was scheduled; your plans with {member_text(prospect.name)} stay as "
+            "they were.",
+        )
+        if chosen is None:
+            return
+        index, pressed = chosen
+        try:
+            if index < len(ahead):
+                async with self.bot.stores.member(user_id) as store:
+                    embed = await self._move(
+                        store,
+                        ahead[index].id,
+                        starts_at,
+                        minutes=minutes,
+                        format=format,
+                        place=where,
+                        when_text=when,
                     )
-                    + "."
-                )
+            else:
+                embed = await self._add(user_id, new_meeting, bank)
+        except UserError as error:
+            # The press waits for the answer now, not the command.
+            await pressed.response.edit_message(content=error.message, embed=None, view=None)
+            return
+        await pressed.response.edit_message(content=None, embed=embed, view=None)
+
+    async def _add(
+        self, user_id: int, new: NewMeeting, bank: list[BankRow] | None
+    ) -> discord.Embed:
+        """Store a new meeting with its prep reminder and thank-you nudges; the reply."""
+        prospect = new.prospect
+        async with self.bot.stores.member(user_id) as store:
+            settings = await store.settings()
+            # Checked again: the member may have scheduled it elsewhere while choosing.
+            if await store.find_meeting_at(prospect.id, new.starts_at) is not None:
+                raise UserError(_same_time(prospect.name, new.starts_at))
             async with store.transaction():
                 meeting = await store.add_meeting(
                     prospect.id,
-                    starts_at,
-                    minutes=length,
-                    format=format,
-                    place=where,
-                    guild_id=interaction.guild_id,
+                    new.starts_at,
+                    minutes=new.minutes,
+                    format=new.format,
+                    place=new.place,
+                    guild_id=new.guild_id,
                 )
                 await questions_for(store, meeting.id, bank)
                 store_now = store.now()
-                prep_at = prep_due(meeting.starts_at, store_now)
-                if prep_at is not None:
-                    await store.add_reminder("prep", due_at=prep_at, meeting_id=meeting.id)
+                prep_at = await plan_prep(store, meeting.id, meeting.starts_at)
                 await plan_thanks(store, meeting.id, meeting.ends_at, settings.thanks_after_hours)
-        await reply(
-            interaction,
-            embed=make_embed(
-                f"Meeting scheduled with {member_text(prospect.name)}",
-                f"{format_when(starts_at)}\n{details(meeting)}",
-                fields=[
-                    (
-                        "Reminders",
-                        f"A prep DM {prep_when(prep_at, store_now)}, and a "
-                        f"thank-you nudge {settings.thanks_after_hours} h after it ends.",
-                    ),
-                    (
-                        "Next",
-                        f"`/meeting prep meeting:{member_code(prospect.name)}` for your prep "
-                        "sheet · `/meeting calendar` for your calendar",
-                    ),
-                ],
-                footer=f"meeting id {meeting.id}",
-            ),
+        return make_embed(
+            f"Meeting scheduled with {member_text(prospect.name)}",
+            f"{format_when(meeting.starts_at)}\n{details(meeting)}",
+            fields=[
+                ("Reminders", reminders_line(prep_at, store_now, settings.thanks_after_hours)),
+                (
+                    "Next",
+                    f"`/meeting prep meeting:{member_code(prospect.name)}` for your prep "
+                    "sheet · `/meeting calendar` for your calendar",
+                ),
+            ],
+            footer=f"meeting id {meeting.id}",
+        )
+
+    async def _move(
+        self,
+        store: MemberStore,
+        meeting_id: int,
+        starts_at: datetime,
+        *,
+        minutes: int | None,
+        when_text: str,
+        format: MeetingFormat | None = None,
+        place: str | None = None,
+    ) -> discord.Embed:
+        """Move a meeting still ahead to `starts_at` (a new length, format or place when
+        given) and re-time its reminders in the same transaction: the prep DM as
+        /meeting schedule plans it, the thank-you nudges after the new end. The reply;
+        a UserError (nothing changed) for a meeting that is gone, cancelled or past, or a
+        time that is past or already taken."""
+        found = await store.get_meeting_with_prospect(meeting_id)
+        if found is None:
+            raise UserError("That meeting was removed in the meantime.")
+        meeting, prospect = found
+        now = store.now()
+        name = member_text(prospect.name)
+        if meeting.cancelled:
+            raise UserError(
+                f"Your meeting with {name} ({format_when(meeting.starts_at)}) was cancelled, so "
+                "there is nothing to move. Plan the new time instead: "
+                + command_hint(f'/meeting schedule prospect:{prospect.name} when:"{when_text}"')
+                + "."
+            )
+        if meeting.done or meeting.starts_at <= now:
+            raise UserError(
+                f"Your meeting with {name} was {format_when(meeting.starts_at)}, already past, "
+                "so it can't be moved. If it happened, record it with "
+                + command_hint(f"/meeting done meeting:{prospect.name}")
+                + "; if not, plan the next one with "
+                + command_hint(f'/meeting schedule prospect:{prospect.name} when:"{when_text}"')
+                + "."
+            )
+        if starts_at <= now:
+            raise UserError(
+                f"{format_when(starts_at)} is in the past; a meeting moves to a time ahead, e.g. "
+                + command_hint(f'/meeting reschedule meeting:{prospect.name} when:"tomorrow 8am"')
+                + "."
+            )
+        length = meeting.minutes if minutes is None else minutes
+        if (
+            (starts_at, length) == (meeting.starts_at, meeting.minutes)
+            and format in (None, meeting.format)
+            and place in (None, meeting.place)
+        ):
+            raise UserError(
+                f"Your meeting with {name} is already {format_when(starts_at)} "
+                f"({length} min); nothing changed."
+            )
+        taken = await store.find_meeting_at(prospect.id, starts_at)
+        if taken is not None and taken.id != meeting.id:
+            raise UserError(_same_time(prospect.name, starts_at))
+        settings = await store.settings()
+        async with store.transaction():
+            moved = await store.move_meeting(
+                meeting.id, starts_at, minutes=minutes, format=format, place=place
+            )
+            if moved is None:
+                raise UserError("That meeting has started in the meantime; nothing changed.")
+            await store.cancel_reminders(meeting_id=meeting.id, kinds=("prep", "thanks"))
+            prep_at = await plan_prep(store, moved.id, moved.starts_at)
+            await plan_thanks(store, moved.id, moved.ends_at, settings.thanks_after_hours)
+        return moved_embed(
+            prospect,
+            moved,
+            meeting.starts_at,
+            reminders_line(prep_at, now, settings.thanks_after_hours),
         )
 
     # -- /meeting log --------------------------------------------------------------
@@ -479,6 +630,28 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             + command_hint(f"/meeting schedule prospect:{prospect.name} when:…")
             + ".",
         )
+
+    # -- /meeting reschedule -------------------------------------------------------
+    @meeting.command(name="reschedule")
+    @app_commands.describe(
+        meeting="The meeting to move (start typing the person's name)",
+        when='The new time: "Friday 3pm", "Dec 4 10:30", "in 2 days at 9am" (your time zone)',
+        minutes=f"A new length ({MINUTES_MIN}–{MINUTES_MAX}; leave empty to keep it)",
+    )
+    async def reschedule(
+        self,
+        interaction: Interaction,
+        meeting: MeetingOption,
+        when: app_commands.Range[str, 1, 100],
+        minutes: app_commands.Range[int, MINUTES_MIN, MINUTES_MAX] | None = None,
+    ) -> None:
+        """Move an upcoming meeting; its reminders and calendar entry follow."""
+        length = None if minutes is None else parse_minutes(minutes)
+        async with self.bot.stores.member(interaction.user.id) as store:
+            tz = ZoneInfo((await store.settings()).timezone)
+            starts_at = self._when(when, tz, "future")
+            embed = await self._move(store, meeting.id, starts_at, minutes=length, when_text=when)
+        await reply(interaction, embed=embed)
 
     # -- /meeting calendar ---------------------------------------------------------
     @meeting.command(name="calendar")

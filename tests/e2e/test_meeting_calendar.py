@@ -108,8 +108,6 @@ async def test_the_calendar_of_one_cancelled_meeting_is_its_cancellation(driver,
 async def test_the_calendar_reply_counts_meetings_in_good_english(driver, alice, guild):
     await add_prospect(driver, alice, guild)
     for when in ("2026-12-03 07:30", "2026-12-04 07:30"):
-        await driver.run(
-            f'/meeting schedule prospect:"Ada Lovelace" when:"{when}"', user=alice, guild=guild
-        )
+        await schedule(driver, alice, guild, when=when)  # the second: "Keep both"
     reply = await driver.run("/meeting calendar", user=alice, guild=guild)
     assert "Here are 2 meetings" in reply.text, reply.text

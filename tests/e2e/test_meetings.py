@@ -311,9 +311,10 @@ async def test_the_schedule_reply_says_when_the_prep_dm_comes(driver, alice, gui
         '/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 9am"', user=alice, guild=guild
     )
     assert "A prep DM now, since it's less than a day away" in soon.text
-    later = await driver.run(
+    asked = await driver.run(
         '/meeting schedule prospect:"Ada Lovelace" when:"2026-12-10 09:00"', user=alice, guild=guild
     )
+    later = await driver.click(asked, "Keep both", user=alice)  # a second meeting with Ada
     assert "(a day before)" in later.text
 
 

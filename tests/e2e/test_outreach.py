@@ -316,7 +316,8 @@ async def test_a_new_request_restarts_the_routine(driver, bot, clock, alice, gui
     await add_dana(driver, alice, guild)
     await driver.run('/outreach sent prospect:"Dana Lee"', user=alice, guild=guild)
     clock.advance(days=1)
-    await driver.run('/outreach sent prospect:"Dana Lee"', user=alice, guild=guild)
+    prompt = await driver.run('/outreach sent prospect:"Dana Lee"', user=alice, guild=guild)
+    await driver.click(prompt, "Log another", user=alice)  # a day later: asked first
     reminders = await outreach_reminders(bot, alice)
     assert len(reminders) == 2  # the first request's two were cancelled
 

@@ -57,10 +57,13 @@ async def add_prospect(driver, user, guild, name="Ada Lovelace", extra=""):
 
 
 async def schedule(driver, user, guild, name="Ada Lovelace", when="2026-12-03 07:30", extra=""):
-    """`/meeting schedule`, checked to have worked; returns the reply."""
+    """`/meeting schedule`, checked to have worked; returns the reply. A second meeting
+    ahead with the same person is kept beside the first ("Keep both" when asked)."""
     reply = await driver.run(
         f'/meeting schedule prospect:"{name}" when:"{when}" {extra}', user=user, guild=guild
     )
+    if "Keep both" in [button["label"] for button in reply.buttons]:
+        reply = await driver.click(reply, "Keep both", user=user)
     assert "Meeting scheduled" in reply.text, reply.text
     return reply
 
