@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -76,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         "--sandbox", action="store_true", help="run the local sandbox even when a token is set"
     )
     args = parser.parse_args(argv)
+    # Every file the bot creates (stores, their -wal/-shm sidecars, the index, exports)
+    # is private to this user from the moment it exists, not fixed up after.
+    os.umask(0o077)
     try:
         settings = load_config()
         prepare_data_dir(settings.data_dir)

@@ -173,7 +173,9 @@ def setup_logging(config: Config) -> None:
     """Configure the root logger once, with the token redacted from every line."""
     handler = logging.StreamHandler()
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
+        logging.Formatter(
+            "%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"
+        )
     )
     handler.addFilter(RedactingFilter(config.token))
     root = logging.getLogger()
@@ -181,3 +183,6 @@ def setup_logging(config: Config) -> None:
     root.setLevel(config.log_level)
     # discord.py logs every gateway frame at DEBUG; keep it at INFO unless asked.
     logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
+    # aiosqlite logs every statement with its parameters at DEBUG: members' names and
+    # private notes. Never below INFO, whatever LOG_LEVEL says.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
