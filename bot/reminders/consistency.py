@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.reminders.index import DueIndex
 from bot.reminders.timer import Timers, real_now
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from bot.store import Stores
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CONSISTENCY_JOB = "reminders:consistency"
 CONSISTENCY_EVERY = timedelta(hours=6)
@@ -36,6 +38,20 @@ class ConsistencyReport:
     armed: int = 0
     dropped: int = 0
     resumed: int = 0
+
+
+class IndexDamagedError(Exception):
+    """The index file failed a read or write for a reason other than a lock."""
+
+
+async def _index_op(operation: Awaitable[T]) -> T:
+    """Await an index operation, telling damage to the index apart from the store's."""
+    try:
+        return await operation
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as error:
+        raise IndexDamagedError(str(error)) from error
 
 
 class ConsistencyPass:
@@ -60,8 +76,22 @@ class ConsistencyPass:
         """Pending rows missing from the index (or with another due time) are armed; index
         entries whose row is no longer pending are dropped; rows left in 'sending' by a
         crash go back to pending, so they are sent again with the same nonce (unless their
-        DM is found already delivered in the member's DM channel)."""
+        DM is found already delivered in the member's DM channel).
+
+        Each store is checked on its own: one that is damaged is set aside (its member is
+        told on their next command) and the pass carries on. A damaged index is set aside
+        and rebuilt from the stores.
+        """
+        try:
+            return await self._run()
+        except IndexDamagedError as error:
+            log.error("reminders: the index is damaged (%s); rebuilding it", error.__cause__)
+            await self.index.reset()
+            return await self._run()
+
+    async def _run(self) -> ConsistencyReport:
         started = real_now()
+        await _index_op(self.index.check())
         members = await asyncio.to_thread(self.stores.pool.ids, "users")
         armed = dropped = resumed = 0
         for user_id in members:
@@ -70,12 +100,9 @@ class ConsistencyPass:
             a, d, r = await self._check_member(user_id)
             armed, dropped, resumed = armed + a, dropped + d, resumed + r
         if self._running():
-            for user_id in await self.index.members() - set(members):
+            for user_id in await _index_op(self.index.members()) - set(members):
                 if not self.stores.pool.exists("users", user_id):
-                    gone = await self.index.remove_member(user_id)
-                    for reminder_id in {*gone, *self.timers.of_member(user_id)}:
-                        self.timers.remove(user_id, reminder_id)
-                    dropped += len(gone)
+                    dropped += await self._forget_member(user_id)
         report = ConsistencyReport(len(members), armed, dropped, resumed)
         log.info(
             "reminders: checked %d stores in %.1fs: %d armed, %d dropped, %d resumed",
@@ -92,6 +119,24 @@ class ConsistencyPass:
             return await self._check_store(user_id)
         except StoreMissingError:
             return 0, 0, 0  # deleted since the scan listed it; the sweep below drops it
+        except IndexDamagedError:
+            raise
+        except sqlite3.OperationalError as error:
+            # Locked by another process, a full disk: not damage. The next pass retries.
+            log.warning("reminders: couldn't check member %s's store (%s)", user_id, error)
+        except sqlite3.DatabaseError as error:
+            await self.stores.pool.set_aside("users", user_id, str(error))
+            await self._forget_member(user_id)
+        except Exception:
+            log.exception("reminders: checking member %s's store failed", user_id)
+        return 0, 0, 0
+
+    async def _forget_member(self, user_id: int) -> int:
+        """Drop a member's index entries and timers (no store any more); how many."""
+        gone = await _index_op(self.index.remove_member(user_id))
+        for reminder_id in {*gone, *self.timers.of_member(user_id)}:
+            self.timers.remove(user_id, reminder_id)
+        return len(gone)
 
     async def _check_store(self, user_id: int) -> tuple[int, int, int]:
         # The index is changed while the member's store is held, so a command's cancel or
@@ -99,13 +144,13 @@ class ConsistencyPass:
         async with self.stores.member(user_id, create=False) as store:
             sending = self._sending(user_id)
             # Read before the reset, whose own unit of work already re-arms what it resumes.
-            indexed = await self.index.of_member(user_id)
+            indexed = await _index_op(self.index.of_member(user_id))
             resumed = await store.reset_interrupted_reminders(keep=sending)
             pending = {r.id: r.due_at for r in await store.pending_reminders()}
             stale = [rid for rid in indexed if rid not in pending and rid not in sending]
             changed = [(rid, due) for rid, due in pending.items() if indexed.get(rid) != due]
-            await self.index.put(user_id, changed)
-            await self.index.remove(user_id, stale)
+            await _index_op(self.index.put(user_id, changed))
+            await _index_op(self.index.remove(user_id, stale))
             if await store.has_notices():
                 self.stores.notices_waiting.add(user_id)
         for reminder_id, due_at in changed:

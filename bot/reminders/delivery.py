@@ -45,6 +45,9 @@ HISTORY_TIMEOUT_SECONDS = 15.0
 DM_CLOSED = 50007
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_USER = 10013
+# Opening a DM with a user id that no longer exists (a deleted account): 400, this code.
+INVALID_RECIPIENT = 50033
+TOO_MANY_REQUESTS = 429
 
 
 @dataclass
@@ -163,6 +166,20 @@ def outgoing_fingerprint(kwargs: dict[str, Any], outgoing: Outgoing) -> str:
     )
 
 
+def retry_after_of(error: BaseException) -> float | None:
+    """How long Discord asked the bot to wait, in seconds, if `error` is a rate limit
+    (discord.py's RateLimited, or a 429 it gave up on); None for any other error."""
+    if isinstance(error, discord.RateLimited):
+        return error.retry_after
+    if not isinstance(error, discord.HTTPException) or error.status != TOO_MANY_REQUESTS:
+        return None
+    headers = getattr(error.response, "headers", None) or {}
+    try:
+        return max(0.0, float(headers.get("Retry-After", 1.0)))
+    except (TypeError, ValueError):
+        return 1.0
+
+
 def describe(error: BaseException) -> str:
     """A short description of a failed send, for the row's last_error and the log."""
     if isinstance(error, discord.HTTPException):
@@ -177,8 +194,12 @@ class DirectMessages:
         self.bot = bot
 
     async def send(self, user_id: int, claimed: Claimed) -> Delivered:
-        """Send the DM (one request when the DM channel is known and it wasn't tried
-        before), or find the earlier try's DM that already arrived."""
+        """Send the DM, or find the earlier try's DM that already arrived.
+
+        One request when the DM channel is known (its id is stored) and it wasn't tried
+        before; two the first time: open the DM channel with the member's id alone
+        (`POST /users/@me/channels`, no need to fetch the user first), then send.
+        """
         channel_id = claimed.channel_id
         if channel_id is not None:
             channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
@@ -188,8 +209,7 @@ class DirectMessages:
                 if error.code != UNKNOWN_CHANNEL:
                     raise
                 log.info("reminders: member %s's DM channel is gone; opening another", user_id)
-        user = await self.bot.fetch_user(user_id)
-        dm = await user.create_dm()
+        dm = await self.bot.create_dm(discord.Object(id=user_id))
         channel = self.bot.get_partial_messageable(dm.id, type=discord.ChannelType.private)
         return await self._send_to(channel, dm.id, user_id, claimed)
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import sqlite3
 from collections.abc import Collection, Coroutine, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -56,13 +57,16 @@ from bot.reminders.consistency import (
 from bot.reminders.delivery import (
     DM_CHANNEL_SETTING,
     DM_CLOSED,
+    INVALID_RECIPIENT,
     UNKNOWN_USER,
     Claimed,
+    Delivered,
     DirectMessages,
     Renderer,
     describe,
     message_kwargs,
     outgoing_fingerprint,
+    retry_after_of,
 )
 from bot.reminders.index import DueIndex
 from bot.reminders.timer import Timers
@@ -93,6 +97,10 @@ MAX_ATTEMPTS = 12
 MAX_CONCURRENT_DELIVERIES = 8
 # How long stop() lets DMs already on their way finish before cancelling them.
 STOP_GRACE_SECONDS = 5.0
+# One DM's requests (open the DM channel, the history check, the send) get this long:
+# a send that never answers would otherwise hold a delivery slot for aiohttp's 300 s,
+# and eight of them every member's reminders. Well under the first backoff.
+SEND_TIMEOUT_SECONDS = 30.0
 
 
 class ReminderEngine:
@@ -118,6 +126,9 @@ class ReminderEngine:
         self._delivering: dict[tuple[int, int], asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_DELIVERIES)
+        # Deliveries that failed before their row could record it (store locked, disk
+        # full): how many times in a row, for the backoff of the timer that retries them.
+        self._unrecorded_failures: dict[tuple[int, int], int] = {}
         self._listening = False
         self._pass = ConsistencyPass(
             stores, self.index, self.timers, sending=self._sending_ids, running=self._is_running
@@ -242,7 +253,13 @@ class ReminderEngine:
         self.started_at = self.clock.now()
         await self.index.open()
         self.timers.start()
-        entries = await self.index.all()
+        try:
+            entries = await self.index.all()
+        except sqlite3.DatabaseError as error:
+            # Only a cache: start from an empty one; the consistency pass refills it.
+            log.error("reminders: the index can't be read (%s); rebuilding it", error)
+            await self.index.reset()
+            entries = []
         for user_id, reminder_id, due_at in entries:
             self.timers.place(user_id, reminder_id, due_at)
         self.running = True
@@ -333,15 +350,22 @@ class ReminderEngine:
             await self.forget(user_id, [reminder_id])
         except Exception as error:
             log.exception("reminders: delivering %s of member %s failed", reminder_id, user_id)
+            recorded = False
             try:
                 # If it was claimed, it is ours: back to pending with a backoff.
-                await self._retry(user_id, reminder_id, 0, f"unexpected: {error!r}")
+                recorded = await self._retry(user_id, reminder_id, 0, f"unexpected: {error!r}")
             except StoreMissingError:
                 await self.forget(user_id, [reminder_id])
+                return
             except Exception:
-                log.exception(
-                    "reminders: %s of member %s left to the next check", reminder_id, user_id
-                )
+                log.exception("reminders: couldn't record %s of member %s", reminder_id, user_id)
+            if not recorded:
+                # The row may still be pending (the claim itself failed: a store locked by
+                # another process, a full disk) and its timer is spent: time it again, so
+                # a passing failure never strands a reminder until the next restart.
+                self._retry_unrecorded(user_id, reminder_id)
+        else:
+            self._unrecorded_failures.pop((user_id, reminder_id), None)
 
     async def _claim(self, user_id: int, reminder_id: int) -> Claimed | None:
         """Step 1: decide under the member's store lock; claim and render if it goes now.
@@ -408,7 +432,7 @@ class ReminderEngine:
         """Steps 2 and 3: send outside the store lock, then record the outcome."""
         reminder = claimed.reminder
         try:
-            delivered = await self.dms.send(user_id, claimed)
+            delivered = await self._send(user_id, claimed)
         except discord.Forbidden as error:
             if error.code != DM_CLOSED:
                 raise
@@ -419,13 +443,13 @@ class ReminderEngine:
                 raise
             await self._finish(user_id, reminder.id, "cancelled", error="the user no longer exists")
             return
-        except (
-            discord.HTTPException,
-            discord.RateLimited,
-            aiohttp.ClientError,
-            OSError,
-            TimeoutError,
-        ) as error:
+        except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+            if isinstance(error, discord.HTTPException) and error.code == INVALID_RECIPIENT:
+                # Opening the DM with the id of an account deleted since.
+                await self._finish(
+                    user_id, reminder.id, "cancelled", error="the user no longer exists"
+                )
+                return
             await self._retry(user_id, reminder.id, reminder.attempts, describe(error))
             return
         if not self.stores.pool.exists("users", user_id):
@@ -452,6 +476,26 @@ class ReminderEngine:
             " (late)" if reminder.late else "",
         )
 
+    async def _send(self, user_id: int, claimed: Claimed) -> Delivered:
+        """Send the claimed DM (delivery.py). Discord saying to slow down is no failure
+        of the DM: wait as long as it asks and send again, on the same claim and nonce,
+        so the reminder counts no attempt and is not moved by a backoff."""
+        while True:
+            try:
+                async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                    return await self.dms.send(user_id, claimed)
+            except (discord.RateLimited, discord.HTTPException) as error:
+                wait = retry_after_of(error)
+                if wait is None:
+                    raise
+            log.info(
+                "reminders: Discord rate limited %s of member %s; sending again in %.2f s",
+                claimed.reminder.id,
+                user_id,
+                wait,
+            )
+            await asyncio.sleep(wait)
+
     async def _dms_closed(self, user_id: int, reminder: Reminder) -> None:
         if not self.stores.pool.exists("users", user_id):
             await self.forget(user_id, [reminder.id])
@@ -461,14 +505,20 @@ class ReminderEngine:
             await store.add_notice(DM_CLOSED_NOTICE, key="dm_closed")
         log.info("reminders: member %s has DMs closed; %s kept undelivered", user_id, reminder.id)
 
-    async def _retry(self, user_id: int, reminder_id: int, attempts: int, error: str) -> None:
+    async def _retry(self, user_id: int, reminder_id: int, attempts: int, error: str) -> bool:
+        """Back to pending with a backoff if it was being sent; whether the row now says
+        what happens next (released, given up, or already ended or gone)."""
         if not self.stores.pool.exists("users", user_id):
             await self.forget(user_id, [reminder_id])
-            return
+            return True
         async with self.stores.member(user_id, create=False) as store:
             reminder = await store.get_reminder(reminder_id)
-            if reminder is not None and reminder.state == "sending":
+            if reminder is None or reminder.state in FINAL_STATES:
+                return True
+            if reminder.state == "sending":
                 await self._retry_locked(store, reminder, error, attempts=attempts)
+                return True
+        return False  # still pending: the failure came before the claim
 
     async def _retry_locked(
         self, store: MemberStore, reminder: Reminder, error: str, *, attempts: int | None = None
@@ -492,6 +542,20 @@ class ReminderEngine:
             reminder.id,
             user_id,
             error,
+            retry_at.isoformat(timespec="seconds"),
+        )
+
+    def _retry_unrecorded(self, user_id: int, reminder_id: int) -> None:
+        """Set the reminder's timer again after a failure its row couldn't record; the
+        delivery then finds the row as it really is (pending, sent, or gone)."""
+        key = (user_id, reminder_id)
+        failures = self._unrecorded_failures[key] = self._unrecorded_failures.get(key, 0) + 1
+        retry_at = self.clock.now() + BACKOFF[min(failures, len(BACKOFF)) - 1]
+        self.timers.place(user_id, reminder_id, retry_at)
+        log.warning(
+            "reminders: %s of member %s will be tried again at %s",
+            reminder_id,
+            user_id,
             retry_at.isoformat(timespec="seconds"),
         )
 

@@ -13,16 +13,21 @@ parameter or other API misuse" (sqlite3.InterfaceError), which is what a busy cl
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import aiosqlite
 
 from bot.store.pool import open_connection
 
 INDEX_FILE = "reminder-index.sqlite3"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS due (
@@ -44,12 +49,28 @@ def _ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def _one_at_a_time(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Run an index operation alone on the shared connection: from its first statement to
+    its cursor's close, no other member's statement interleaves (SQLite answers "table is
+    locked" or worse to a statement run while another cursor is mid-way)."""
+
+    @functools.wraps(method)
+    async def alone(*args: P.args, **kwargs: P.kwargs) -> R:
+        index = args[0]
+        assert isinstance(index, DueIndex)
+        async with index._lock:
+            return await method(*args, **kwargs)
+
+    return alone
+
+
 class DueIndex:
     """(user_id, reminder_id, due_at) of every pending reminder, in `DATA_DIR`."""
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / INDEX_FILE
         self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
 
     async def open(self) -> None:
         """Open (creating if need be) the index file."""
@@ -64,8 +85,10 @@ class DueIndex:
     async def _connect(self) -> aiosqlite.Connection:
         conn = await open_connection(self.path)
         try:
+            # secure_delete: a deleted member's entries are overwritten, not left behind.
             async with conn.executescript(
-                f"PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; {_SCHEMA}"
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                f"PRAGMA secure_delete = ON; {_SCHEMA}"
             ):
                 pass
         except BaseException:
@@ -73,6 +96,23 @@ class DueIndex:
             raise
         self.path.chmod(0o600)
         return conn
+
+    @_one_at_a_time
+    async def check(self) -> None:
+        """Raise sqlite3.DatabaseError if the file is damaged (SQLite's quick check)."""
+        async with self.conn.execute("PRAGMA quick_check") as cursor:
+            found = [str(row[0]) for row in await cursor.fetchall()]
+        if found != ["ok"]:
+            raise sqlite3.DatabaseError(f"reminder index damaged: {found[:1]}")
+
+    async def reset(self) -> None:
+        """Set a damaged file aside and start an empty index (the stores refill it)."""
+        await self.close()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self.path.rename(self.path.with_name(f"{self.path.name}.unreadable-{stamp}"))
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._conn = await self._connect()
 
     async def close(self) -> None:
         """Close the file."""
@@ -92,6 +132,7 @@ class DueIndex:
             raise RuntimeError("the reminder index is not open")
         return self._conn
 
+    @_one_at_a_time
     async def put(self, user_id: int, entries: Iterable[tuple[int, datetime]]) -> None:
         """Record (reminder_id, due_at) pairs of one member, replacing earlier due times."""
         rows = [(user_id, reminder_id, _ts(due_at)) for reminder_id, due_at in entries]
@@ -103,6 +144,7 @@ class DueIndex:
             ):
                 pass
 
+    @_one_at_a_time
     async def remove(self, user_id: int, reminder_ids: Iterable[int]) -> None:
         """Drop some of a member's entries."""
         rows = [(user_id, reminder_id) for reminder_id in reminder_ids]
@@ -112,13 +154,19 @@ class DueIndex:
             ):
                 pass
 
+    @_one_at_a_time
     async def remove_member(self, user_id: int) -> list[int]:
-        """Drop every entry of a member; returns their reminder ids."""
+        """Drop every entry of a member (/mydata delete); returns their reminder ids. The
+        write-ahead log is emptied into the file, so no earlier copy of them stays there."""
         async with self.conn.execute(
             "DELETE FROM due WHERE user_id = ? RETURNING reminder_id", (user_id,)
         ) as cursor:
-            return sorted(row[0] for row in await cursor.fetchall())
+            removed = sorted(row[0] for row in await cursor.fetchall())
+        async with self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)"):
+            pass
+        return removed
 
+    @_one_at_a_time
     async def of_member(self, user_id: int) -> dict[int, datetime]:
         """One member's entries: reminder_id → due_at."""
         async with self.conn.execute(
@@ -126,6 +174,7 @@ class DueIndex:
         ) as cursor:
             return {row[0]: datetime.fromisoformat(row[1]) for row in await cursor.fetchall()}
 
+    @_one_at_a_time
     async def all(self) -> list[IndexEntry]:
         """Every entry, soonest first."""
         async with self.conn.execute(
@@ -135,6 +184,7 @@ class DueIndex:
                 (row[0], row[1], datetime.fromisoformat(row[2])) for row in await cursor.fetchall()
             ]
 
+    @_one_at_a_time
     async def due_by(self, when: datetime) -> list[IndexEntry]:
         """Entries due at or before `when`, soonest first."""
         async with self.conn.execute(
@@ -145,6 +195,7 @@ class DueIndex:
                 (row[0], row[1], datetime.fromisoformat(row[2])) for row in await cursor.fetchall()
             ]
 
+    @_one_at_a_time
     async def members(self) -> set[int]:
         """Every member with an entry."""
         async with self.conn.execute("SELECT DISTINCT user_id FROM due") as cursor:

@@ -28,9 +28,11 @@ log = logging.getLogger(__name__)
 KINDS = ("users", "guilds")
 _MIGRATION_SETS = {"users": "member", "guilds": "guild"}
 BUSY_TIMEOUT_MS = 5000
+# secure_delete: what is deleted is overwritten, not left in free pages, so a member's
+# deleted rows (a prospect removed, their votes after /mydata delete) are really gone.
 _PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; "
-    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;"
 )
 # Every change to a member's reminder rows, however it happens (a cog's write, the
 # engine's, a cascade from removing a prospect), names the row to the store in Python,
@@ -150,6 +152,26 @@ class StorePool:
                     # A caller raised mid-transaction: nothing half-written survives.
                     await conn.rollback()
             await self._evict()
+
+    async def set_aside(self, kind: str, key: int, reason: str) -> Path | None:
+        """Move a store found damaged while in use aside (as an unreadable one is when
+        opened), so its member starts afresh and is told; None if it wasn't there."""
+        store_key = (kind, int(key))
+        lock = self._locks.get(store_key)
+        if lock is None:
+            lock = self._locks[store_key] = asyncio.Lock()
+        async with lock:
+            conn = self._open.pop(store_key, None)
+            if conn is not None:
+                await conn.close()
+            self._touched.pop(store_key, None)
+            path = self.path(kind, key)
+            if not path.exists():
+                return None
+            moved = self._move_aside(path)
+        log.warning("store %s was damaged (%s); moved aside to %s", path, reason, moved)
+        self._moved_aside[store_key] = moved
+        return moved
 
     def take_moved_aside(self, kind: str, key: int) -> Path | None:
         """Where an unreadable store was moved, once, so the member can be told."""

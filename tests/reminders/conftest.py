@@ -88,7 +88,7 @@ class FakeDiscord:
         self.bot = create_autospec(commands.Bot, instance=True, spec_set=True)
         self.bot.user = MagicMock(id=BOT_USER)
         self.bot.get_partial_messageable.side_effect = self._partial_messageable
-        self.bot.fetch_user.side_effect = self._fetch_user
+        self.bot.create_dm.side_effect = self._create_dm
 
     def _partial_messageable(
         self, channel_id: int, *, guild_id: int | None = None, type: Any = None
@@ -131,18 +131,12 @@ class FakeDiscord:
         channel.history.side_effect = history
         return channel
 
-    async def _fetch_user(self, user_id: int) -> discord.User:
-        user = create_autospec(discord.User, instance=True)
-        user.id = user_id
-
-        async def create_dm() -> discord.DMChannel:
-            self.dm_channels_opened += 1
-            dm = create_autospec(discord.DMChannel, instance=True)
-            dm.id = self._dm_of.setdefault(user_id, next(self._ids))
-            return dm
-
-        user.create_dm.side_effect = create_dm
-        return user
+    async def _create_dm(self, user: discord.abc.Snowflake) -> discord.DMChannel:
+        """Open (or return) the DM channel with a user, known by id alone."""
+        self.dm_channels_opened += 1
+        dm = create_autospec(discord.DMChannel, instance=True)
+        dm.id = self._dm_of.setdefault(user.id, next(self._ids))
+        return dm
 
     def _send(self, channel_id: int, kwargs: dict[str, Any]) -> discord.Message:
         self.attempts.append(kwargs)
