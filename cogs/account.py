@@ -342,6 +342,9 @@ class Account(commands.Cog):
                     await store.retime_checkins(current.checkin_weeks)
                 next_digest = (
                     await store.schedule_digest(current)
+                if {"quiet_start", "quiet_end", "dms"} & values.keys():
+                    # What the old quiet hours hold is decided afresh with the new ones.
+                    await store.release_held_reminders()
                     if {"digest", "dms"} & values.keys()
                     else None
                 )

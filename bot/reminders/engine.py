@@ -46,8 +46,8 @@ import aiohttp
 import discord
 
 from bot.clock import Clock
-from bot.domain.business_days import delay_past_quiet_hours, parse_clock
-from bot.domain.models import REMINDER_KINDS, Reminder, Settings
+from bot.domain.business_days import parse_clock, when_dm_goes
+from bot.domain.models import REMINDER_KINDS, Reminder, ReminderKind, Settings
 from bot.reminders.consistency import (
     CONSISTENCY_EVERY,
     CONSISTENCY_JOB,
@@ -399,9 +399,11 @@ class ReminderEngine:
             late = reminder.late or (
                 self.started_at is not None and reminder.due_at < self.started_at - LATE_AFTER
             )
-            quiet_end = _after_quiet_hours(now, settings)
-            if quiet_end > now:
-                await store.postpone_reminder(reminder_id, due_at=quiet_end, late=late)
+            goes_at = _when_it_goes(reminder, now, settings, await _arrive_before(store, reminder))
+            if goes_at > now:
+                await store.postpone_reminder(
+                    reminder_id, due_at=goes_at, late=late, held_from=reminder.due_at
+                )
                 log.info("reminders: %s of member %s waits for quiet hours", reminder_id, user_id)
                 return None
             render = self._renderers.get(reminder.kind)
@@ -594,8 +596,19 @@ class ReminderEngine:
             log.error("reminders: %s failed", task.get_name(), exc_info=task.exception())
 
 
-def _after_quiet_hours(when: datetime, settings: Settings) -> datetime:
-    """`when`, or the end of the member's quiet hours if it falls inside them."""
+async def _arrive_before(store: MemberStore, reminder: Reminder) -> datetime | None:
+    """When a reminder must have arrived by: a prep DM, before its meeting starts."""
+    if reminder.kind != ReminderKind.PREP:
+        return None
+    meeting = await store.get_meeting(reminder.subject_id)
+    return meeting.starts_at if meeting is not None else None
+
+
+def _when_it_goes(
+    reminder: Reminder, now: datetime, settings: Settings, before: datetime | None
+) -> datetime:
+    """When a due reminder goes, given the member's quiet hours (the same rule replies
+    use to promise it: bot/domain/business_days.when_dm_goes)."""
     try:
         tz = ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -603,5 +616,5 @@ def _after_quiet_hours(when: datetime, settings: Settings) -> datetime:
     try:
         start, end = parse_clock(settings.quiet_start), parse_clock(settings.quiet_end)
     except ValueError:
-        return when  # unreadable quiet hours never hold a reminder back
-    return delay_past_quiet_hours(when, tz, start, end)
+        return now  # unreadable quiet hours never hold a reminder back
+    return when_dm_goes(reminder.due_at, now, tz, start, end, before=before)

@@ -220,16 +220,36 @@ class RemindersMixin(StoreBase):
         return row is not None
 
     async def postpone_reminder(
-        self, reminder_id: int, *, due_at: datetime, late: bool = False
+        self,
+        reminder_id: int,
+        *,
+        due_at: datetime,
+        late: bool = False,
+        held_from: datetime | None = None,
     ) -> bool:
-        """Move a pending reminder to `due_at` (e.g. past quiet hours). True if pending."""
+        """Move a pending reminder to `due_at` (e.g. past quiet hours). `held_from`: the
+        time it was due before quiet hours held it (kept from the first hold), so a
+        change of quiet hours can re-time it. True if pending."""
         async with self.transaction():
             row = await self.fetchone(
-                "UPDATE reminders SET due_at = ?, late = MAX(late, ?), updated_at = ? "
+                "UPDATE reminders SET due_at = ?, late = MAX(late, ?), "
+                "held_from = COALESCE(held_from, ?), updated_at = ? "
                 "WHERE id = ? AND state = 'pending' RETURNING id",
-                (ts(due_at), int(late), ts(self.now()), reminder_id),
+                (ts(due_at), int(late), ts(held_from), ts(self.now()), reminder_id),
             )
         return row is not None
+
+    async def release_held_reminders(self) -> list[int]:
+        """Reminders held by quiet hours fall due again when they were first due, so the
+        engine decides afresh with the member's new quiet hours (or DMs back on); returns
+        their ids. The transaction hands them to the engine, which sends what is due."""
+        async with self.transaction():
+            rows = await self.fetchall(
+                "UPDATE reminders SET due_at = held_from, held_from = NULL, updated_at = ? "
+                "WHERE state = 'pending' AND held_from IS NOT NULL RETURNING id",
+                (ts(self.now()),),
+            )
+        return sorted(row["id"] for row in rows)
 
     async def finish_reminder(
         self,
