@@ -3,7 +3,7 @@ entries, and that read the meeting options members type. No Discord I/O here."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
@@ -16,6 +16,7 @@ from bot.domain.models import (
     Prospect,
     Referral,
     Reminder,
+    Settings,
 )
 from bot.domain.prep import prep_checklist
 from bot.domain.referrals import ReferredPerson
@@ -24,6 +25,7 @@ from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.limits import FIELD_VALUE, clip
 from bot.ui.render import checklist_line, format_when, member_code, member_link, member_text
+from bot.ui.time_zone import DMS_OFF, dm_moment, dm_time, zone_line
 from cogs._common import NAME_MAX
 
 MINUTES_MIN, MINUTES_MAX, MINUTES_DEFAULT = 15, 120, 30
@@ -162,8 +164,10 @@ def recorded_text(
     referrals: list[Referral],
     *,
     logged: bool,
+    nudge: str = "I'll nudge you by DM.",
 ) -> str:
-    """What /meeting log and /meeting done say back."""
+    """What /meeting log and /meeting done say back; `nudge` says when the thank-you
+    nudge comes."""
     name = member_text(prospect.name)
     lines = [
         (
@@ -191,7 +195,7 @@ def recorded_text(
     if not (meeting.thanked_at or meeting.thanks_skipped):
         lines.append(
             "Next: thank them within 24 hours — "
-            f"`/thanks draft meeting:{member_code(prospect.name)}`. I'll nudge you by DM."
+            f"`/thanks draft meeting:{member_code(prospect.name)}`. {nudge}"
         )
     return "\n".join(lines)
 
@@ -272,11 +276,20 @@ def calendar_event(
     )
 
 
-def reminders_line(prep_at: datetime | None, now: datetime, thanks_after_hours: float) -> str:
-    """The reminders a scheduled (or moved) meeting gets, as its confirmation says them."""
+def reminders_line(
+    meeting: Meeting, prep_at: datetime | None, now: datetime, settings: Settings
+) -> str:
+    """The reminders a scheduled (or moved) meeting gets, as its confirmation says them:
+    when each DM really comes, quiet hours included."""
+    if not settings.dms:
+        return DMS_OFF
+    hours = settings.thanks_after_hours
+    nudge_at = meeting.ends_at + timedelta(hours=hours)
+    held = dm_moment(nudge_at, now, settings) != nudge_at
     return (
-        f"A prep DM {prep_when(prep_at, now)}, and a "
-        f"thank-you nudge {thanks_after_hours} h after it ends."
+        f"A prep DM {prep_when(prep_at, now, settings, meeting.starts_at)}, and a "
+        f"thank-you nudge {hours} h after it ends"
+        + (f" ({dm_time(nudge_at, now, settings)})." if held else ".")
     )
 
 
@@ -303,13 +316,14 @@ def second_meeting_question(prospect: Prospect, ahead: list[Meeting], starts_at:
 
 
 def moved_embed(
-    prospect: Prospect, meeting: Meeting, was: datetime, reminders: str
+    prospect: Prospect, meeting: Meeting, was: datetime, reminders: str, tz: ZoneInfo
 ) -> discord.Embed:
-    """What /meeting reschedule (or "Move the one on …") says back: the new time, the
-    old one, and when the reminders now come."""
+    """What /meeting reschedule (or "Move the one on …") says back: the new time (and
+    the zone it was read in), the old one, and when the reminders now come."""
     return make_embed(
         f"Meeting moved: {member_text(prospect.name)}",
-        f"{format_when(meeting.starts_at)}\n{details(meeting)}\n-# was {format_when(was)}",
+        f"{format_when(meeting.starts_at)}\n{details(meeting)}\n-# was {format_when(was)}\n"
+        + zone_line(meeting.starts_at, tz),
         fields=[
             ("Reminders", reminders),
             (
@@ -322,10 +336,16 @@ def moved_embed(
     )
 
 
-def prep_when(prep_at: datetime | None, now: datetime) -> str:
-    """When the prep DM comes, as the schedule confirmation says it."""
+def prep_when(
+    prep_at: datetime | None, now: datetime, settings: Settings, starts_at: datetime
+) -> str:
+    """When the prep DM comes, as the schedule confirmation says it: a day before, at
+    once when that has passed, or when quiet hours let it (always before the meeting)."""
     if prep_at is None:
         return "isn't needed (the meeting starts now)"
-    if prep_at <= now:
+    goes = dm_moment(prep_at, now, settings, before=starts_at)
+    if goes <= now:
         return "now, since it's less than a day away"
-    return f"{format_when(prep_at)} (a day before)"
+    if goes == prep_at:
+        return f"{format_when(prep_at)} (a day before)"
+    return dm_time(prep_at, now, settings, before=starts_at)

@@ -47,6 +47,7 @@ from bot.ui.limits import BUTTON_LABEL, MODAL_TITLE, clip
 from bot.ui.options import ProspectOption
 from bot.ui.render import format_when, member_code, member_text
 from bot.ui.respond import reply
+from bot.ui.time_zone import DMS_OFF, dm_note, dm_time, require_timezone, rerun, zone_line
 from bot.ui.views import ask_to_choose, ask_to_confirm
 from cogs._common import EVERYWHERE, NAME_MAX, SHORT_MAX, checked_name, text_option
 
@@ -427,10 +428,15 @@ class Contact(commands.Cog):
         when: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Log a request you sent; starts the 3B7 follow-up checkpoints."""
+        if not await require_timezone(
+            interaction, continue_with=rerun(self.sent, prospect, via, when)
+        ):
+            return
         user_id = interaction.user.id
         now = self.bot.clock.now()
         async with self.bot.stores.member(user_id) as store:
-            tz = ZoneInfo((await store.settings()).timezone)
+            settings = await store.settings()
+            tz = ZoneInfo(settings.timezone)
             sent_at = parse_sent_at(when, tz, now)
             earlier = await store.outreach_like(prospect.id, sent_at, within=REPEAT_WINDOW)
         answer: AnyInteraction = interaction
@@ -467,16 +473,22 @@ class Contact(commands.Cog):
             f"Logged your request to **{name}**"
             + (f" by {via}" if via else "")
             + f", sent {format_when(sent_at)}.",
-            "No reply yet? I'll DM you (business days, your time zone):",
+            *([zone_line(sent_at, tz)] if when else []),
+            f"No reply yet? I'll DM you (business days in {tz.key}):"
+            if settings.dms
+            else f"Your 3B7 checkpoints (business days in {tz.key}):",
             f"• {format_when(first_due)} — day {FIRST_CHECKPOINT_DAYS}: contact a second "
-            f"person {where}",
+            f"person {where}{dm_note(first_due, now, settings)}",
             f"• {format_when(second_due)} — day {SECOND_CHECKPOINT_DAYS}: follow up once "
-            f"with {name}",
+            f"with {name}{dm_note(second_due, now, settings)}",
         ]
-        if second_due <= now:
-            lines.append("Both checkpoints have already passed, so those DMs come now.")
+        passed = dm_time(now, now, settings)
+        if not settings.dms:
+            lines.append(DMS_OFF)
+        elif second_due <= now:
+            lines.append(f"Both checkpoints have already passed, so those DMs come {passed}.")
         elif first_due <= now:
-            lines.append("The first checkpoint has already passed, so that DM comes now.")
+            lines.append(f"The first checkpoint has already passed, so that DM comes {passed}.")
         lines.append(
             f"When they answer: `/outreach reply prospect:{member_code(prospect.name)} "
             "outcome:accepted` (or declined, later)."

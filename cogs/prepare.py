@@ -26,6 +26,7 @@ from bot.domain.models import (
     PrepQuestion,
     Prospect,
     Reminder,
+    Settings,
 )
 from bot.domain.prep import default_prep_questions
 from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
@@ -48,6 +49,7 @@ from bot.ui.render import (
     member_text,
 )
 from bot.ui.respond import reply
+from bot.ui.time_zone import DMS_OFF, dm_time, require_timezone, rerun, zone_line
 from bot.ui.views import Paginator, ask_to_choose
 from cogs._common import EVERYWHERE, NOTES_MAX, text_option
 from cogs._meeting_text import (
@@ -163,6 +165,21 @@ async def plan_thanks(
     ]
 
 
+async def nudge_promise(store: MemberStore, meeting_id: int, settings: Settings) -> str:
+    """When the meeting's first thank-you nudge will come, as /meeting log and done
+    promise it (quiet hours included)."""
+    due = [
+        reminder.due_at
+        for reminder in await store.pending_reminders()
+        if reminder.kind == "thanks" and reminder.subject_id == meeting_id
+    ]
+    if not settings.dms:
+        return DMS_OFF
+    if not due:
+        return "I'll nudge you by DM."
+    return f"I'll nudge you by DM {dm_time(min(due), store.now(), settings)}."
+
+
 class Prepare(commands.Cog, name=PREPARE_COG):
     """Schedule and record meetings, prepare for them, and put them in a calendar."""
 
@@ -222,6 +239,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         """Plan a meeting: a prep reminder the day before and a thank-you nudge after."""
         length = parse_minutes(minutes)
         where = text_option(place, label="Place", limit=PLACE_MAX, example="Café Central")
+        if not await require_timezone(
+            interaction,
+            continue_with=rerun(self.schedule, prospect, when, minutes, format, place),
+        ):
+            return
         user_id = interaction.user.id
         bank = await self._server_bank(interaction.guild_id)
         async with self.bot.stores.member(user_id) as store:
@@ -298,9 +320,10 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 await plan_thanks(store, meeting.id, meeting.ends_at, settings.thanks_after_hours)
         return make_embed(
             f"Meeting scheduled with {member_text(prospect.name)}",
-            f"{format_when(meeting.starts_at)}\n{details(meeting)}",
+            f"{format_when(meeting.starts_at)}\n{details(meeting)}\n"
+            + zone_line(meeting.starts_at, ZoneInfo(settings.timezone)),
             fields=[
-                ("Reminders", reminders_line(prep_at, store_now, settings.thanks_after_hours)),
+                ("Reminders", reminders_line(meeting, prep_at, store_now, settings)),
                 (
                     "Next",
                     f"`/meeting prep meeting:{member_code(prospect.name)}` for your prep "
@@ -381,7 +404,8 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             prospect,
             moved,
             meeting.starts_at,
-            reminders_line(prep_at, now, settings.thanks_after_hours),
+            reminders_line(moved, prep_at, now, settings),
+            ZoneInfo(settings.timezone),
         )
 
     # -- /meeting log --------------------------------------------------------------
@@ -414,6 +438,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             takeaways, label="Takeaways", limit=NOTES_MAX, example="automation of claims review"
         )
         names = parse_referrals(referrals)
+        if not await require_timezone(
+            interaction,
+            continue_with=rerun(self.log_, prospect, when, minutes, takeaways, referrals),
+        ):
+            return
         user_id = interaction.user.id
         bank = await self._server_bank(interaction.guild_id)
         async with self.bot.stores.member(user_id) as store:
@@ -446,13 +475,12 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 await plan_thanks(
                     store, meeting.id, min(meeting.ends_at, now), settings.thanks_after_hours
                 )
+            nudge = await nudge_promise(store, meeting.id, settings)
         await count_activity(
             self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
         )
-        await reply(
-            interaction,
-            recorded_text(prospect, meeting, notes, added, logged=True),
-        )
+        text = recorded_text(prospect, meeting, notes, added, logged=True, nudge=nudge)
+        await reply(interaction, text + "\n" + zone_line(starts_at, ZoneInfo(settings.timezone)))
 
     # -- /meeting done ------------------------------------------------------------
     @meeting.command(name="done")
@@ -510,12 +538,14 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                     await store.cancel_reminders(meeting_id=meeting.id, kinds=("thanks",))
                     await plan_thanks(store, meeting.id, now, settings.thanks_after_hours)
             meeting = await store.get_meeting(meeting.id) or meeting
+            nudge = await nudge_promise(store, meeting.id, settings)
         if newly_held:
             await count_activity(
                 self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
             )
         await reply(
-            interaction, recorded_text(prospect, meeting, meeting.takeaways, added, logged=False)
+            interaction,
+            recorded_text(prospect, meeting, meeting.takeaways, added, logged=False, nudge=nudge),
         )
 
     # -- /meeting prep -------------------------------------------------------------
@@ -647,6 +677,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     ) -> None:
         """Move an upcoming meeting; its reminders and calendar entry follow."""
         length = None if minutes is None else parse_minutes(minutes)
+        if not await require_timezone(
+            interaction,
+            continue_with=rerun(self.reschedule, meeting, when, minutes),
+        ):
+            return
         async with self.bot.stores.member(interaction.user.id) as store:
             tz = ZoneInfo((await store.settings()).timezone)
             starts_at = self._when(when, tz, "future")

@@ -3,6 +3,7 @@
 The bot is the real `InterviewBot` with every cog, on the real clock, connected to a
 Discord emulator on 127.0.0.1 in this process. Its data lives in the sandbox's own
 folder, and its log goes to a file there so the transcript shows only the conversation.
+`reset` stops the bot, empties that folder (the command history stays) and starts again.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
@@ -20,6 +22,7 @@ from bot.config import Config
 from bot.emulator.harness import running_bot
 from bot.emulator.server import Emulator
 
+from . import SANDBOX_FOLDER
 from .render import Context
 from .session import Ask, Output, PlainOutput, Session
 from .world import World
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 LOG_FILE = "sandbox.log"
 FILES_FOLDER = "files"
+HISTORY_FILE = "history"  # the terminal's command history: `reset` keeps it
 # Lines that act on what a skipped command would have produced are skipped with it.
 FOLLOW_ON_WORDS = ("click", "select", "wait")
 
@@ -43,6 +47,8 @@ def configure_logging(folder: Path, level: str) -> Path:
     to_stderr.setLevel(logging.ERROR)
     to_stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    for old in root.handlers:
+        old.close()
     root.handlers[:] = [to_file, to_stderr]
     root.setLevel(level)
     logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
@@ -71,6 +77,7 @@ async def started(
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     configure_logging(folder, log_level)
     async with Emulator() as emu:
+        ctx = context_for(emu)
         world = World(emu, folder)
         settings = Config(
             token=emu.token,
@@ -83,11 +90,35 @@ async def started(
         # setup_hook already synced the commands (globally) as the bot logged in.
         async with running_bot(bot, emu, sync=False):
             session = Session(
-                emu, bot, world, make_output(context_for(emu)), folder / FILES_FOLDER, ask=ask
+                emu, bot, world, make_output(ctx), folder / FILES_FOLDER, ask=ask, ctx=ctx
             )
             yield session
             if emu.violations:
                 log.warning("sandbox: the bot sent Discord what it refuses: %s", emu.violations)
+
+
+def wipe(folder: Path) -> None:
+    """Empty the sandbox's folder, keeping the command history. Only a folder named
+    like the sandbox's is touched, and nothing a link in it points to."""
+    if folder.name != SANDBOX_FOLDER or folder.is_symlink():
+        raise ValueError(f"{folder} is not the sandbox's folder; nothing was deleted")
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.close()  # the log file goes too; the next start opens a new one
+    for entry in folder.iterdir():
+        if entry.name == HISTORY_FILE:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+async def begin(session: Session, folder: Path) -> None:
+    """What the person needs to begin, and why times read as they do."""
+    session.out.note(ready_line(session, folder))
+    if noted := await session.follow_zone():
+        session.out.note(noted)
 
 
 async def read_line(stream: TextIO) -> str | None:
@@ -156,10 +187,18 @@ async def run_piped(settings: Config, folder: Path, stream: TextIO = sys.stdin) 
             print(f"{prompt}{answer}")
         return answer
 
+    source = lines()
     try:
-        async with started(folder, PlainOutput, log_level=settings.log_level, ask=ask) as session:
-            print(ready_line(session, folder))
-            await run_lines(session, lines())
+        while True:
+            async with started(
+                folder, PlainOutput, log_level=settings.log_level, ask=ask
+            ) as session:
+                await begin(session, folder)
+                await run_lines(session, source)
+            if not session.reset_requested:
+                break
+            wipe(folder)
+            print(f"[sandbox] Deleted the sandbox's data in {folder}/; starting afresh.")
     except (OSError, RuntimeError, TimeoutError) as error:
         log.exception("sandbox: could not start")
         print(f"The sandbox could not start: {error} (see {folder / LOG_FILE})", file=sys.stderr)

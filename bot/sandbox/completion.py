@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from bot.emulator.driver import SUB_COMMAND, SUB_COMMAND_GROUP, DriverError
+from bot.emulator.driver import ATTACHMENT, SUB_COMMAND, SUB_COMMAND_GROUP, DriverError
 
-from .session import Session
+from .session import Session, quote
 
 OPTION_NAME = re.compile(r"([\w-]+):")
 SANDBOX_WORDS = {
@@ -23,10 +24,12 @@ SANDBOX_WORDS = {
     "dm": "send commands in your DMs with the bot",
     "server": "send commands in the server",
     "wait": "wait for the bot's next DM",
+    "reset": "delete the sandbox's data and start afresh",
     "help": "the sandbox's own words",
     "quit": "leave the sandbox",
 }
 BOOLEAN = 5
+PATHS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,6 @@ class Suggestion:
     replace: int
     display: str
     meta: str = ""
-
-
-def quote(value: str) -> str:
-    """A value as it must be typed: bare when it is one word, else in quotes."""
-    if value and not any(c.isspace() or c in "\"'" for c in value) and ":" not in value:
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @dataclass
@@ -155,6 +151,8 @@ async def _values(session: Session, line: str, cursor: _Cursor) -> list[Suggesti
     option = cursor.option
     assert option is not None
     replace = len(cursor.partial) + (1 if cursor.quoted else 0)
+    if option["type"] == ATTACHMENT:
+        return _paths(cursor.partial, replace)
     if option.get("choices"):
         names = [c["name"] for c in option["choices"]]
     elif option.get("autocomplete"):
@@ -172,6 +170,29 @@ async def _values(session: Session, line: str, cursor: _Cursor) -> list[Suggesti
     else:
         return []
     return [Suggestion(quote(n) + " ", replace, n) for n in _prefixed(names, cursor.partial)]
+
+
+def _paths(partial: str, replace: int) -> list[Suggestion]:
+    """Files and folders for `file:@path`, like a shell's completion of a path."""
+    typed = partial.removeprefix("@")
+    folder_text, _, stem = typed.rpartition("/")
+    folder_text = folder_text + "/" if "/" in typed else ""
+    folder = Path(folder_text or ".").expanduser()
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name.lower())
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(stem) or (entry.name.startswith(".") and not stem):
+            continue
+        is_dir = entry.is_dir()
+        path = folder_text + entry.name + ("/" if is_dir else "")
+        text = "@" + (path if is_dir else quote(path) + " ")
+        found.append(Suggestion(text, replace, entry.name + ("/" if is_dir else ""), "file"))
+        if len(found) == PATHS_SHOWN:
+            break
+    return found
 
 
 def _sandbox_words(session: Session, text: str) -> list[Suggestion]:

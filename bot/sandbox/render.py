@@ -8,6 +8,7 @@ select options are numbered so a member can type `click 2` or `select 1 3`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -26,6 +26,9 @@ USER_MENTION = re.compile(r"<@!?(\d+)>")
 BUTTON_STYLES = {1: "bold white on blue", 2: "white on grey30", 3: "bold white on green4"}
 BUTTON_STYLES |= {4: "bold white on red3", 5: "underline blue"}
 PLAIN_BAR = "│ "
+# moment.js's lengths of a month and a year (its durations count 365.2425-day years).
+YEAR_SECONDS = 365.2425 * 86400
+MONTH_SECONDS = YEAR_SECONDS / 12
 
 
 @dataclass
@@ -50,24 +53,42 @@ class Context:
 # ---------------------------------------------------------------- text
 
 
-def _relative(seconds: float) -> str:
+def _round(value: float) -> int:
+    """Half up, as JavaScript's Math.round (Python's round() goes to even)."""
+    return math.floor(value + 0.5)
+
+
+def relative_phrase(seconds: float) -> str:
+    """How Discord's client words a `<t:…:R>` timestamp `seconds` from now (negative:
+    ago). Its client uses moment.js's `fromNow()` with the default thresholds: under 45 s
+    "a few seconds", under 45 min minutes, under 22 h hours, under 26 days days, then
+    months and years, each rounded half up ("in 13 hours" for 12.5 h, "in a day" for
+    30 h)."""
     ahead, seconds = seconds > 0, abs(seconds)
-    units = (
-        ("year", 365 * 86400),
-        ("month", 30 * 86400),
-        ("day", 86400),
-        ("hour", 3600),
-        ("minute", 60),
-    )
-    if seconds < 45:
+    minutes, hours, days = _round(seconds / 60), _round(seconds / 3600), _round(seconds / 86400)
+    months, years = _round(seconds / MONTH_SECONDS), _round(seconds / YEAR_SECONDS)
+    if _round(seconds) < 45:
         phrase = "a few seconds"
+    elif minutes <= 1:
+        phrase = "a minute"
+    elif minutes < 45:
+        phrase = f"{minutes} minutes"
+    elif hours <= 1:
+        phrase = "an hour"
+    elif hours < 22:
+        phrase = f"{hours} hours"
+    elif days <= 1:
+        phrase = "a day"
+    elif days < 26:
+        phrase = f"{days} days"
+    elif months <= 1:
+        phrase = "a month"
+    elif months < 11:
+        phrase = f"{months} months"
+    elif years <= 1:
+        phrase = "a year"
     else:
-        phrase = ""
-        for name, size in units:
-            count = round(seconds / size)
-            if count >= 1:
-                phrase = f"{count} {name}{'s' if count != 1 else ''}"
-                break
+        phrase = f"{years} years"
     return f"in {phrase}" if ahead else f"{phrase} ago"
 
 
@@ -75,7 +96,7 @@ def format_timestamp(unix: int, style: str | None, ctx: Context) -> str:
     """A Discord timestamp as the viewer's client shows it (local time)."""
     when = datetime.fromtimestamp(unix, UTC).astimezone(ctx.tz)
     if style == "R":
-        return _relative((when - ctx.now()).total_seconds())
+        return relative_phrase((when - ctx.now()).total_seconds())
     hm = f"{when:%H:%M}"
     formats = {
         "t": hm,
@@ -93,42 +114,125 @@ def resolve(text: str, ctx: Context) -> str:
     return USER_MENTION.sub(lambda m: "@" + (ctx.name_of(int(m.group(1))) or "unknown-user"), text)
 
 
-def _markup_line(line: str) -> str:
-    """One line of Discord markdown as rich markup (bold, italics, code, subtext)."""
-    subtext = line.startswith("-# ")
+# Inline markdown as Discord renders it. A backslash before punctuation shows that
+# character itself: that is how text a member typed is escaped (bot.ui.render.member_text).
+_INLINE = re.compile(
+    r"(?P<tick>`+)(?P<code>.+?)(?P=tick)"
+    r"|\\(?P<escaped>[^\sA-Za-z0-9])"
+    r"|\*\*(?P<bold>.+?)(?<!\\)\*\*"
+    r"|__(?P<underline>.+?)(?<!\\)__"
+    r"|~~(?P<strike>.+?)(?<!\\)~~"
+    r"|\|\|(?P<spoiler>.+?)(?<!\\)\|\|"
+    r"|\*(?![\s*])(?P<italic>.+?)(?<![\s\\])\*"
+    r"|(?<![\w\\])_(?![\s_])(?P<underscored>.+?)(?<![\s\\])_(?!\w)"
+    r"|\[(?P<label>[^\]\n]+)\]\(<?(?P<url>https?://[^)\s>]+)>?\)"
+)
+_STYLED = ("bold", "underline", "strike", "spoiler", "italic", "underscored")
+RICH_STYLES = {
+    "code": "cyan",
+    "bold": "bold",
+    "underline": "underline",
+    "strike": "strike",
+    "spoiler": "reverse",
+    "italic": "italic",
+    "underscored": "italic",
+    "link": "underline blue",
+}
+Span = tuple[str, tuple[str, ...]]
+
+
+def inline_spans(text: str, styles: tuple[str, ...] = ()) -> list[Span]:
+    """One line of Discord markdown as (text, styles) pieces: the markers gone, escapes
+    undone, a code span's text kept as written."""
+    spans: list[Span] = []
+    pos = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > pos:
+            spans.append((text[pos : match.start()], styles))
+        pos = match.end()
+        if match.group("code") is not None:
+            spans.append((match.group("code"), (*styles, "code")))
+        elif match.group("escaped") is not None:
+            spans.append((match.group("escaped"), styles))
+        elif match.group("label") is not None:
+            spans += inline_spans(match.group("label"), (*styles, "link"))
+            spans.append((f" ({match.group('url')})", styles))
+        else:
+            kind = next(k for k in _STYLED if match.group(k) is not None)
+            spans += inline_spans(match.group(kind), (*styles, kind))
+    if pos < len(text):
+        spans.append((text[pos:], styles))
+    return spans
+
+
+def _line_kind(line: str) -> tuple[str, str]:
+    """What a line is in Discord's markdown, and its text without the line's marker."""
+    if line.startswith("-# "):
+        return "subtext", line[3:]
     heading = re.match(r"#{1,3} ", line)
-    if subtext:
-        line = line[3:]
-    elif heading:
-        line = line[heading.end() :]
-    line = escape(line)
-    line = re.sub(r"`([^`]+)`", r"[cyan]\1[/cyan]", line)
-    line = re.sub(r"\*\*(.+?)\*\*", r"[bold]\1[/bold]", line)
-    line = re.sub(r"__(.+?)__", r"[underline]\1[/underline]", line)
-    line = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"[italic]\1[/italic]", line)
-    line = re.sub(r"~~(.+?)~~", r"[strike]\1[/strike]", line)
-    line = re.sub(r"^&gt; |^> ", "[dim]▌[/dim] ", line)
-    if subtext:
-        return f"[dim]{line}[/dim]"
     if heading:
-        return f"[bold underline]{line}[/bold underline]"
-    return line
+        return "heading", line[heading.end() :]
+    if line.startswith(("> ", ">>> ")):
+        return "quote", line.split(" ", 1)[1]
+    return "text", line
+
+
+def _blocks(text: str, ctx: Context) -> list[tuple[str, str]]:
+    """(kind, text) for each line after `resolve`; lines inside ``` fences are "code"
+    and the fences themselves are dropped."""
+    out: list[tuple[str, str]] = []
+    in_code = False
+    for line in resolve(text, ctx).split("\n"):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        out.append(("code", line) if in_code else _line_kind(line))
+    return out
+
+
+def plain_line(line: str) -> str:
+    """One line of inline markdown as plain text: styles dropped, a code span kept in
+    backticks (it is usually a command to copy), a masked link as "label (url)"."""
+    return "".join(f"`{text}`" if "code" in styles else text for text, styles in inline_spans(line))
+
+
+def plain_text(text: str, ctx: Context) -> list[str]:
+    """Discord markdown as plain lines: no `**`, `-#` or fences; a code block indented."""
+    lines = []
+    for kind, line in _blocks(text, ctx):
+        if kind == "code":
+            lines.append(f"    {line}")
+        elif kind == "quote":
+            lines.append(f"> {plain_line(line)}")
+        else:
+            lines.append(plain_line(line))
+    return lines
+
+
+def _rich_line(line: str, base: str = "") -> Text:
+    out = Text(style=base)
+    for text, styles in inline_spans(line):
+        out.append(text, style=" ".join(RICH_STYLES[s] for s in styles))
+    return out
 
 
 def markdown_text(text: str, ctx: Context) -> Text:
     """Discord markdown (after `resolve`) as a rich Text; code blocks kept verbatim."""
     out = Text()
-    in_code = False
-    for index, line in enumerate(resolve(text, ctx).split("\n")):
+    for index, (kind, line) in enumerate(_blocks(text, ctx)):
         if index:
             out.append("\n")
-        if line.lstrip().startswith("```"):
-            in_code = not in_code
-            continue
-        if in_code:
+        if kind == "code":
             out.append(line, style="green")
+        elif kind == "subtext":
+            out.append_text(_rich_line(line, "dim"))
+        elif kind == "heading":
+            out.append_text(_rich_line(line, "bold underline"))
+        elif kind == "quote":
+            out.append("▌ ", style="dim")
+            out.append_text(_rich_line(line))
         else:
-            out.append_text(Text.from_markup(_markup_line(line)))
+            out.append_text(_rich_line(line))
     out.rstrip()
     return out
 
@@ -169,21 +273,22 @@ def _plain_embed(embed: dict[str, Any], ctx: Context) -> list[str]:
     if author:
         lines.append(author)
     if embed.get("title"):
-        lines.append(f"== {resolve(embed['title'], ctx)} ==")
+        lines.append(f"== {plain_line(resolve(embed['title'], ctx))} ==")
     if embed.get("url"):
         lines.append(embed["url"])
     if embed.get("description"):
-        lines.extend(resolve(embed["description"], ctx).split("\n"))
+        lines.extend(plain_text(embed["description"], ctx))
     for fld in embed.get("fields") or []:
-        name, value = resolve(fld.get("name", ""), ctx), resolve(fld.get("value", ""), ctx)
-        if "\n" in value:
+        name = plain_line(resolve(fld.get("name", ""), ctx))
+        value = plain_text(fld.get("value", ""), ctx)
+        if len(value) > 1:
             lines.append(f"{name}:")
-            lines.extend(f"  {v}" for v in value.split("\n"))
+            lines.extend(f"  {v}" for v in value)
         else:
-            lines.append(f"{name}: {value}")
+            lines.append(f"{name}: {''.join(value)}")
     footer = (embed.get("footer") or {}).get("text")
     if footer:
-        lines.append(f"-- {resolve(footer, ctx)}")
+        lines.append(f"-- {plain_line(resolve(footer, ctx))}")
     if embed.get("timestamp"):
         stamp = datetime.fromisoformat(embed["timestamp"])
         lines.append(format_timestamp(int(stamp.timestamp()), "f", ctx))
@@ -222,7 +327,7 @@ def render_plain(shown: Shown, ctx: Context) -> str:
     heading = shown.heading + (f" · #{shown.number}" if shown.number is not None else "")
     body: list[str] = []
     if message.content:
-        body.extend(resolve(message.content, ctx).split("\n"))
+        body.extend(plain_text(message.content, ctx))
     for embed in message.embeds:
         body.extend(_plain_embed(embed, ctx))
     for path, (name, data) in zip(shown.saved, message.files, strict=False):
@@ -268,7 +373,7 @@ def _rich_embed(embed: dict[str, Any], ctx: Context) -> Panel:
     flush_row()
     footer = (embed.get("footer") or {}).get("text")
     if footer:
-        parts.append(Text(resolve(footer, ctx), style="dim"))
+        parts.append(_rich_line(resolve(footer, ctx), "dim"))
     title = embed.get("title")
     return Panel(
         Group(*parts) if parts else Text(""),
@@ -280,7 +385,7 @@ def _rich_embed(embed: dict[str, Any], ctx: Context) -> Panel:
 
 
 def _rich_field(fld: dict[str, Any], ctx: Context) -> Group:
-    name = Text.from_markup(_markup_line(resolve(fld.get("name", ""), ctx)), style="bold")
+    name = _rich_line(resolve(fld.get("name", ""), ctx), "bold")
     return Group(name, markdown_text(fld.get("value", ""), ctx))
 
 

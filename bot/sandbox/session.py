@@ -1,10 +1,12 @@
 """One person at the sandbox: what they type, as whom, where, and what they see.
 
 `Session.handle(line)` runs one line: a slash command (sent to the real bot through the
-emulator's driver, exactly as Discord's client would), or one of the sandbox's own words
-(`click`, `select`, `as`, `dm`, `server`, `wait`, `help`, `quit`). Every message the
-bot shows is printed through an `Output`; DMs the bot sends on its own are printed as
-they arrive (`flush_dms`, and `watch_dms` in the terminal).
+emulator's driver, exactly as Discord's client would; `file:@path` attaches a file), or
+one of the sandbox's own words (`click`, `select`, `as`, `dm`, `server`, `wait`,
+`reset`, `help`, `quit`). Every message the bot shows is printed through an `Output`;
+DMs the bot sends on its own are printed as they arrive (`flush_dms`, and `watch_dms` in
+the terminal). Times read in the zone of the member acting, as Discord's client reads
+them in the zone of the device it runs on.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
 from rich.text import Text
 
-from bot.emulator.driver import Driver, DriverError, Reply
+from bot.emulator.driver import ATTACHMENT, Driver, DriverError, Reply
 from bot.emulator.models import Message, User
 from bot.emulator.server import Emulator
 
@@ -40,21 +44,26 @@ log = logging.getLogger(__name__)
 DUE_GRACE_SECONDS = 3.0
 WAIT_DEFAULT_SECONDS = 10.0
 WAIT_MAX_SECONDS = 120.0
+# What Discord lets a member without Nitro upload.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 HELP = """\
 Type slash commands exactly as in Discord, e.g.
   /prospect add name:"Ada Lovelace" stage:established
-  (Tab completes commands, subcommands, options, choices and the bot's autocomplete.)
+  /prospect import file:@Downloads/Connections.csv   (file:@PATH attaches a file)
+  (Tab completes commands, subcommands, options, choices, the bot's autocomplete and paths.)
 The sandbox's own words:
-  click N [on M]        press button N on the last message with buttons (or on message #M);
-                        `click Sent it` presses a button by its label
-  select N [N …] [on M] pick option(s) N in the last message's select menu
+  click N [on M]        press button N on the latest message that has one (or on message #M);
+                        `click Sent it` presses the latest button with that label
+  select N [N …] [on M] pick option(s) N in the latest message with a select menu
   as NAME               act as another member (created on first use; "officer" has Manage Server)
   dm | server           send commands in your DMs with the bot, or in the server
   wait [SECONDS]        wait for the bot's next DM (default 10 s)
+  reset                 delete the sandbox's data (asks first) and start afresh
   help                  this help;  /help is the bot's own
   quit                  leave (Ctrl-D too)
-DMs from the bot (reminders) appear as they arrive, on real time."""
+DMs from the bot (reminders) appear as they arrive, on real time. Times show in the zone
+of the member you act as (/settings timezone), as Discord shows them in your device's."""
 
 Ask = Callable[[str, str | None], Awaitable[str | None]]
 
@@ -147,6 +156,47 @@ async def settle_reminders(bot: Any, grace: float = DUE_GRACE_SECONDS) -> None:
             await engine.idle()
 
 
+def quote(value: str) -> str:
+    """A value as it must be typed: bare when it is one word, else in quotes."""
+    if value and not any(c.isspace() or c in "\"'" for c in value) and ":" not in value:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def read_attachment(option: str, typed: str) -> tuple[str, bytes]:
+    """The file `file:@path` names, as (filename, bytes) to attach; the @ and quotes
+    around the path are optional, and ~ is the home folder."""
+    text = typed.strip().removeprefix("@").strip().strip("\"'")
+    example = f"`{option}:@Downloads/Connections.csv`"
+    if not text:
+        raise ValueError(f"{option}: name the file to attach after @, e.g. {example}")
+    path = Path(text).expanduser()
+    if not path.is_file():
+        where = "" if path.is_absolute() else f" (relative to {Path.cwd()})"
+        raise LookupError(f"{option}: there is no file {path}{where}; e.g. {example}")
+    size = path.stat().st_size
+    if size > ATTACHMENT_MAX_BYTES:
+        raise ValueError(
+            f"{option}: {path.name} is {size / 1024 / 1024:.1f} MB; Discord takes files up "
+            f"to {ATTACHMENT_MAX_BYTES // 1024 // 1024} MB"
+        )
+    return path.name, path.read_bytes()
+
+
+def zone_note(member: str, zone: ZoneInfo | None) -> str:
+    """Why times read as they do: the zone of the member acting, or this machine's."""
+    if zone is not None:
+        return (
+            f"Times show in {zone.key}, the time zone {member!r} chose (/settings timezone), "
+            "as Discord shows each reader times in their own zone."
+        )
+    here = datetime.now(UTC).astimezone().tzname()  # this machine's zone
+    return (
+        f"Times show in this machine's zone ({here}), as Discord shows them in the zone of "
+        f"the device you read on: {member!r} has chosen none with /settings timezone yet."
+    )
+
+
 class Session:
     """The state of one person at the sandbox."""
 
@@ -159,6 +209,7 @@ class Session:
         files_dir: Path,
         *,
         ask: Ask | None = None,
+        ctx: Context | None = None,
     ) -> None:
         self.emu = emu
         self.bot = bot
@@ -166,14 +217,16 @@ class Session:
         self.out = out
         self.files_dir = files_dir
         self.ask = ask
+        self.ctx = ctx or Context()
+        self.reset_requested = False
         self.driver = Driver(emu)
         self.user: User = world.member("you")
         self.in_dm = False
         self._numbers: dict[int, int] = {}  # message id -> the number shown
-        self._shown: set[int] = set()
+        self._shown: dict[int, None] = {}  # message ids, the last shown last
         self._edits_seen: dict[int, int] = {}  # message id → edits when last shown
         self._saved: dict[int, list[Path]] = {}
-        self._last_interactive: int | None = None
+        self._zone_shown: tuple[int, str | None] | None = None  # (member, zone) noted
         self._dms_seen: set[int] = set()
         self._dm_mark = 0  # DMs seen when the last command ran (`wait` waits past it)
 
@@ -222,15 +275,25 @@ class Session:
         if line.startswith("/") or word in ("click", "select"):
             self._dm_mark = len(self._dms_seen)
         if line.startswith("/"):
-            reply = await self.driver.run(line, user=self.user, guild=self.guild)
+            line, attachments = self._attach(line)
+            reply = await self.driver.run(
+                line, user=self.user, guild=self.guild, attachments=attachments
+            )
+            noted = await self.follow_zone()
             await self.show_reply(reply)
+            if noted:
+                self.out.note(noted)
             return True
         if word in ("quit", "exit"):
             return False
+        if word == "reset":
+            return not await self._confirm_reset()
         if word in ("help", "?"):
             self.out.note(HELP)
         elif word == "as":
             self._switch_user(rest)
+            if noted := await self.follow_zone():
+                self.out.note(noted)
         elif word == "dm":
             self.in_dm = True
             self.out.note(f"{self.user.name} now sends commands in their DMs with the bot.")
@@ -259,54 +322,128 @@ class Session:
         joined = f" (new member of {self.world.guild.name})" if new else ""
         self.out.note(f"You are now {self.user.name}{joined}.")
 
+    def _attach(self, line: str) -> tuple[str, dict[str, tuple[str, bytes]]]:
+        """The line without its `file:@path` options, and those files to attach."""
+        parsed = self.driver.parse(line, self.guild, user=self.user)
+        files = {o["name"]: raw for o, raw in parsed.values if o["type"] == ATTACHMENT}
+        if not files:
+            return line, {}
+        attachments = {name: read_attachment(name, raw) for name, raw in files.items()}
+        words = ["/" + " ".join(parsed.path)]
+        words += [f"{o['name']}:{quote(raw)}" for o, raw in parsed.values if o["name"] not in files]
+        return " ".join(words), attachments
+
+    async def _confirm_reset(self) -> bool:
+        """Ask before the sandbox's data goes; True when the person said yes."""
+        folder = self.files_dir.parent
+        if self.ask is None:
+            raise ValueError("this session can't ask to confirm a reset")
+        answer = await self.ask(
+            f"Delete everything in {folder}/ (every member's prospects, meetings and "
+            "settings, the server's question bank, saved files, the log) and start afresh? "
+            "Your command history stays. Type yes to confirm: ",
+            None,
+        )
+        if (answer or "").strip().lower() not in ("y", "yes"):
+            self.out.note("Nothing was deleted.")
+            return False
+        self.reset_requested = True
+        return True
+
+    async def follow_zone(self) -> str | None:
+        """Read times in the acting member's zone from now on; a note saying so when that
+        zone is not the one times were last shown in."""
+        name = None
+        if self.bot.stores.pool.exists("users", self.user.id):
+            async with self.bot.stores.member(self.user.id, create=False) as store:
+                name = await store.get_setting("timezone")
+        try:
+            zone = ZoneInfo(name) if name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+        self.ctx.tz = zone
+        key = (self.user.id, zone.key if zone else None)
+        if key == self._zone_shown:
+            return None
+        self._zone_shown = key
+        return zone_note(self.user.name, zone)
+
     # ---------------------------------------------------------------- components
 
-    def _target(self, rest: str) -> tuple[Message, str]:
-        """The message a click/select is aimed at (`… on M`, else the last interactive one)."""
+    def _target(self, rest: str, has: Callable[[Message], bool], what: str) -> Message:
+        """The message a click or select acts on: message #M with `… on M`, else the
+        latest message shown that `has` the control (`what` names it), said when a newer
+        message without it was shown since."""
         words = rest.rsplit(" on ", 1)
         if len(words) == 2 and words[1].strip().lstrip("#").isdigit():
             number = int(words[1].strip().lstrip("#"))
             message_id = next((mid for mid, n in self._numbers.items() if n == number), None)
             if message_id is None:
                 raise LookupError(f"there is no message #{number}")
-            rest = words[0]
-        else:
-            message_id = self._last_interactive
-            if message_id is None:
-                raise LookupError("no message with buttons or menus has been shown yet")
-        message = self.emu.messages[message_id]
-        if message.deleted:
-            raise LookupError(f"message #{self._numbers[message_id]} was deleted")
-        return message, rest.strip()
+            numbered = self.emu.messages[message_id]
+            if numbered.deleted:
+                raise LookupError(f"message #{number} was deleted")
+            return numbered
+        shown = [m for mid in reversed(self._shown) if not (m := self.emu.messages[mid]).deleted]
+        latest = next((m for m in shown if has(m)), None)
+        if latest is None:
+            raise LookupError(f"no message shown has {what}")
+        if latest is not shown[0]:
+            self.out.note(f"on #{self._numbers.get(latest.id)}, the latest message with {what}")
+        return latest
+
+    @staticmethod
+    def _on(rest: str) -> str:
+        """What to click or select, without a trailing `on M`."""
+        words = rest.rsplit(" on ", 1)
+        if len(words) == 2 and words[1].strip().lstrip("#").isdigit():
+            return words[0].strip()
+        return rest.strip()
 
     async def _click(self, rest: str) -> None:
-        message, what = self._target(rest)
-        buttons = numbered_buttons(message)
-        number = self._numbers.get(message.id)
-        if not buttons:
-            raise LookupError(f"message #{number} has no buttons (any more)")
+        what = self._on(rest)
         if what.isdigit():
             index = int(what)
+
+            def has(message: Message) -> bool:
+                buttons = numbered_buttons(message)
+                return len(buttons) >= index and not buttons[index - 1]["disabled"]
+
+            message = self._target(rest, has, f"a button {index}")
+            buttons = numbered_buttons(message)
             if not 1 <= index <= len(buttons):
+                number = self._numbers.get(message.id)
                 raise LookupError(f"message #{number} has buttons 1–{len(buttons)}, not {index}")
             label = buttons[index - 1]["label"] or buttons[index - 1]["custom_id"]
         elif what:
             label = what.strip("\"'")
+
+            def has(message: Message) -> bool:
+                return any(
+                    (b["label"] or "").lower() == label.lower() and not b["disabled"]
+                    for b in numbered_buttons(message)
+                )
+
+            message = self._target(rest, has, f"a {label!r} button")
         else:
             raise ValueError("`click N` needs a button number, e.g. `click 1`")
         reply = await self.driver.click(message, label, user=self.user)
         await self.show_reply(reply)
 
     async def _select(self, rest: str) -> None:
-        message, what = self._target(rest)
-        options = numbered_options(message)
-        if not options:
-            raise LookupError(f"message #{self._numbers.get(message.id)} has no select menu")
         try:
-            picks = [int(word) for word in what.replace(",", " ").split()]
+            picks = [int(word) for word in self._on(rest).replace(",", " ").split()]
         except ValueError:
             raise ValueError("`select` takes option numbers, e.g. `select 1 3`") from None
-        if not picks or any(not 1 <= p <= len(options) for p in picks):
+        if not picks:
+            raise ValueError("`select` takes option numbers, e.g. `select 1 3`")
+        message = self._target(
+            rest,
+            lambda m: len(numbered_options(m)) >= max(picks),
+            f"a select menu with {max(picks)} options",
+        )
+        options = numbered_options(message)
+        if any(not 1 <= p <= len(options) for p in picks):
             raise LookupError(f"pick option numbers between 1 and {len(options)}")
         menus = {options[p - 1][0] for p in picks}
         if len(menus) > 1:
@@ -358,12 +495,12 @@ class Session:
 
     def show(self, message: Message, heading: str) -> None:
         """Print one message: number it if it can be clicked, save its files."""
-        self._shown.add(message.id)
+        self._shown.pop(message.id, None)
+        self._shown[message.id] = None  # the latest shown is last
         self._edits_seen[message.id] = len(message.edits)
         number = None
         if is_interactive(message):
             number = self._numbers.setdefault(message.id, len(self._numbers) + 1)
-            self._last_interactive = message.id
         elif message.id in self._numbers:
             number = self._numbers[message.id]
         self.out.message(Shown(message, heading, number, self._save_files(message)))

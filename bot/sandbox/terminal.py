@@ -19,13 +19,11 @@ from rich.console import Console
 
 from bot.config import Config
 
-from .app import LOG_FILE, ready_line, started
+from .app import HISTORY_FILE, LOG_FILE, begin, started, wipe
 from .completion import suggest
 from .session import RichOutput, Session
 
 log = logging.getLogger(__name__)
-
-HISTORY_FILE = "history"
 
 
 class SandboxCompleter(Completer):
@@ -70,22 +68,28 @@ async def run_terminal(settings: Config, folder: Path) -> int:
 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        async with started(
-            folder,
-            lambda ctx: RichOutput(ctx, console),
-            log_level=settings.log_level,
-            ask=ask,
-        ) as session:
-            completer.session = session
-            console.print(ready_line(session, folder), style="dim")
-            with patch_stdout(raw=True):
-                watcher = asyncio.create_task(session.watch_dms(), name="sandbox-dms")
-                try:
-                    await _loop(session, prompt, completer)
-                finally:
-                    watcher.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await watcher
+        while True:
+            async with started(
+                folder,
+                lambda ctx: RichOutput(ctx, console),
+                log_level=settings.log_level,
+                ask=ask,
+            ) as session:
+                completer.session = session
+                await begin(session, folder)
+                with patch_stdout(raw=True):
+                    watcher = asyncio.create_task(session.watch_dms(), name="sandbox-dms")
+                    try:
+                        await _loop(session, prompt, completer)
+                    finally:
+                        watcher.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await watcher
+            completer.session = None
+            if not session.reset_requested:
+                break
+            wipe(folder)
+            console.print(f"Deleted the sandbox's data in {folder}/; starting afresh.", style="dim")
     except (OSError, RuntimeError, TimeoutError) as error:
         log.exception("sandbox: could not start")
         print(f"The sandbox could not start: {error} (see {folder / LOG_FILE})", file=sys.stderr)

@@ -52,7 +52,7 @@ def test_a_piped_session_runs_commands_a_button_and_a_dm(tmp_path):
     # Commands, echoed, with their replies marked ephemeral.
     assert '\nyou @ Sandbox Club › /prospect add name:"Ada Lovelace"' in out
     assert "only you can see this" in out
-    assert "Added **Ada Lovelace**" in out
+    assert "Added Ada Lovelace" in out
     # A line Discord's client would refuse gets a short explanation, not a traceback.
     assert "has no option 'nme'" in out
     # The thank-you nudge arrives as a DM with numbered buttons; `click 1` presses Sent it.
@@ -63,8 +63,10 @@ def test_a_piped_session_runs_commands_a_button_and_a_dm(tmp_path):
     # Another member, with Manage Server.
     assert "You are now officer" in out
     assert "officer @ Sandbox Club › /club stats" in out
-    # Plain text: no colours, no raw Discord timestamps, no log lines.
+    # Plain text: no colours, no markdown, no raw Discord timestamps, no log lines.
     assert "\x1b[" not in out
+    assert "**" not in out
+    assert "-# " not in out
     assert "<t:" not in out
     assert "Traceback" not in out + result.stderr
     assert "discord." not in out
@@ -92,3 +94,23 @@ def test_the_demo_runs_through_the_four_steps(tmp_path):
         assert f"› {command}" in out, command
     assert "Traceback" not in out + result.stderr
     assert not data_dir.exists()  # the demo never touches real data
+
+
+def test_a_piped_script_attaches_a_file_and_resets_after_a_yes(tmp_path):
+    connections = Path(__file__).resolve().parents[1] / "data" / "Connections.csv"
+    script = (
+        "/settings timezone tz:UTC\n"
+        f"/prospect import file:@{connections}\n"
+        "reset\n"
+        "yes\n"
+        "/prospect list\n"
+    )
+    result = run(["-m", "bot", "--sandbox"], tmp_path, script)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Imported your LinkedIn connections" in out
+    assert "Type yes to confirm: yes" in out
+    assert "Deleted the sandbox's data" in out
+    after = out.split("starting afresh", 1)[1]
+    assert "No prospects yet" in after
+    assert "Ready:" in after  # the bot started again, on an empty folder
