@@ -254,7 +254,7 @@ async def test_a_meeting_scheduled_at_2_30_promises_its_prep_dm_after_quiet_hour
 
 
 async def test_a_meeting_in_10_minutes_at_night_promises_its_prep_dm_at_once(
-    driver, clock, alice, guild
+    driver, bot, emu, clock, alice, guild
 ):
     # Quiet hours would hold it past the start, and they began long before: so it goes
     # now (bot.domain.business_days.when_dm_goes, which the reminder engine follows).
@@ -264,6 +264,9 @@ async def test_a_meeting_in_10_minutes_at_night_promises_its_prep_dm_at_once(
     )
     assert "A prep DM now" in reply.text
     assert "Fri 27 Nov 02:40 (America/New_York)" in reply.text
+    await settle(bot)
+    (prep,) = bot_dms(emu, alice)  # and so it does, before the meeting
+    assert "Get ready: Ada Lovelace" in prep.text
 
 
 async def test_a_meeting_logged_at_2_30_promises_the_thank_you_nudge_after_quiet_hours(
