@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.domain.calendar import CalendarEvent
+from bot.domain.calendar import CalendarEvent, meeting_uid_seed
 from bot.domain.models import (
     Meeting,
     MeetingWithProspect,
@@ -252,10 +252,11 @@ def calendar_text(chosen: list[MeetingWithProspect], *, single: bool) -> str:
 
 
 def calendar_event(
-    user_id: int, meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
+    uid_key: str, meeting: Meeting, prospect: Prospect, questions: list[PrepQuestion]
 ) -> CalendarEvent:
     """The meeting as a calendar entry (plain text: calendars don't render markdown). A
-    cancelled one says so in its title too, for calendar apps that ignore STATUS."""
+    cancelled one says so in its title too, for calendar apps that ignore STATUS. Its UID
+    comes from the member's `uid_key` and the meeting, never their Discord id."""
     lines = [headline(prospect)] if headline(prospect) else []
     if meeting.cancelled:
         lines += ["", "This meeting was cancelled."]
@@ -265,7 +266,7 @@ def calendar_event(
         lines += ["", "Full prep sheet: /meeting prep"]
     summary = f"Informational interview: {prospect.name}"
     return CalendarEvent(
-        uid_seed=f"meeting-{user_id}-{meeting.id}",
+        uid_seed=meeting_uid_seed(uid_key, meeting.id),
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         summary=f"Cancelled: {summary}" if meeting.cancelled else summary,

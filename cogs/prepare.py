@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.calendar import build_ics
+from bot.domain.calendar import build_ics, new_uid_key
 from bot.domain.models import (
     BankRow,
     Meeting,
@@ -84,6 +84,8 @@ MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
 HeldMeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
 
 PLACE_MAX = 200
+# The member's secret for their calendar entries' UIDs (bot.domain.calendar.meeting_uid_seed).
+UID_KEY_SETTING = "calendar_uid_key"
 PREP_DM_QUESTIONS = 3
 # "Move the one on …" buttons offered when scheduling someone already met ahead.
 MOVE_CHOICES = 3
@@ -703,9 +705,13 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             else:
                 # Cancelled ones too: re-importing then removes them from the calendar.
                 chosen = await store.list_meetings("ahead")
+            uid_key = await store.get_setting(UID_KEY_SETTING)
+            if uid_key is None:
+                uid_key = new_uid_key()
+                await store.set_settings(**{UID_KEY_SETTING: uid_key})
             events = [
                 calendar_event(
-                    user_id, m, p, [] if m.cancelled else await questions_for(store, m.id)
+                    uid_key, m, p, [] if m.cancelled else await questions_for(store, m.id)
                 )
                 for m, p in chosen
             ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import icalendar
 
-__all__ = ["PRODID", "CalendarEvent", "build_ics", "event_uid"]
+__all__ = ["PRODID", "CalendarEvent", "build_ics", "event_uid", "meeting_uid_seed", "new_uid_key"]
 
 PRODID = "-//Informational Interview Bot//EN"
 UID_DOMAIN = "interview-bot"
@@ -42,6 +45,23 @@ class CalendarEvent:
     def sequence(self) -> int:
         """The entry's SEQUENCE: its revision, one more once cancelled."""
         return self.revision + (SEQUENCE_CANCELLED if self.cancelled else SEQUENCE_LIVE)
+
+
+def new_uid_key() -> str:
+    """A member's secret for their meetings' UIDs (kept in their store, gone with it)."""
+    return secrets.token_hex(16)
+
+
+def meeting_uid_seed(key: str, meeting_id: int) -> str:
+    """A meeting's UID seed: the same in every export of that meeting (moved or
+    cancelled too), different for every meeting, and telling nothing about whose it is.
+
+    A keyed hash (HMAC-SHA256 with the member's own secret, `new_uid_key`) of the
+    meeting's id: a calendar file shared or synced elsewhere carries no Discord id, and
+    without the member's store no UID can be traced back to them.
+    """
+    digest = hmac.new(key.encode(), f"meeting-{meeting_id}".encode(), hashlib.sha256)
+    return f"meeting-{digest.hexdigest()[:32]}"
 
 
 def event_uid(uid_seed: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import icalendar
 
+from bot.domain.calendar import event_uid, meeting_uid_seed
 from tests.support.e2e import add_prospect, calendar_events, meetings, schedule
 
 
@@ -21,7 +22,6 @@ async def test_calendar_file_parses_with_stable_uids(driver, bot, alice, guild):
             guild=guild,
         )
     ids = sorted(m.id for m, _ in await meetings(bot, alice))
-    expected = {f"meeting-{alice.id}-{i}@interview-bot" for i in ids}
 
     def uids(reply):
         ((filename, data),) = reply.files
@@ -32,6 +32,7 @@ async def test_calendar_file_parses_with_stable_uids(driver, bot, alice, guild):
     first = await driver.run("/meeting calendar", user=alice, guild=guild)
     assert first.ephemeral
     found, cal = uids(first)
+    expected = {await meeting_uid(bot, alice, i) for i in ids}
     assert found == expected
     summaries = {str(event["SUMMARY"]) for event in cal.walk("VEVENT")}
     assert summaries == {
@@ -43,7 +44,14 @@ async def test_calendar_file_parses_with_stable_uids(driver, bot, alice, guild):
     one, _ = uids(
         await driver.run('/meeting calendar meeting:"Grace Hopper"', user=alice, guild=guild)
     )
-    assert one == {f"meeting-{alice.id}-{ids[1]}@interview-bot"}
+    assert one == {await meeting_uid(bot, alice, ids[1])}
+
+
+async def meeting_uid(bot, user, meeting_id: int) -> str:
+    """A meeting's UID: its id keyed with the member's own secret (never their Discord id)."""
+    async with bot.stores.member(user.id) as store:
+        key = await store.get_setting("calendar_uid_key")
+    return event_uid(meeting_uid_seed(key, meeting_id))
 
 
 # -- the calendar export and cancellations --------------------------------------------------
@@ -101,7 +109,8 @@ async def test_the_calendar_of_one_cancelled_meeting_is_its_cancellation(driver,
     assert reply.ephemeral
     assert "was cancelled" in reply.text and "removes the meeting" in reply.text, reply.text
     (event,) = calendar_events(reply).values()
-    assert str(event["UID"]) == f"meeting-{alice.id}-{meeting.id}@interview-bot"
+    # The meeting's own UID, which (issue 13) no longer carries the member's Discord id.
+    assert str(event["UID"]) == await meeting_uid(bot, alice, meeting.id)
     assert (str(event["STATUS"]), event.decoded("SEQUENCE")) == ("CANCELLED", 1)
 
 
@@ -111,3 +120,18 @@ async def test_the_calendar_reply_counts_meetings_in_good_english(driver, alice,
         await schedule(driver, alice, guild, when=when)  # the second: "Keep both"
     reply = await driver.run("/meeting calendar", user=alice, guild=guild)
     assert "Here are 2 meetings" in reply.text, reply.text
+
+
+async def test_a_calendar_file_carries_no_discord_id(driver, bot, alice, bob, guild):
+    uids = {}
+    for member in (alice, bob):
+        await add_prospect(driver, member, guild)
+        await schedule(driver, member, guild)
+        reply = await driver.run("/meeting calendar", user=member, guild=guild)
+        ((_, data),) = reply.files
+        assert str(member.id).encode() not in data
+        uids[member.id] = {str(event["UID"]) for event in calendar_events(reply).values()}
+    again = await driver.run("/meeting calendar", user=alice, guild=guild)
+    assert {str(event["UID"]) for event in calendar_events(again).values()} == uids[alice.id]
+    # Each is meeting 1 of its member's store, yet their UIDs differ: each member's key.
+    assert uids[alice.id].isdisjoint(uids[bob.id])
