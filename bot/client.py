@@ -12,6 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.http import Route
 
 from bot.clock import Clock
 from bot.config import Config
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # Where the cogs are: found by name when the bot starts, so the core imports no cog.
 EXTENSIONS_PACKAGE = "cogs"
+# What a member reads once /mydata delete is done (also when a restart finished it).
+DELETION_DONE = "Done: your store, every reminder and your question-bank votes are gone."
 SET_ASIDE_NOTICE = (
     "Your saved data couldn't be read, so it was set aside (kept as `{name}`) and you're "
     "starting fresh. The bot's host can recover it."
@@ -130,9 +133,31 @@ class InterviewBot(commands.Bot):
         for extension in find_extensions():
             await self.load_extension(extension)
         await self.reminders.start()
+        await self.finish_deletions()
         # The time parser loads the IANA zone names on first use: at start-up, not in a command.
         await asyncio.to_thread(warm_up_time_parsing)
         await self.sync_commands()
+
+    async def finish_deletions(self) -> None:
+        """Finish every /mydata delete a crash cut short, and tell each member it is done
+        by editing the message that said it was under way (possible while its interaction
+        token lives, 15 minutes; the deletion itself never depends on it)."""
+        for pending in self.stores.pending_deletions():
+            await self.stores.delete_member(pending.user_id)
+            log.info("finished member %s's /mydata delete, cut short before", pending.user_id)
+            application_id, token = pending.note.get("application_id"), pending.note.get("token")
+            if not application_id or not token:
+                continue
+            route = Route(
+                "PATCH",
+                "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+                webhook_id=int(application_id),
+                webhook_token=str(token),
+            )
+            try:
+                await self.http.request(route, json={"content": DELETION_DONE})
+            except discord.HTTPException as error:
+                log.info("couldn't tell member %s (%s)", pending.user_id, error.status)
 
     async def sync_commands(self) -> None:
         """Sync the tree once per start: to DEV_GUILD_ID when set, else globally."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import DELETION_DONE
 from bot.domain.business_days import parse_clock
 from bot.domain.digest import (
     DIGEST_OFF,
@@ -22,7 +24,7 @@ from bot.domain.digest import (
     parse_digest,
     weekly_digest,
 )
-from bot.domain.export import member_export
+from bot.domain.export import member_export, split_for_upload
 from bot.domain.keeping_in_touch import CHECKIN_WEEKS_MAX
 from bot.domain.models import Reminder, ReminderKind, Settings
 from bot.domain.progress import (
@@ -44,7 +46,7 @@ from bot.store import MemberStore
 from bot.types import AnyInteraction, Interaction
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
-from bot.ui.limits import CHOICES, FIELD_VALUE
+from bot.ui.limits import CHOICES, FIELD_VALUE, FILES, UPLOAD_BYTES
 from bot.ui.render import (
     format_relative,
     format_when,
@@ -340,11 +342,11 @@ class Account(commands.Cog):
                 current = await store.settings()
                 if "checkin_weeks" in values:
                     await store.retime_checkins(current.checkin_weeks)
-                next_digest = (
-                    await store.schedule_digest(current)
                 if {"quiet_start", "quiet_end", "dms"} & values.keys():
                     # What the old quiet hours hold is decided afresh with the new ones.
                     await store.release_held_reminders()
+                next_digest = (
+                    await store.schedule_digest(current)
                     if {"digest", "dms"} & values.keys()
                     else None
                 )
@@ -427,23 +429,19 @@ class Account(commands.Cog):
     async def export(self, interaction: Interaction) -> None:
         """Download everything the bot keeps about you (JSON and CSV)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.bot.stores.member(interaction.user.id) as store:
-            export = member_export(await store.export())
-        files = [discord.File(io.BytesIO(export.to_json()), filename="mydata.json")]
-        files += [
-            discord.File(io.BytesIO(data), filename=name)
-            for name, data in export.csv_files().items()
-        ]
-        counts = ", ".join(
-            f"{name.replace('_', ' ')}: {count}" for name, count in export.counts().items() if count
-        )
-        await reply(
-            interaction,
-            f"Here is everything I keep about you ({counts or 'nothing yet'}). "
-            "`mydata.json` has it all, with the bot's own delivery bookkeeping in a separate "
-            "section; each CSV is one table and opens in Excel with accents intact.",
-            files=files[:10],
-        )
+        user_id = interaction.user.id
+        async with self.bot.stores.member(user_id) as store:
+            tables = await store.export()
+        # Their questions and votes in servers' banks, read once their own store is let
+        # go (one store at a time): what /mydata delete removes is in the export too.
+        tables |= await self.bot.stores.member_marks(user_id)
+        # 25,000 prospects are ~15 MB of JSON and CSV to write and compress: in a thread.
+        for text, files in await asyncio.to_thread(export_messages, tables):
+            await reply(
+                interaction,
+                text,
+                files=[discord.File(io.BytesIO(data), filename=n) for n, data in files.items()],
+            )
 
     @mydata.command(name="delete")
     async def delete(self, interaction: Interaction) -> None:
@@ -461,10 +459,52 @@ class Account(commands.Cog):
         # the 3 seconds Discord waits for a button's answer.
         await pressed.response.edit_message(content="Deleting everything…", view=None)
         # Their store, their reminders, and their votes and authorship in servers' banks.
-        await self.bot.stores.delete_member(interaction.user.id)
-        await pressed.edit_original_response(
-            content="Done: your store, every reminder and your question-bank votes are gone."
+        # If the bot stops halfway, it finishes at its next start and edits this message
+        # then (the note says which; see InterviewBot.finish_deletions).
+        message = pressed.message
+        note = {
+            "application_id": pressed.application_id,
+            "token": pressed.token,
+            "message_id": message.id if message is not None else None,
+        }
+        await self.bot.stores.delete_member(interaction.user.id, note=note)
+        await pressed.edit_original_response(content=DELETION_DONE)
+
+
+def export_messages(tables: dict[str, list[dict[str, Any]]]) -> list[tuple[str, dict[str, bytes]]]:
+    """/mydata export's messages: (text, files) each, within Discord's upload limits."""
+    export = member_export(tables)
+    files = {"mydata.json": export.to_json(), **export.csv_files()}
+    messages = split_for_upload(files, limit=UPLOAD_BYTES, max_files=FILES)
+    counts = ", ".join(
+        f"{name.replace('_', ' ')}: {count}" for name, count in export.counts().items() if count
+    )
+    text = (
+        f"Here is everything I keep about you ({counts or 'nothing yet'}). "
+        "`mydata.json` has it all, with the bot's own delivery bookkeeping in a separate "
+        "section; each CSV is one table and opens in Excel with accents intact."
+    )
+    if len(messages) == 1 and list(messages[0]) == list(files):
+        return [(text, messages[0])]
+    size = sum(len(data) for data in files.values()) / 1_000_000
+    packed = (
+        "in `mydata.zip`"
+        if len(messages) == 1
+        else f"in {len(messages)} .zip files, one per message (this is 1 of {len(messages)})"
+    )
+    text += (
+        f"\nIt comes to {size:.1f} MB, more than Discord lets me attach to a message, so "
+        f"it's compressed {packed}."
+    )
+    if len(messages) > 1:
+        text += (
+            " A file too big for one is cut in parts: a CSV's parts each open on their own; "
+            "`mydata.json`'s (.001, .002…) join in order."
         )
+    return [(text, messages[0])] + [
+        (f"Your data export, part {n} of {len(messages)}.", files_)
+        for n, files_ in enumerate(messages[1:], start=2)
+    ]
 
 
 def settings_embed(current: Settings, *, title: str, zone_chosen: bool = True) -> discord.Embed:

@@ -12,6 +12,9 @@ import csv
 import dataclasses
 import io
 import json
+import math
+import zipfile
+import zlib
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,6 +25,7 @@ __all__ = [
     "MemberExport",
     "csv_safe",
     "member_export",
+    "split_for_upload",
     "tables_to_csv",
     "to_json",
 ]
@@ -149,6 +153,79 @@ class MemberExport:
             if rows:
                 files[f"{name}.csv"] = tables_to_csv(rows)
         return files
+
+
+# Room left in each upload for a .zip's own headers and directory.
+_ZIP_ROOM = 64 * 1024
+
+
+def _deflated_size(data: bytes) -> int:
+    """How many bytes `data` takes in a .zip (raw deflate, zipfile's default level)."""
+    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return len(packer.compress(data)) + len(packer.flush())
+
+
+def _pieces(name: str, data: bytes, budget: int) -> list[tuple[str, bytes]]:
+    """A file cut at line ends into pieces that each deflate to at most `budget`.
+
+    A CSV's pieces repeat its header, so each opens on its own (prospects-1-of-3.csv…);
+    other files' pieces are consecutive slices to join in order (mydata.json.001…).
+    """
+    if _deflated_size(data) <= budget:
+        return [(name, data)]
+    lines = data.splitlines(keepends=True)
+    csv_file = name.endswith(".csv") and len(lines) > 1
+    header, rows = (lines[0], lines[1:]) if csv_file else (b"", lines)
+    count = math.ceil(_deflated_size(data) / budget) + 1
+    while True:
+        size = math.ceil(len(rows) / count)
+        chunks = [header + b"".join(rows[i : i + size]) for i in range(0, len(rows), size)]
+        if all(_deflated_size(chunk) <= budget for chunk in chunks) or size == 1:
+            break
+        count *= 2
+    total = len(chunks)
+    if csv_file:
+        stem = name.removesuffix(".csv")
+        return [(f"{stem}-{n}-of-{total}.csv", chunk) for n, chunk in enumerate(chunks, 1)]
+    return [(f"{name}.{n:03d}", chunk) for n, chunk in enumerate(chunks, 1)]
+
+
+def _zip(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def split_for_upload(
+    files: dict[str, bytes], *, limit: int, max_files: int
+) -> list[dict[str, bytes]]:
+    """The export's files as messages whose attachments fit Discord's upload limits:
+    `limit` bytes in one message and `max_files` files.
+
+    Files that fit go as they are, in one message. Otherwise they go deflated in .zip
+    archives (JSON and CSV shrink about tenfold), one per message: mydata.zip, or
+    mydata-1-of-3.zip… when one would be too big, each holding whole files, and a file
+    too big for any archive cut into pieces (see `_pieces`).
+    """
+    if len(files) <= max_files and sum(len(data) for data in files.values()) <= limit:
+        return [dict(files)]
+    budget = limit - min(_ZIP_ROOM, limit // 8)
+    archives: list[list[tuple[str, bytes]]] = [[]]
+    used = 0
+    for name, data in files.items():
+        for piece_name, piece in _pieces(name, data, budget):
+            size = _deflated_size(piece)
+            if archives[-1] and used + size > budget:
+                archives.append([])
+                used = 0
+            archives[-1].append((piece_name, piece))
+            used += size
+    if len(archives) == 1:
+        return [{"mydata.zip": _zip(archives[0])}]
+    total = len(archives)
+    return [{f"mydata-{n}-of-{total}.zip": _zip(members)} for n, members in enumerate(archives, 1)]
 
 
 def member_export(tables: dict[str, list[dict[str, Any]]]) -> MemberExport:

@@ -18,8 +18,10 @@ from aiohttp import BodyPartReader, web
 
 from .models import LOADING, BotResponse, Channel, InteractionRecord, Message
 from .validation import (
+    FILES_MAX,
     flatten_errors,
     is_empty_message,
+    upload_too_large,
     validate_choices,
     validate_command,
     validate_message,
@@ -265,8 +267,9 @@ class RestApi:
         record: InteractionRecord | None = None,
         code: int = 50035,
         message: str = "Invalid Form Body",
+        status: int = 400,
     ) -> ApiError:
-        """Record a limit violation loudly and build the 400 to raise."""
+        """Record a limit violation loudly and build the error (a 400 unless said) to raise."""
         from .server import Violation
 
         details = flatten_errors(errors) if errors else [message]
@@ -275,7 +278,7 @@ class RestApi:
         log.error("Discord would reject the bot's request: %s", violation)
         if record is not None:
             record.rejections.append(str(violation))
-        return ApiError(400, code, message, errors or None)
+        return ApiError(status, code, message, errors or None)
 
     def _check_message(
         self,
@@ -292,6 +295,23 @@ class RestApi:
         if not edit and is_empty_message(data, has_files=bool(files)):
             raise self._reject(
                 request, {}, record=record, code=50006, message="Cannot send an empty message"
+            )
+        if len(files) > FILES_MAX:
+            raise self._reject(
+                request,
+                {},
+                record=record,
+                code=30015,
+                message=f"Maximum number of attachments in a message reached ({FILES_MAX})",
+            )
+        if upload_too_large([len(content) for _, content, _ in files]):
+            raise self._reject(
+                request,
+                {},
+                record=record,
+                code=40005,
+                message="Request entity too large",
+                status=413,
             )
 
     async def unknown_route(self, request: web.Request) -> web.Response:

@@ -38,6 +38,13 @@ MODAL_COMPONENTS_MAX = 5
 TEXT_INPUT_LABEL_MAX = 45
 TEXT_INPUT_VALUE_MAX = 4000
 TEXT_INPUT_PLACEHOLDER_MAX = 100
+# Uploads (https://discord.com/developers/docs/reference#uploading-files): at most 10
+# files in a message, and 10 MiB the default upload limit (since 2025-01-16 for bots,
+# webhooks and interaction responses alike; a server's boosts raise it). Since 2025-04
+# Discord checks an app's files one by one; the emulator holds a message's files to
+# 10 MiB together, the older and stricter rule, so what passes here passes Discord.
+FILES_MAX = 10
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 COMMAND_NAME_RE = re.compile(r"^[-_\w]{1,32}$")
 COMMAND_DESCRIPTION_MAX = 100
 OPTIONS_MAX = 25
@@ -185,6 +192,12 @@ def validate_message(
         if comp_errors:
             errors["components"] = comp_errors
     return errors
+
+
+def upload_too_large(sizes: list[int]) -> bool:
+    """Whether a message's files, `sizes` bytes each, are over the upload limit (Discord
+    answers 413 with error 40005, "Request entity too large")."""
+    return sum(sizes) > UPLOAD_MAX_BYTES
 
 
 def is_empty_message(data: dict[str, Any], *, has_files: bool) -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import json
+import os
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from bot.store.guild import GuildStore
 from bot.store.member import MemberStore
@@ -15,12 +18,53 @@ from bot.store.reminders import ReminderTimer
 __all__ = [
     "GuildStore",
     "MemberStore",
+    "PendingDeletion",
     "PoolClosedError",
     "ReminderTimer",
     "StoreMissingError",
     "StorePool",
     "Stores",
 ]
+
+
+# Where a /mydata delete under way is recorded (DATA_DIR/deleting/<id>.json), so one cut
+# short by a crash is finished at the next start.
+DELETING = "deleting"
+
+
+class PendingDeletion(NamedTuple):
+    """A /mydata delete that was started and not finished: whose, and the note its
+    caller left (how to tell the member it's done; never anything the member wrote)."""
+
+    user_id: int
+    note: dict[str, Any]
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file only the bot's user can read, durably (written, then renamed in)."""
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(partial, path)
+    _sync_folder(path.parent)
+
+
+def _remove_durably(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class Stores:
@@ -69,19 +113,64 @@ class Stores:
         told yet (see StorePool.take_moved_aside)."""
         return self.pool.take_moved_aside("users", user_id)
 
-    async def delete_member(self, user_id: int) -> bool:
+    async def delete_member(self, user_id: int, *, note: Mapping[str, Any] | None = None) -> bool:
         """Remove everything kept about a member: their timers, their marks in every
-        server's store (votes, authorship), then their own store. True if they had one.
+        server's store (votes, authorship), then their own store with any copy of it set
+        aside. True if they had one.
 
-        The member's own store goes last, so a delete cut short can simply be run again.
+        A marker (DATA_DIR/deleting/<id>.json, holding `note`) is written first and
+        removed last, and the member's own store goes last: a delete cut short (a crash,
+        SIGKILL) is listed by `pending_deletions` at the next start and run again.
+        Run again for a pending deletion, it keeps the marker's note.
         """
+        marker = self._deletion_marker(user_id)
+        if not marker.exists():
+            await asyncio.to_thread(_write_private, marker, json.dumps(dict(note or {})).encode())
         if self.timer is not None:
             await self.timer.forget_member(user_id)
         for guild_id in await asyncio.to_thread(self.pool.ids, "guilds"):
             async with self.guild(guild_id) as guild_store:
                 await guild_store.forget_member(user_id)
         self.notices_waiting.discard(user_id)
-        return await self.pool.delete("users", user_id)
+        existed = await self.pool.delete("users", user_id)
+        if self.timer is not None:
+            # Again: the reminder engine's consistency pass may have re-armed one from the
+            # store while it was still there; with the store gone, nothing can re-arm it.
+            await self.timer.forget_member(user_id)
+        await asyncio.to_thread(_remove_durably, marker)
+        return existed
+
+    def pending_deletions(self) -> list[PendingDeletion]:
+        """The /mydata deletes started and not finished (cut short by a crash)."""
+        pending: dict[int, dict[str, Any]] = {}
+        # A marker cut short while being written (<id>.json.partial) still means the
+        # member asked: their deletion goes on, without the note.
+        for marker in sorted((self.pool.data_dir / DELETING).glob("*.json*")):
+            user_id = marker.name.split(".", 1)[0]
+            if not user_id.isdigit():
+                continue
+            try:
+                note = json.loads(marker.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                note = None
+            found = pending.setdefault(int(user_id), {})
+            if isinstance(note, dict) and marker.suffix == ".json":
+                found.update(note)
+        return [PendingDeletion(user_id, note) for user_id, note in pending.items()]
+
+    def _deletion_marker(self, user_id: int) -> Path:
+        return self.pool.data_dir / DELETING / f"{int(user_id)}.json"
+
+    async def member_marks(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """A member's questions and votes in every server's bank, each with the server's
+        id (for /mydata export: what `delete_member` removes from them)."""
+        marks: dict[str, list[dict[str, Any]]] = {"questions_added": [], "question_votes": []}
+        for guild_id in await asyncio.to_thread(self.pool.ids, "guilds"):
+            async with self.guild(guild_id) as guild_store:
+                found = await guild_store.member_marks(user_id)
+            for table, rows in found.items():
+                marks[table] += [{"server_id": guild_id, **row} for row in rows]
+        return marks
 
     async def close(self) -> None:
         """Close every connection."""

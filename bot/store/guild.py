@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import aiosqlite
 
@@ -242,13 +243,36 @@ class GuildStore(StoreBase):
         async with self.transaction():
             return bool(await self._changed("DELETE FROM questions WHERE id = ?", (question_id,)))
 
+    async def member_marks(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The questions a member added to this bank and their votes, for /mydata export
+        (what `forget_member` removes)."""
+        added = await self.fetchall(
+            "SELECT id AS question_id, text, category, created_at FROM questions "
+            "WHERE author_id = ? ORDER BY id",
+            (user_id,),
+        )
+        voted = await self.fetchall(
+            "SELECT v.question_id, q.text, v.created_at FROM votes v "
+            "JOIN questions q ON q.id = v.question_id WHERE v.user_id = ? ORDER BY v.rowid",
+            (user_id,),
+        )
+        return {
+            "questions_added": [dict(row) for row in added],
+            "question_votes": [dict(row) for row in voted],
+        }
+
     async def forget_member(self, user_id: int) -> None:
-        """Drop a member's votes and unlink their questions (kept for the club, unsigned)."""
+        """Drop a member's votes and unlink their questions (kept for the club, unsigned).
+
+        The store erases what it deletes (PRAGMA secure_delete, see pool.py), and the
+        write-ahead log is emptied into the database, so no copy of the rows stays in it.
+        """
         async with self.transaction():
             await self.execute("DELETE FROM votes WHERE user_id = ?", (user_id,))
             await self.execute(
                 "UPDATE questions SET author_id = NULL WHERE author_id = ?", (user_id,)
             )
+        await self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- anonymous club counters ---------------------------------------------------
     async def record_activity(

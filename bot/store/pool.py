@@ -178,7 +178,8 @@ class StorePool:
         return self._moved_aside.pop((kind, int(key)), None)
 
     async def delete(self, kind: str, key: int) -> bool:
-        """Close and remove one store's files; True if there was one."""
+        """Close and remove one store's files, its sidecars and any copy of it set aside
+        as unreadable (`<id>.sqlite3.unreadable-<time>`); True if there was a store."""
         store_key = (kind, int(key))
         lock = self._locks.get(store_key)
         if lock is None:
@@ -192,6 +193,9 @@ class StorePool:
             existed = path.exists()
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            for moved in path.parent.glob(f"{path.name}.unreadable-*"):
+                moved.unlink(missing_ok=True)
+            self._moved_aside.pop(store_key, None)
             return existed
 
     async def close(self) -> None:

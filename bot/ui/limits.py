@@ -17,6 +17,10 @@ BUTTON_LABEL = 80
 SELECT_OPTIONS = 25
 SELECT_LABEL = 100
 MODAL_TITLE = 45
+# Uploads: files in one message, and their bytes together (Discord's default limit,
+# 10 MiB since January 2025, for a server without boosts and in DMs).
+FILES = 10
+UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def clip(text: str | None, limit: int, *, marker: str = "…") -> str:

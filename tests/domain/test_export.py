@@ -1,13 +1,23 @@
 import csv
 import io
 import json
+import random
+import string
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.export import BOOKKEEPING_ABOUT, csv_safe, member_export, tables_to_csv, to_json
+from bot.domain.export import (
+    BOOKKEEPING_ABOUT,
+    csv_safe,
+    member_export,
+    split_for_upload,
+    tables_to_csv,
+    to_json,
+)
 
 
 @pytest.mark.parametrize(
@@ -210,3 +220,69 @@ def test_counts_follow_the_export():
 def test_a_setting_that_isnt_json_is_exported_as_stored():
     export = member_export({"settings": [{"key": "timezone", "value": "UTC"}]})
     assert export.settings == {"timezone": "UTC"}
+
+
+# --- fitting Discord's upload limits ----------------------------------------------------
+
+
+def unzipped(archive: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        return {name: opened.read(name) for name in opened.namelist()}
+
+
+def test_files_that_fit_go_as_they_are():
+    files = {"mydata.json": b"{}\n", "prospects.csv": b"id,name\n1,Ada\n"}
+    assert split_for_upload(files, limit=1000, max_files=10) == [files]
+
+
+def test_files_over_the_limit_go_compressed_in_one_zip():
+    rows = [{"id": n, "name": f"Person {n}", "organization": "Acme"} for n in range(5000)]
+    files = {"mydata.json": to_json({"prospects": rows}), "prospects.csv": tables_to_csv(rows)}
+    limit = 200_000
+    assert sum(map(len, files.values())) > limit
+    ((name, archive),) = [
+        item
+        for message in split_for_upload(files, limit=limit, max_files=10)
+        for item in message.items()
+    ]
+    assert name == "mydata.zip" and len(archive) <= limit
+    assert unzipped(archive) == files
+
+
+def test_more_files_than_a_message_takes_go_in_a_zip():
+    files = {f"table{n}.csv": b"id\n1\n" for n in range(12)}
+    ((message),) = split_for_upload(files, limit=10_000, max_files=10)
+    assert list(message) == ["mydata.zip"]
+    assert unzipped(message["mydata.zip"]) == files
+
+
+def test_too_much_for_one_message_goes_in_several_each_within_the_limit():
+    # Notes that don't compress (random text), as a member's own words might not.
+    rng = random.Random(7)
+    rows = [
+        {"id": n, "notes": "".join(rng.choices(string.ascii_letters, k=300))} for n in range(3000)
+    ]
+    csv_data, json_data = tables_to_csv(rows), to_json({"prospects": rows})
+    limit = 300_000
+    messages = split_for_upload(
+        {"mydata.json": json_data, "prospects.csv": csv_data}, limit=limit, max_files=10
+    )
+    assert len(messages) > 2
+    names = [name for message in messages for name in message]
+    assert names == [f"mydata-{n}-of-{len(messages)}.zip" for n in range(1, len(messages) + 1)]
+    assert all(len(data) <= limit for message in messages for data in message.values())
+    inside: dict[str, bytes] = {}
+    for message in messages:
+        for archive in message.values():
+            inside |= unzipped(archive)
+    # mydata.json's pieces join back into it; each CSV part opens on its own, header first.
+    pieces = sorted(name for name in inside if name.startswith("mydata.json."))
+    assert pieces and b"".join(inside[name] for name in pieces) == json_data
+    parts = sorted(
+        (name for name in inside if name.startswith("prospects-")),
+        key=lambda name: int(name.split("-")[1]),
+    )
+    assert len(parts) > 1
+    read_back = [row for name in parts for row in read(inside[name])[1:]]
+    assert all(read(inside[name])[0] == ["id", "notes"] for name in parts)
+    assert read_back == read(csv_data)[1:]
