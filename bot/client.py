@@ -17,6 +17,7 @@ from discord.http import Route
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.timeparse import warm_up as warm_up_time_parsing
+from bot.pacing import PacedHTTPClient, RequestBudget
 from bot.reminders.engine import ReminderEngine
 from bot.store import StorePool, Stores
 from bot.types import bot_of
@@ -115,6 +116,8 @@ class InterviewBot(commands.Bot):
         intents.presences = False
         intents.message_content = False
         options.setdefault("guild_ready_timeout", 2.0)
+        # Every request to Discord's API is paced under the global rate limit (bot/pacing.py).
+        self.budget = RequestBudget(settings.rate_limit)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -127,6 +130,13 @@ class InterviewBot(commands.Bot):
         self.clock = clock or Clock()
         self.stores = Stores(StorePool(settings.data_dir, self.clock, max_open=max_open_stores))
         self.reminders = ReminderEngine(self, self.stores, self.clock, settings.data_dir)
+
+    def _get_state(self, **options: Any) -> Any:
+        # discord.py builds its HTTP client in Client.__init__ and hands it to the
+        # connection state here, before anything else holds it: the place to put the
+        # paced client in its stead.
+        self.http = PacedHTTPClient.replacing(self.http, self.budget)
+        return super()._get_state(**options)
 
     async def setup_hook(self) -> None:
         """Start-up work, once per process (never in on_ready, which repeats on reconnect)."""

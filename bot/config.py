@@ -17,6 +17,10 @@ import yarl
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_DATA_DIR = Path("data")
+# Requests a second the bot allows itself (bot/pacing.py): below Discord's global limit
+# of 50 by enough that requests bunched up on their way (65 ms of jitter) stay within it,
+# and close enough that a burst of reminders goes out at 0.92 of what the limit allows.
+DEFAULT_RATE_LIMIT = 46.0
 
 
 class ConfigError(ValueError):
@@ -34,6 +38,7 @@ class Config:
     log_level: str = "INFO"
     api_base: str | None = None
     gateway_url: str | None = None
+    rate_limit: float = DEFAULT_RATE_LIMIT
 
     def __repr__(self) -> str:
         # The token must never reach a log line, even through a repr.
@@ -41,7 +46,8 @@ class Config:
         return (
             f"Config(token={token!r}, data_dir={str(self.data_dir)!r}, "
             f"dev_guild_id={self.dev_guild_id!r}, log_level={self.log_level!r}, "
-            f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r})"
+            f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
+            f"rate_limit={self.rate_limit!r})"
         )
 
 
@@ -96,6 +102,19 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     if gateway_url:
         gateway_url = _url("DISCORD_GATEWAY_URL", gateway_url, ("ws", "wss"))
 
+    rate_limit = DEFAULT_RATE_LIMIT
+    if raw := get("DISCORD_RATE_LIMIT"):
+        try:
+            rate_limit = float(raw)
+        except ValueError:
+            rate_limit = 0.0
+        if not 0 < rate_limit <= 10_000:
+            raise ConfigError(
+                "DISCORD_RATE_LIMIT must be how many requests a second the bot may make, "
+                "such as 46 (just below Discord's global limit of 50; higher only if Discord "
+                f"granted your bot more); got {raw!r}"
+            )
+
     return Config(
         token=token,
         data_dir=data_dir,
@@ -103,6 +122,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         log_level=log_level,
         api_base=api_base,
         gateway_url=gateway_url,
+        rate_limit=rate_limit,
     )
 
 

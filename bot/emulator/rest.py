@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import BodyPartReader, web
 
 from .models import LOADING, BotResponse, Channel, InteractionRecord, Message
+from .ratelimits import Refusal
 from .validation import (
     FILES_MAX,
     flatten_errors,
@@ -100,6 +100,15 @@ def _read_back(message: Message) -> dict[str, Any]:
     data = message.payload()
     data.pop("nonce", None)
     return data
+
+
+def _route_template(request: web.Request) -> str | None:
+    """The path template of the API route `request` matched (e.g.
+    ``/channels/{channel_id}/messages``), or None for an unknown route."""
+    resource = request.match_info.route.resource
+    if resource is None or not resource.canonical.startswith(API_PREFIX + "/"):
+        return None  # the catch-all of unknown routes
+    return resource.canonical.removeprefix(API_PREFIX)
 
 
 def _snowflake(request: web.Request, key: str) -> int:
@@ -224,21 +233,8 @@ class RestApi:
             entry.status = 429
             emu.rate_limited.append(f"{request.method} {path}")
             log.info("REST: answering %s %s with a global 429", request.method, path)
-            retry_after = emu.rate_limit_retry_after
-            return json_response(
-                {
-                    "message": "You are being rate limited.",
-                    "retry_after": retry_after,
-                    "global": True,
-                },
-                status=429,
-                headers={
-                    "Via": "1.1 google",
-                    "Retry-After": str(max(1, math.ceil(retry_after))),
-                    "X-RateLimit-Global": "true",
-                    "X-RateLimit-Scope": "global",
-                },
-            )
+            forced = Refusal.global_limit(emu.rate_limit_retry_after)
+            return json_response(forced.body(), status=429, headers=forced.all_headers())
         if (
             not path.startswith(("/interactions/", "/webhooks/"))
             and request.headers.get("Authorization") != f"Bot {emu.token}"
@@ -246,10 +242,24 @@ class RestApi:
             entry.status = 401
             log.error("REST: %s %s with a missing or wrong token", request.method, path)
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+        refusal, limit_headers = emu.rate_limits.admit(
+            request.method, _route_template(request), path, request.match_info
+        )
+        if refusal is not None:
+            entry.status = 429
+            emu.rate_limited.append(f"{request.method} {path}")
+            log.warning(
+                "REST: %s %s over Discord's %s rate limit; answering 429",
+                request.method,
+                path,
+                "global" if refusal.is_global else "per-route",
+            )
+            return json_response(refusal.body(), status=429, headers=refusal.all_headers())
         try:
             response = await handler(request)
         except ApiError as exc:
             response = exc.response()
+        response.headers.update(limit_headers)
         entry.status = response.status
         if request.method != "GET":
             # Finish sending the response before waking the driver, so the bot has its

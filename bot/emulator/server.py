@@ -41,6 +41,7 @@ from .models import (
     User,
     now,
 )
+from .ratelimits import GLOBAL_PER_SECOND, INTERACTION_PREFIXES, RateLimits
 from .rest import API_PREFIX, RestApi
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,9 @@ class Emulator:
     """A fake Discord (REST + gateway) for one bot application.
 
     Use ``async with Emulator() as emu:`` or ``await emu.start()`` / ``await emu.stop()``.
+    Like Discord it enforces the global rate limit (``global_rate_limit`` requests a
+    second, None for none) and per-route buckets with their headers
+    (``route_rate_limits``), answering 429 past them.
     """
 
     def __init__(
@@ -93,6 +97,8 @@ class Emulator:
         bot_name: str = "Interview Bot",
         port: int = 0,
         host: str = "127.0.0.1",
+        global_rate_limit: int | None = GLOBAL_PER_SECOND,
+        route_rate_limits: bool = True,
     ) -> None:
         self.token = token
         self.host = host
@@ -114,6 +120,10 @@ class Emulator:
         self.violations: list[Violation] = []
         self.unknown_routes: list[str] = []
         self.rate_limited: list[str] = []
+        """Every request answered 429, as "METHOD path" (forced ones and real ones)."""
+        self.rate_limits = RateLimits(global_rate_limit, route_rate_limits)
+        """Discord's global limit and per-route buckets (see bot/emulator/ratelimits.py);
+        change ``rate_limits.global_per_second`` or ``rate_limits.routes`` at any time."""
         self.rate_limit_retry_after = 0.05
         self._interactions_by_token: dict[str, InteractionRecord] = {}
         self._channel_messages: dict[int, list[Message]] = {}
@@ -322,7 +332,8 @@ class Emulator:
         self._nonces.clear()
 
     def set_rate_limit(self, rule: RateLimitRule, *, retry_after: float = 0.05) -> None:
-        """Answer some REST requests with a global 429, exactly as Discord does.
+        """Besides the real limits (``rate_limits``), answer some REST requests with a
+        global 429, exactly as Discord does.
 
         ``rule`` is ``None``/``False`` (off), ``True`` (the next request only), an int ``n``
         (every n-th request from now on) or ``callable(method, path) -> bool``. Interaction
@@ -674,7 +685,7 @@ class Emulator:
         rule = self._rate_rule
         if rule is None or rule is False:
             return False
-        if path.startswith(("/interactions/", "/webhooks/")):
+        if path.startswith(INTERACTION_PREFIXES):
             return False
         if rule is True:
             self._rate_rule = None

@@ -89,3 +89,11 @@ def test_a_bad_setting_exits_2_with_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "LOG_LEVEL" in result.stderr
+
+
+def test_the_rate_limit_is_read_and_checked():
+    assert load_config({}).rate_limit == 46.0
+    assert load_config({"DISCORD_RATE_LIMIT": "450"}).rate_limit == 450.0
+    for bad in ("0", "-5", "fast", "1e9"):
+        with pytest.raises(ConfigError, match="DISCORD_RATE_LIMIT must be .* such as 46"):
+            load_config({"DISCORD_RATE_LIMIT": bad})
