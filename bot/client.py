@@ -75,20 +75,14 @@ class InterviewTree(app_commands.CommandTree):
     """The command tree with the central error handler and the members' notices."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Before every command, pick up one-line notices owed to the member.
-
-        The member's store is opened only when a notice waits there; one that can't be
-        read is left for a later command and never keeps this one from running.
-        """
+        """Before every command, say how its answer picks up the member's one-line
+        notices (see bot.ui.respond.NOTICES_KEY): nothing is read here, so nothing here
+        can keep a command from running or being answered."""
         if interaction.type is discord.InteractionType.application_command:
             bot = bot_of(interaction)
-            user_id = interaction.user.id
-            try:
-                notices = await bot.take_stored_notices(user_id)
-            except Exception:
-                log.exception("couldn't read member %s's notices; they wait", user_id)
-                notices = []
-            interaction.extras[NOTICES_KEY] = functools.partial(bot.notices_for, user_id, notices)
+            interaction.extras[NOTICES_KEY] = functools.partial(
+                bot.take_notices, interaction.user.id
+            )
         return True
 
     async def on_error(
@@ -179,29 +173,29 @@ class InterviewBot(commands.Bot):
             synced = await self.tree.sync()
         log.info("synced %d commands", len(synced))
 
-    async def take_stored_notices(self, user_id: int) -> list[str]:
-        """One-line notices waiting in the member's store (closed DMs), marked shown; the
-        store is opened only when one is known to wait."""
-        if user_id not in self.stores.notices_waiting:
-            return []
-        self.stores.notices_waiting.discard(user_id)
-        async with self.stores.member(user_id) as store:
-            return await store.take_notices()
-
-    def notices_for(self, user_id: int, stored: list[str]) -> list[str]:
-        """The notices for the member's answer: a store set aside (learnt when the
-        command opened it), then those taken from the store."""
+    async def take_notices(self, user_id: int) -> list[str]:
+        """The member's one-line notices, marked shown: a store set aside (learnt when a
+        command opened it), then those waiting in their store (closed DMs). The store is
+        opened only when one is known to wait; one that can't be read waits for later."""
+        notices: list[str] = []
         moved = self.stores.moved_aside(user_id)
-        if moved is None:
-            return list(stored)
-        return [SET_ASIDE_NOTICE.format(name=moved.name), *stored]
+        if moved is not None:
+            notices.append(SET_ASIDE_NOTICE.format(name=moved.name))
+        if user_id in self.stores.notices_waiting:
+            try:
+                async with self.stores.member(user_id) as store:
+                    notices += await store.take_notices()
+                self.stores.notices_waiting.discard(user_id)
+            except Exception:
+                log.exception("couldn't read member %s's notices; they wait", user_id)
+        return notices
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction, _command: app_commands.Command
     ) -> None:
         """A command that answered without `reply` still delivers the member's notices."""
         take = interaction.extras.pop(NOTICES_KEY, None)
-        notices = take() if take is not None else []
+        notices = await take() if take is not None else []
         if notices and interaction.response.is_done():
             await interaction.followup.send(
                 "\n".join(f"-# ⚠️ {notice}" for notice in notices),

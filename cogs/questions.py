@@ -333,7 +333,7 @@ class Questions(commands.Cog):
             return
         # The server's bank is shared, so its page is public; the member's own notices
         # (e.g. "your DMs are closed") must not be, so they follow ephemerally.
-        notices = with_notices(interaction, None)
+        notices = await with_notices(interaction, None)
         await interaction.response.send_message(
             embed=embed,
             view=view or discord.utils.MISSING,

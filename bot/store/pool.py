@@ -48,6 +48,15 @@ BEGIN SELECT reminder_touched(OLD.id); END;
 """
 
 
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite says the file itself is damaged (SQLITE_CORRUPT, SQLITE_NOTADB), as
+    opposed to a lock, a full disk or a constraint."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return "malformed" in str(error) or "not a database" in str(error)
+    return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 class PoolClosedError(RuntimeError):
     """The pool is closing: no store is opened any more (shutdown)."""
 
@@ -147,8 +156,15 @@ class StorePool:
             self._open.move_to_end(store_key)
             try:
                 yield conn
+            except sqlite3.DatabaseError as error:
+                if is_damage(error):
+                    # A damaged page met in use: the store is set aside like an unreadable
+                    # one at opening (its member is told, and starts afresh), so the
+                    # member is never shut out by every command failing the same way.
+                    await self._set_aside_locked(store_key, str(error))
+                raise
             finally:
-                if conn.in_transaction:
+                if conn.in_transaction and store_key in self._open:
                     # A caller raised mid-transaction: nothing half-written survives.
                     await conn.rollback()
             await self._evict()
@@ -161,14 +177,18 @@ class StorePool:
         if lock is None:
             lock = self._locks[store_key] = asyncio.Lock()
         async with lock:
-            conn = self._open.pop(store_key, None)
-            if conn is not None:
-                await conn.close()
-            self._touched.pop(store_key, None)
-            path = self.path(kind, key)
-            if not path.exists():
-                return None
-            moved = self._move_aside(path)
+            return await self._set_aside_locked(store_key, reason)
+
+    async def _set_aside_locked(self, store_key: tuple[str, int], reason: str) -> Path | None:
+        """set_aside's work, with the store's lock held: close, then move the files."""
+        conn = self._open.pop(store_key, None)
+        if conn is not None:
+            await conn.close()
+        self._touched.pop(store_key, None)
+        path = self.path(*store_key)
+        if not path.exists():
+            return None
+        moved = self._move_aside(path)
         log.warning("store %s was damaged (%s); moved aside to %s", path, reason, moved)
         self._moved_aside[store_key] = moved
         return moved

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 
@@ -10,16 +10,17 @@ from bot.types import AnyInteraction
 from bot.ui.limits import CONTENT, clip
 
 NOTICES_KEY = "notices"
-"""`interaction.extras[NOTICES_KEY]`: a callable that returns the member's one-line
-notices and marks them shown (set by the command tree before each command). Called when
-the answer is sent, so a notice learnt during the command (a store set aside when it was
-opened) goes out with that very answer."""
+"""`interaction.extras[NOTICES_KEY]`: a coroutine function that returns the member's
+one-line notices and marks them shown (set by the command tree before each command).
+Called only when a command's answer is sent: a notice learnt during the command (a store
+set aside when it was opened) goes out with that very answer, and a command refused with
+an error leaves the notices for the next one."""
 
 
-def with_notices(interaction: AnyInteraction, content: str | None) -> str | None:
+async def with_notices(interaction: AnyInteraction, content: str | None) -> str | None:
     """Prefix the member's pending one-line notices (e.g. DMs closed) to `content`, once."""
-    take: Callable[[], list[str]] | None = interaction.extras.pop(NOTICES_KEY, None)
-    notices = take() if take is not None else []
+    take: Callable[[], Awaitable[list[str]]] | None = interaction.extras.pop(NOTICES_KEY, None)
+    notices = await take() if take is not None else []
     if not notices:
         return content
     lines = "\n".join(f"-# ⚠️ {notice}" for notice in notices)
@@ -38,7 +39,7 @@ async def reply(
 ) -> None:
     """Send the answer to a command, as a response or (after a defer) a followup."""
     kwargs: dict = {
-        "content": with_notices(interaction, clip(content, CONTENT) if content else None),
+        "content": await with_notices(interaction, clip(content, CONTENT) if content else None),
         "embeds": [embed] if embed else list(embeds),
         "files": list(files),
         "ephemeral": ephemeral,
