@@ -279,10 +279,7 @@ class Session:
             reply = await self.driver.run(
                 line, user=self.user, guild=self.guild, attachments=attachments
             )
-            noted = await self.follow_zone()
             await self.show_reply(reply)
-            if noted:
-                self.out.note(noted)
             return True
         if word in ("quit", "exit"):
             return False
@@ -473,7 +470,9 @@ class Session:
     # ---------------------------------------------------------------- showing
 
     async def show_reply(self, reply: Reply) -> None:
-        """Show how the bot answered; fill in the modal if it opened one."""
+        """Show how the bot answered, its times in the acting member's zone (which the
+        answer may just have set); fill in the modal if it opened one."""
+        noted = await self.follow_zone()
         messages: list[Message] = []
         for message in [reply.message, *reply.followups]:
             if message is not None and message not in messages and not message.deleted:
@@ -488,6 +487,8 @@ class Session:
             if message.ephemeral:
                 heading += " · only you can see this"
             self.show(message, heading)
+        if noted:
+            self.out.note(noted)
         if reply.modal is not None:
             await self._fill_modal(reply)
         elif not messages and reply.callback_type == 6:

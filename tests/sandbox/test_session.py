@@ -141,3 +141,17 @@ async def test_tab_completes_the_path_of_a_file_to_attach(sandbox, tmp_path):
     assert [s.text for s in found] == [f"@{tmp_path}/Connections.csv "]
     found = await suggest(sandbox.session, f"/prospect import file:@{tmp_path}/ex")
     assert [s.display for s in found] == ["exports/"]
+
+
+async def test_a_zone_picked_from_the_bots_question_is_used_at_once(sandbox):
+    out = await sandbox.run(
+        "as grace",
+        '/prospect add name:"Ada Lovelace"',
+        '/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 3pm"',
+    )
+    options = out.split("select (", 1)[1]
+    tokyo = options.split("] Asia/Tokyo", 1)[0].rsplit("[", 1)[1]
+    out = await sandbox.run(f"select {tokyo}")
+    assert "Meeting scheduled" in out
+    assert " 15:00 JST" in out  # the answer to the pick reads in the zone just picked
+    assert "Times show in Asia/Tokyo, the time zone 'grace' chose" in out
