@@ -193,9 +193,7 @@ def setup_logging(config: Config) -> None:
     """Configure the root logger once, with the token redacted from every line."""
     handler = logging.StreamHandler()
     handler.setFormatter(
-        logging.Formatter(
-            "%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"
-        )
+        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
     )
     handler.addFilter(RedactingFilter(config.token))
     root = logging.getLogger()

@@ -95,5 +95,5 @@ def test_the_rate_limit_is_read_and_checked():
     assert load_config({}).rate_limit == 46.0
     assert load_config({"DISCORD_RATE_LIMIT": "450"}).rate_limit == 450.0
     for bad in ("0", "-5", "fast", "1e9"):
-        with pytest.raises(ConfigError, match="DISCORD_RATE_LIMIT must be .* such as 46"):
+        with pytest.raises(ConfigError, match=r"DISCORD_RATE_LIMIT must be .* such as 46"):
             load_config({"DISCORD_RATE_LIMIT": bad})
