@@ -6,16 +6,20 @@ the setting, instead of a traceback deep inside discord.py.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import yarl
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# text: for a person at a terminal or journalctl; json: one object a line for a collector.
+LOG_FORMATS = ("text", "json")
 DEFAULT_DATA_DIR = Path("data")
 # Requests a second the bot allows itself (bot/pacing.py): below Discord's global limit
 # of 50 by enough that requests bunched up on their way (65 ms of jitter) stay within it,
@@ -39,15 +43,20 @@ class Config:
     api_base: str | None = None
     gateway_url: str | None = None
     rate_limit: float = DEFAULT_RATE_LIMIT
+    log_format: str = "text"
+    sentry_dsn: str | None = None
 
     def __repr__(self) -> str:
-        # The token must never reach a log line, even through a repr.
+        # The token (and Sentry's key, in its DSN) must never reach a log line, even
+        # through a repr.
         token = "<set>" if self.token else None
+        sentry_dsn = "<set>" if self.sentry_dsn else None
         return (
             f"Config(token={token!r}, data_dir={str(self.data_dir)!r}, "
             f"dev_guild_id={self.dev_guild_id!r}, log_level={self.log_level!r}, "
             f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
-            f"rate_limit={self.rate_limit!r})"
+            f"rate_limit={self.rate_limit!r}, log_format={self.log_format!r}, "
+            f"sentry_dsn={sentry_dsn!r})"
         )
 
 
@@ -91,6 +100,17 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {log_level!r}")
 
+    log_format = (get("LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"LOG_FORMAT must be text (lines for people) or json (one JSON object a line, for "
+            f"a log collector); got {log_format!r}"
+        )
+
+    sentry_dsn = get("SENTRY_DSN")
+    if sentry_dsn is not None:
+        _check_sentry(sentry_dsn)
+
     data_dir = Path(get("DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"DATA_DIR must be a folder; {str(data_dir)!r} is a file")
@@ -123,7 +143,24 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         api_base=api_base,
         gateway_url=gateway_url,
         rate_limit=rate_limit,
+        log_format=log_format,
+        sentry_dsn=sentry_dsn,
     )
+
+
+def _check_sentry(dsn: str) -> None:
+    """A DSN as Sentry's project settings show it, and the `sentry` extra installed."""
+    url = yarl.URL(dsn)
+    if url.scheme not in ("http", "https") or not url.user or not url.host:
+        raise ConfigError(
+            "SENTRY_DSN must be the DSN from your Sentry project's Client Keys page, such as "
+            "https://0123abcd@o123.ingest.sentry.io/4567; got a value that isn't one"
+        )
+    if importlib.util.find_spec("sentry_sdk") is None:
+        raise ConfigError(
+            "SENTRY_DSN is set but Sentry's SDK isn't installed: pip install "
+            "'interview-bot[sentry]' (or -e '.[sentry]' in a checkout), or unset SENTRY_DSN"
+        )
 
 
 def prepare_data_dir(data_dir: Path) -> None:
@@ -172,30 +209,17 @@ def apply_endpoints(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-class RedactingFilter(logging.Filter):
-    """Replaces the token wherever it would appear in a log record."""
+def setup_logging(config: Config, stream: TextIO | None = None) -> None:
+    """Configure the root logger once (to `stream`, default stderr), dated lines in
+    LOG_FORMAT with the token redacted from every line (see bot/logs.py); start Sentry
+    when SENTRY_DSN is set."""
+    from bot import version
+    from bot.logs import JsonFormatter, TextFormatter, start_sentry
 
-    def __init__(self, secret: str | None) -> None:
-        super().__init__()
-        self._secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message without the secret; never drops a record."""
-        if self._secret:
-            message = record.getMessage()
-            if self._secret in message:
-                record.msg = message.replace(self._secret, "[redacted token]")
-                record.args = None
-        return True
-
-
-def setup_logging(config: Config) -> None:
-    """Configure the root logger once, with the token redacted from every line."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
-    )
-    handler.addFilter(RedactingFilter(config.token))
+    secrets = [config.token] if config.token else []
+    handler = logging.StreamHandler(stream)
+    formatter = JsonFormatter(secrets) if config.log_format == "json" else TextFormatter(secrets)
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(config.log_level)
@@ -204,3 +228,5 @@ def setup_logging(config: Config) -> None:
     # aiosqlite logs every statement with its parameters at DEBUG: members' names and
     # private notes. Never below INFO, whatever LOG_LEVEL says.
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
+    if config.sentry_dsn:
+        start_sentry(config.sentry_dsn, secrets, release=version())
