@@ -119,6 +119,8 @@ class ReminderEngine:
         self.timers = Timers(clock, self._fire)
         self.dms = DirectMessages(bot)
         self.consistency: asyncio.Task[ConsistencyReport] | None = None
+        # When the last consistency pass finished, and what it found (/owner status).
+        self.last_consistency: tuple[datetime, ConsistencyReport] | None = None
         self.running = False
         self.started_at: datetime | None = None
         self._renderers: dict[str, Renderer] = {}
@@ -272,7 +274,9 @@ class ReminderEngine:
 
     async def check_consistency(self) -> ConsistencyReport:
         """Run one consistency pass now (see bot/reminders/consistency.py)."""
-        return await self._pass.run()
+        report = await self._pass.run()
+        self.last_consistency = (self.clock.now(), report)
+        return report
 
     def recheck(self) -> None:
         """Run a consistency pass in the background, unless one is already running."""

@@ -69,6 +69,7 @@ def test_every_cog_module_is_found():
         "cogs.contact",
         "cogs.follow_up",
         "cogs.locate",
+        "cogs.owner",
         "cogs.prepare",
         "cogs.questions",
     ]
@@ -84,4 +85,23 @@ async def test_the_command_surface_matches_the_product_contract(tmp_path):
         if isinstance(command, discord.app_commands.Command)
     }
     assert found == CONTRACT
+    await bot.close()
+
+
+async def test_owner_commands_live_in_the_dev_server_alone(tmp_path):
+    bot = InterviewBot(Config(data_dir=tmp_path, dev_guild_id=1234))
+    for extension in find_extensions():
+        await bot.load_extension(extension)
+    everywhere = {
+        command.qualified_name
+        for command in bot.tree.walk_commands()
+        if isinstance(command, discord.app_commands.Command)
+    }
+    assert everywhere == set(CONTRACT)  # the global surface is the contract, still
+    dev_server = [
+        command.qualified_name
+        for command in bot.tree.walk_commands(guild=discord.Object(id=1234))
+        if isinstance(command, discord.app_commands.Command)
+    ]
+    assert sorted(dev_server) == ["owner reload", "owner status", "owner sync"]
     await bot.close()
