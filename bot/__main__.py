@@ -1,17 +1,20 @@
-"""`python -m bot`: read settings, then run the bot (or the local sandbox without a token)."""
+"""`python -m bot`: read settings, then run the bot (or the local sandbox without a token),
+or one of the operator's commands (bot/cli.py)."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 
+from bot import metrics
+from bot.cli import build_parser, run_command
 from bot.config import (
     Config,
     ConfigError,
@@ -20,6 +23,11 @@ from bot.config import (
     prepare_data_dir,
     setup_logging,
 )
+from bot.health import Heartbeat
+from bot.operations import DataDirBusyError, hold_data_dir
+
+if TYPE_CHECKING:
+    from bot.client import InterviewBot
 
 log = logging.getLogger("bot")
 
@@ -30,6 +38,29 @@ async def run_bot(settings: Config) -> int:
 
     apply_endpoints(settings.api_base, settings.gateway_url)
     bot = InterviewBot(settings)
+    server = None
+    if settings.metrics_port is not None:
+        try:
+            server = metrics.serve(
+                settings.metrics_port,
+                open_stores=lambda: bot.stores.pool.open_count,
+                reminders_pending=lambda: len(bot.reminders.timers.job_ids()),
+            )
+        except OSError as error:
+            print(
+                f"error: METRICS_PORT {settings.metrics_port} can't be used on 127.0.0.1 "
+                f"({error.strerror or error}); pick a free port, or unset METRICS_PORT",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        return await _run(bot, settings)
+    finally:
+        if server is not None:
+            server.close()
+
+
+async def _run(bot: InterviewBot, settings: Config) -> int:
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     closing: list[asyncio.Task] = []
@@ -42,7 +73,8 @@ async def run_bot(settings: Config) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)
-    async with bot:
+    heartbeat = Heartbeat(bot, settings.data_dir, metrics_port=settings.metrics_port)
+    async with bot, heartbeat:
         try:
             await bot.start(settings.token or "")
         except discord.LoginFailure:
@@ -71,17 +103,22 @@ async def run_bot(settings: Config) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; exit code 2 for a setting that can't be used."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument(
-        "--sandbox", action="store_true", help="run the local sandbox even when a token is set"
-    )
-    args = parser.parse_args(argv)
-    # Every file the bot creates (stores, their -wal/-shm sidecars, the index, exports)
-    # is private to this user from the moment it exists, not fixed up after.
+    """Entry point (`python -m bot`, `interview-bot`); exit code 2 for an argument or a
+    setting that can't be used."""
+    args = build_parser().parse_args(argv)
+    if args.sandbox and args.command is not None:
+        print(
+            f"error: --sandbox runs the sandbox; it takes no command ({args.command})",
+            file=sys.stderr,
+        )
+        return 2
+    # Every file the bot creates (stores, their -wal/-shm sidecars, the index, exports,
+    # backups) is private to this user from the moment it exists, not fixed up after.
     os.umask(0o077)
     try:
         settings = load_config()
+        if args.command is not None:
+            return run_command(args, settings)
         prepare_data_dir(settings.data_dir)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -94,7 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:  # Ctrl-C while a command runs: leave quietly
             return 130
     setup_logging(settings)
-    return asyncio.run(run_bot(settings))
+    try:
+        # Held while the bot runs: a second bot, or a restore, on this DATA_DIR is refused.
+        with hold_data_dir(settings.data_dir):
+            return asyncio.run(run_bot(settings))
+    except DataDirBusyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.http import Route
 
+from bot import metrics
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.timeparse import warm_up as warm_up_time_parsing
@@ -21,7 +22,7 @@ from bot.pacing import PacedHTTPClient, RequestBudget
 from bot.reminders.engine import ReminderEngine
 from bot.store import StorePool, Stores
 from bot.types import bot_of
-from bot.ui.errors import on_app_command_error
+from bot.ui.errors import message_for, on_app_command_error
 from bot.ui.respond import NOTICES_KEY
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class InterviewTree(app_commands.CommandTree):
         notices (see bot.ui.respond.NOTICES_KEY): nothing is read here, so nothing here
         can keep a command from running or being answered."""
         if interaction.type is discord.InteractionType.application_command:
+            metrics.command_started(interaction)
             bot = bot_of(interaction)
             interaction.extras[NOTICES_KEY] = functools.partial(
                 bot.take_notices, interaction.user.id
@@ -89,6 +91,7 @@ class InterviewTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Every command's errors end here (see bot.ui.errors)."""
+        metrics.command_finished(interaction, "refused" if message_for(error) else "error")
         await on_app_command_error(interaction, error)
 
 
@@ -194,6 +197,7 @@ class InterviewBot(commands.Bot):
         self, interaction: discord.Interaction, _command: app_commands.Command
     ) -> None:
         """A command that answered without `reply` still delivers the member's notices."""
+        metrics.command_finished(interaction, "ok")
         take = interaction.extras.pop(NOTICES_KEY, None)
         notices = await take() if take is not None else []
         if notices and interaction.response.is_done():

@@ -45,6 +45,7 @@ class Config:
     rate_limit: float = DEFAULT_RATE_LIMIT
     log_format: str = "text"
     sentry_dsn: str | None = None
+    metrics_port: int | None = None
 
     def __repr__(self) -> str:
         # The token (and Sentry's key, in its DSN) must never reach a log line, even
@@ -56,7 +57,7 @@ class Config:
             f"dev_guild_id={self.dev_guild_id!r}, log_level={self.log_level!r}, "
             f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
             f"rate_limit={self.rate_limit!r}, log_format={self.log_format!r}, "
-            f"sentry_dsn={sentry_dsn!r})"
+            f"sentry_dsn={sentry_dsn!r}, metrics_port={self.metrics_port!r})"
         )
 
 
@@ -135,6 +136,15 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
                 f"granted your bot more); got {raw!r}"
             )
 
+    metrics_port = None
+    if raw := get("METRICS_PORT"):
+        metrics_port = int(raw) if raw.isdigit() else 0
+        if not 1 <= metrics_port <= 65535:
+            raise ConfigError(
+                "METRICS_PORT must be a TCP port (1-65535) to serve Prometheus metrics on "
+                f"127.0.0.1, such as 9464 (unset: no metrics); got {raw!r}"
+            )
+
     return Config(
         token=token,
         data_dir=data_dir,
@@ -145,6 +155,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         rate_limit=rate_limit,
         log_format=log_format,
         sentry_dsn=sentry_dsn,
+        metrics_port=metrics_port,
     )
 
 

@@ -40,6 +40,8 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, Route
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 # Below the API base: the interaction endpoints, free of the global limit. The bot creates
@@ -111,6 +113,8 @@ class RequestBudget:
         params: aiohttp.TraceRequestEndParams,
     ) -> None:
         response = params.response
+        if response.status == TOO_MANY_REQUESTS:
+            metrics.rate_limited(is_global=is_global(response.headers))
         if response.status != TOO_MANY_REQUESTS or not is_global(response.headers):
             return
         retry_after = await _retry_after(response)

@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import aiohttp
 import discord
 
+from bot import metrics
 from bot.clock import Clock
 from bot.domain.business_days import parse_clock, when_dm_goes
 from bot.domain.models import REMINDER_KINDS, Reminder, ReminderKind, Settings
@@ -323,6 +324,7 @@ class ReminderEngine:
     async def _fire(self, user_id: int, reminder_id: int) -> None:
         """A timer's job: hand the delivery to the engine's own task and return at once
         (the scheduler would cancel a job still running at shutdown, and log it failed)."""
+        metrics.reminder_due()
         self._start_delivery(user_id, reminder_id)
 
     def _start_delivery(self, user_id: int, reminder_id: int) -> asyncio.Task[None] | None:
@@ -465,6 +467,7 @@ class ReminderEngine:
             await store.finish_reminder(reminder.id, "sent", message_id=delivered.message.id)
             if delivered.channel_id != claimed.channel_id:
                 await store.set_settings(**{DM_CHANNEL_SETTING: delivered.channel_id})
+        metrics.reminder_sent(late=reminder.late)
         if delivered.found_earlier:
             log.info(
                 "reminders: %s %s had reached member %s before (message %s); not sent again",
@@ -509,6 +512,7 @@ class ReminderEngine:
         async with self.stores.member(user_id, create=False) as store:
             await store.finish_reminder(reminder.id, "dm_closed", error="DMs closed (50007)")
             await store.add_notice(DM_CLOSED_NOTICE, key="dm_closed")
+        metrics.reminder_failed("dm_closed")
         log.info("reminders: member %s has DMs closed; %s kept undelivered", user_id, reminder.id)
 
     async def _retry(self, user_id: int, reminder_id: int, attempts: int, error: str) -> bool:
@@ -540,9 +544,11 @@ class ReminderEngine:
                 error,
             )
             await store.finish_reminder(reminder.id, "cancelled", error=f"gave up: {error}")
+            metrics.reminder_failed("gave_up")
             return
         retry_at = self.clock.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
         await store.release_reminder(reminder.id, due_at=retry_at, error=error)
+        metrics.reminder_failed("retried")
         log.warning(
             "reminders: %s of member %s not sent (%s); trying again at %s",
             reminder.id,

@@ -14,8 +14,11 @@ START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
 
 
-async def start_bot(emu, data_dir: Path, log_path: Path) -> asyncio.subprocess.Process:
-    """`python -m bot` against the emulator, logging to `log_path`."""
+async def start_bot(
+    emu, data_dir: Path, log_path: Path, **settings: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot` against the emulator, logging to `log_path`; `settings` add to (or
+    replace) its environment, e.g. METRICS_PORT="9464"."""
     env = {
         **os.environ,
         "DISCORD_TOKEN": emu.token,
@@ -25,6 +28,7 @@ async def start_bot(emu, data_dir: Path, log_path: Path) -> asyncio.subprocess.P
         "DEV_GUILD_ID": "",
         "LOG_LEVEL": "INFO",
         "PYTHONPATH": str(ROOT),
+        **settings,
     }
     with log_path.open("ab") as log:
         return await asyncio.create_subprocess_exec(
