@@ -31,10 +31,14 @@ test: $(STAMP)
 coverage: $(STAMP)
 	$(PY) -m pytest -n auto --cov --cov-report=term-missing
 
+# The deployment files too: the Dockerfile with hadolint (any finding fails), the systemd
+# unit with systemd-analyze where it is installed (deploy/check-unit.sh says when it isn't).
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/hadolint --failure-threshold style Dockerfile
+	@deploy/check-unit.sh deploy/interview-bot.service
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
