@@ -1,14 +1,18 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Every package's exact version (the whole dependency tree): installs here, in CI and in
+# the container are the same. `make lock` re-pins them; docs/deploy.md says when.
+LOCK := requirements.lock
+PIP := --quiet --disable-pip-version-check
 
-.PHONY: install run sandbox demo test coverage lint format bench clean
+.PHONY: install run sandbox demo test coverage lint format bench clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@echo "Setting up $(VENV) with the bot's dependencies (first run only, about 30 s)..."
 	@python3 -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(PY) -m pip install $(PIP) --upgrade pip -c $(LOCK)
+	@$(PY) -m pip install $(PIP) -c $(LOCK) -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -49,3 +53,20 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV)
+
+# Re-pin every dependency to the newest release pyproject.toml allows: a fresh virtual
+# environment gets this checkout with all its extras, and pip freeze writes what came.
+# Then `make test` and commit requirements.lock; an installed .venv follows at the next make.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install $(PIP) --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install $(PIP) -e '.[dev,sentry]'
+	{ echo "# Every dependency's exact version, for Python 3.11 on Linux x86-64. Made by"; \
+	  echo "# 'make lock' (pip freeze in a fresh venv with '.[dev,sentry]'); read as"; \
+	  echo "# constraints: pip install -c requirements.lock -e '.[dev]'."; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable \
+	    | grep -v -E '^(setuptools|wheel)=='; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf $(LOCK_VENV)
