@@ -43,13 +43,15 @@ async def run_bot(settings: Config) -> int:
         try:
             server = metrics.serve(
                 settings.metrics_port,
+                host=settings.metrics_host,
                 open_stores=lambda: bot.stores.pool.open_count,
                 reminders_pending=lambda: len(bot.reminders.timers.job_ids()),
             )
         except OSError as error:
             print(
-                f"error: METRICS_PORT {settings.metrics_port} can't be used on 127.0.0.1 "
-                f"({error.strerror or error}); pick a free port, or unset METRICS_PORT",
+                f"error: METRICS_PORT {settings.metrics_port} can't be used on "
+                f"{settings.metrics_host} ({error.strerror or error}); pick a free port, or "
+                "unset METRICS_PORT",
                 file=sys.stderr,
             )
             return 2

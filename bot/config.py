@@ -7,6 +7,7 @@ the setting, instead of a traceback deep inside discord.py.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import logging
 import os
 import tempfile
@@ -46,6 +47,7 @@ class Config:
     log_format: str = "text"
     sentry_dsn: str | None = None
     metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
 
     def __repr__(self) -> str:
         # The token (and Sentry's key, in its DSN) must never reach a log line, even
@@ -57,7 +59,8 @@ class Config:
             f"dev_guild_id={self.dev_guild_id!r}, log_level={self.log_level!r}, "
             f"api_base={self.api_base!r}, gateway_url={self.gateway_url!r}, "
             f"rate_limit={self.rate_limit!r}, log_format={self.log_format!r}, "
-            f"sentry_dsn={sentry_dsn!r}, metrics_port={self.metrics_port!r})"
+            f"sentry_dsn={sentry_dsn!r}, metrics_port={self.metrics_port!r}, "
+            f"metrics_host={self.metrics_host!r})"
         )
 
 
@@ -144,6 +147,15 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
                 "METRICS_PORT must be a TCP port (1-65535) to serve Prometheus metrics on "
                 f"127.0.0.1, such as 9464 (unset: no metrics); got {raw!r}"
             )
+    metrics_host = get("METRICS_HOST") or "127.0.0.1"
+    try:
+        ipaddress.ip_address(metrics_host)
+    except ValueError:
+        raise ConfigError(
+            "METRICS_HOST must be the IP address to serve metrics on: 127.0.0.1 (this "
+            "machine only, the default), or 0.0.0.0 in a container whose port is published "
+            f"to the host's 127.0.0.1; got {metrics_host!r}"
+        ) from None
 
     return Config(
         token=token,
@@ -156,6 +168,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         log_format=log_format,
         sentry_dsn=sentry_dsn,
         metrics_port=metrics_port,
+        metrics_host=metrics_host,
     )
 
 

@@ -114,6 +114,13 @@ def test_a_metrics_port_that_isnt_one_is_refused_with_an_example(raw):
         load_config({"METRICS_PORT": raw})
 
 
+def test_metrics_are_served_on_this_machine_alone_unless_told():
+    assert load_config({}).metrics_host == "127.0.0.1"
+    assert load_config({"METRICS_HOST": "0.0.0.0"}).metrics_host == "0.0.0.0"
+    with pytest.raises(ConfigError, match=r"METRICS_HOST must be the IP address .*'localhost'"):
+        load_config({"METRICS_HOST": "localhost"})
+
+
 # -- backup and restore ----------------------------------------------------------------------
 async def test_a_backup_restores_into_an_empty_data_dir(tmp_path, clock, capsys):
     live, copy, fresh = tmp_path / "live", tmp_path / "copy", tmp_path / "fresh"
