@@ -28,10 +28,12 @@ COPY data/questions.toml data/
 COPY cogs cogs/
 COPY bot bot/
 
+# Optional extras: BOT_EXTRAS=sentry in .env (compose.yaml passes it) for SENTRY_DSN.
+ARG EXTRAS=""
 # Every version comes from requirements.lock, given as constraints.
 RUN python -m venv .venv \
     && pip install --no-cache-dir --upgrade pip -c requirements.lock \
-    && pip install --no-cache-dir -c requirements.lock -e . \
+    && pip install --no-cache-dir -c requirements.lock -e ".[${EXTRAS}]" \
     && chmod -R go+rX /app
 
 USER 10001:10001

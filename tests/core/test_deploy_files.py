@@ -65,8 +65,9 @@ def test_the_image_installs_as_make_install_does_without_the_dev_tools():
     for theirs, ours in zip(make, image, strict=True):
         ours = _without(ours, "--no-cache-dir")
         theirs = _without(theirs, "--disable-pip-version-check")
-        assert ours == [word.replace(".[dev]", ".") for word in theirs]
+        assert ours == [word.replace(".[dev]", ".[${EXTRAS}]") for word in theirs]
     assert "-e" in image[1]  # the default question bank is read from the checkout
+    assert 'ARG EXTRAS=""' in DOCKERFILE  # none unless asked for: no dev tools
     if (ROOT / "requirements.lock").exists():
         assert "requirements.lock" in image[1][image[1].index("-c") + 1]
 
