@@ -9,7 +9,7 @@ What is served (besides the process's own CPU, memory and file descriptors):
   interview_bot_commands_total{command, outcome}   outcome: ok, refused (the member's
                                                    input or rights), error (a bug)
   interview_bot_command_seconds{command}           from the command's start to its end
-  interview_bot_reminders_due_total                reminder timers that fired
+  interview_bot_reminders_due_total                deliveries begun (a timer fired, or a retry)
   interview_bot_reminders_sent_total{late}         DMs sent; late="true": after they were due
                                                    by more than the engine's LATE_AFTER
   interview_bot_reminders_failed_total{reason}     retried (a passing failure), gave_up,
@@ -79,7 +79,9 @@ class _Metrics:
             registry=registry,
         )
         self.reminders_due = Counter(
-            f"{prefix}_reminders_due", "Reminder timers that fired.", registry=registry
+            f"{prefix}_reminders_due",
+            "Reminder deliveries begun (a timer fired, or a retry's).",
+            registry=registry,
         )
         self.reminders_sent = Counter(
             f"{prefix}_reminders_sent",
@@ -161,7 +163,7 @@ def command_finished(interaction: discord.Interaction[Any], outcome: str) -> Non
 
 
 def reminder_due() -> None:
-    """A reminder's timer fired."""
+    """A reminder's delivery begins (its timer fired, or a retry's)."""
     if _metrics is not None:
         _metrics.reminders_due.inc()
 

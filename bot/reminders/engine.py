@@ -324,7 +324,6 @@ class ReminderEngine:
     async def _fire(self, user_id: int, reminder_id: int) -> None:
         """A timer's job: hand the delivery to the engine's own task and return at once
         (the scheduler would cancel a job still running at shutdown, and log it failed)."""
-        metrics.reminder_due()
         self._start_delivery(user_id, reminder_id)
 
     def _start_delivery(self, user_id: int, reminder_id: int) -> asyncio.Task[None] | None:
@@ -334,6 +333,7 @@ class ReminderEngine:
             return None
         delivery = self._delivering.get(key)
         if delivery is None or delivery.done():
+            metrics.reminder_due()
             delivery = asyncio.create_task(
                 self._deliver(user_id, reminder_id),
                 name=f"reminders-deliver:{user_id}:{reminder_id}",

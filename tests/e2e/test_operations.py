@@ -11,7 +11,7 @@ import socket
 
 import aiohttp
 
-from bot import version
+from bot import metrics, version
 from bot.clock import Clock
 from bot.emulator.driver import Driver
 from bot.health import HEARTBEAT_FILE
@@ -212,3 +212,32 @@ async def test_the_running_bot_beats_serves_metrics_and_keeps_its_data_dir(
             assert [p.name for p in await store.prospects_named("Ada Lovelace")]
     finally:
         await stores.close()
+
+
+async def test_the_metrics_count_a_reminder_from_due_to_sent(driver, bot, emu, clock, alice, guild):
+    server = metrics.serve(
+        free_port(),
+        open_stores=lambda: bot.stores.pool.open_count,
+        reminders_pending=lambda: len(bot.reminders.timers.job_ids()),
+    )
+    try:
+        await add_prospect(driver, alice, guild)
+        await driver.run(
+            '/meeting schedule prospect:"Ada Lovelace" when:"2026-11-30 10:00"',
+            user=alice,
+            guild=guild,
+        )
+        clock.advance(hours=43)  # a day before: the prep DM goes
+        await driver.wait_for_dms(alice, count=1, interactions=False)
+        await bot.reminders.idle()
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{server.port}/metrics") as response,
+        ):
+            scrape = await response.text()
+    finally:
+        server.close()
+    assert sample(scrape, "interview_bot_reminders_due_total") == 1
+    assert sample(scrape, "interview_bot_reminders_sent_total", late="false") == 1
+    assert sample(scrape, "interview_bot_reminders_pending") == 3, "the thank-you nudges"
+    assert sample(scrape, "interview_bot_commands_total", command="meeting schedule") == 1
