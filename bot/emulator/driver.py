@@ -574,7 +574,9 @@ class Driver:
             if option.get("autocomplete") and pick_suggestions:
                 value = await self._autocomplete_value(parsed, option, raw, typed, user, guild)
             elif option.get("autocomplete"):
-                value = self._convert({**option, "autocomplete": False}, raw, guild, {})
+                value = self._convert(
+                    {**option, "autocomplete": False}, raw, guild, {}, validate=validate
+                )
             else:
                 value = self._convert(option, raw, guild, resolved, validate=validate)
             typed.append({"name": option["name"], "type": option["type"], "value": value})

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -364,7 +365,8 @@ class Emulator:
             filename=filename,
             data=data,
             content_type=content_type,
-            url=f"{self.base_url}/attachments/{attachment_id}/{filename}",
+            # Any name a member gives the file stays one path segment, as on Discord's CDN.
+            url=f"{self.base_url}/attachments/{attachment_id}/{quote(filename, safe='')}",
             ephemeral=ephemeral,
         )
         self.attachments[attachment_id] = attachment
