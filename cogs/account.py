@@ -213,7 +213,8 @@ class Account(commands.Cog):
         try:
             zone = resolve_timezone(tz)
         except UnknownTimezone as error:
-            raise UserError(str(error)) from None
+            # The domain's message is plain text quoting what they typed: shown literally.
+            raise UserError(member_text(str(error))) from None
         async with self.bot.stores.member(interaction.user.id) as store, store.transaction():
             await store.set_settings(timezone=zone.key)
             await store.schedule_digest(await store.settings())  # its day and hour are local
@@ -306,7 +307,7 @@ class Account(commands.Cog):
                 try:
                     values[key] = parse_clock(raw).strftime("%H:%M")
                 except ValueError as error:
-                    raise UserError(f"{key}: {error}") from None
+                    raise UserError(f"{key}: {member_text(str(error))}") from None
         if dms is not None:
             values["dms"] = dms
         if checkin_weeks is not None:
@@ -320,7 +321,7 @@ class Account(commands.Cog):
             try:
                 when = parse_digest(digest)
             except DigestTimeError as error:
-                raise UserError(f"digest: {error}") from None
+                raise UserError(f"digest: {member_text(str(error))}") from None
             values["digest"] = digest_text(when) if when else None  # None: off
         if not values:
             raise UserError(

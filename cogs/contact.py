@@ -157,12 +157,13 @@ def parse_sent_at(text: str | None, tz: ZoneInfo, now: datetime) -> datetime:
     try:
         when = parse_when(text, tz, now, prefer="past")
     except WhenError as error:
+        # The domain's message is plain text quoting what they typed: shown literally.
         if MISSING_TIME not in str(error):
-            raise UserError(str(error)) from None
+            raise UserError(member_text(str(error))) from None
         try:
             when = parse_when(f"{text.strip()} 9am", tz, now, prefer="past")
         except WhenError:
-            raise UserError(str(error)) from None
+            raise UserError(member_text(str(error))) from None
         if when > now and when.astimezone(tz).date() == now.astimezone(tz).date():
             when = now
     if when > now + FUTURE_TOLERANCE:

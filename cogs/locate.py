@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 
 
 def _linkedin(value: str | None) -> str | None:
-    if value is None or value.strip() == "":
+    # "-" is no link, as in LinkedIn's export (and /prospect edit, where it clears one).
+    if value is None or value.strip() in ("", CLEAR):
         return None
     try:
         return normalize_linkedin_url(value)
@@ -320,7 +321,8 @@ class Locate(commands.Cog):
             changes["source"] = source
         if not changes:
             raise UserError(
-                "Tell me what to change, e.g. `/prospect edit prospect:… stage:established`."
+                "Tell me what to change, e.g. "
+                f"`/prospect edit prospect:{member_code(prospect.name)} stage:established`."
             )
         async with self.bot.stores.member(interaction.user.id) as store:
             new_name = changes.get("name")

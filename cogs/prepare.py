@@ -215,7 +215,8 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         try:
             return parse_when(text, tz, self.bot.clock.now(), prefer=prefer)
         except WhenError as error:
-            raise UserError(str(error)) from None
+            # The domain's message is plain text quoting what they typed: shown literally.
+            raise UserError(member_text(str(error))) from None
 
     # -- /meeting schedule -----------------------------------------------------------
     @meeting.command(name="schedule")
@@ -622,11 +623,14 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         async with self.bot.stores.member(interaction.user.id) as store:
             found = await store.list_meetings(chosen)
             now = store.now()
+        # A command to run as written names a prospect (as /meeting calendar's does).
         empty = {
             "upcoming": "No upcoming meetings. Plan one with "
-            '`/meeting schedule prospect:… when:"tomorrow 8am"`.',
-            "past": 'No past meetings yet. Record one with `/meeting log prospect:… when:"…"`.',
-            "all": 'No meetings yet. Plan one with `/meeting schedule prospect:… when:"…"`.',
+            '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.',
+            "past": "No past meetings yet. Record one with "
+            '`/meeting log prospect:"Ada Lovelace" when:"yesterday 4pm"`.',
+            "all": "No meetings yet. Plan one with "
+            '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.',
         }[chosen]
         pages = paginate(
             f"Your meetings — {chosen} ({len(found)})",
@@ -705,6 +709,12 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             else:
                 # Cancelled ones too: re-importing then removes them from the calendar.
                 chosen = await store.list_meetings("ahead")
+            if not chosen:
+                # Refused before the calendar's UID key is made: a refusal changes nothing.
+                raise UserError(
+                    "You have no upcoming meetings to put in a calendar. Plan one with "
+                    '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.'
+                )
             uid_key = await store.get_setting(UID_KEY_SETTING)
             if uid_key is None:
                 uid_key = new_uid_key()
@@ -716,11 +726,6 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                 for m, p in chosen
             ]
             now = store.now()
-        if not events:
-            raise UserError(
-                "You have no upcoming meetings to put in a calendar. Plan one with "
-                '`/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.'
-            )
         data = build_ics(events, now=now)
         filename = "meeting.ics" if meeting is not None else "meetings.ics"
         await reply(

@@ -289,7 +289,7 @@ class QuestionTransformer(app_commands.Transformer):
                 question = found[0] if len(found) == 1 else None
         if question is None:
             raise UserError(
-                f"I can't find {clip(text, 80)!r} in this server's question bank. Start typing "
+                f"I can't find {_quoted(text, 80)} in this server's question bank. Start typing "
                 "and pick one of the suggestions, e.g. `question:typical week`."
             )
         return question

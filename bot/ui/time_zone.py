@@ -26,7 +26,7 @@ from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.components import GuardedModal, OwnedView
 from bot.ui.errors import UserError
 from bot.ui.limits import SELECT_LABEL, clip
-from bot.ui.render import format_relative, format_when
+from bot.ui.render import format_relative, format_when, member_text
 from bot.ui.respond import reply
 
 __all__ = [
@@ -217,8 +217,8 @@ class _OtherZone(GuardedModal):
         except UnknownTimezone as error:
             hint = f" Did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
             raise UserError(
-                f'"{error.text}" isn\'t a time zone I know.{hint} Pick *Another zone…* again '
-                f"and type one of those, or use {SETTINGS_HINT}."
+                f'"{member_text(error.text)}" isn\'t a time zone I know.{hint} Pick '
+                f"*Another zone…* again and type one of those, or use {SETTINGS_HINT}."
             ) from None
         await self.picker.chosen(interaction, zone)
 

@@ -37,8 +37,9 @@ from bot.emulator.driver import ATTACHMENT, STRING, Driver, DriverError
 from bot.emulator.models import message_text, walk_components
 from bot.emulator.server import Emulator
 
-# Single backticks around text that starts with "/" and a letter; not ``` fences.
-SUGGESTION = re.compile(r"(?<!`)`(/[a-z][^`\n]*)`(?!`)")
+# Single backticks around text that starts with "/" and a letter; not ``` fences, nor a
+# backtick escaped with a backslash (member text shown literally: it starts no code).
+SUGGESTION = re.compile(r"(?<![`\\])`(/[a-z][^`\n]*)`(?!`)")
 PLACEHOLDERS = ("…", "...")
 LISTING_COMMANDS = {"help"}  # replies that name commands to find, not to run
 # The environment variable naming the folder where this run's checks are recorded.
