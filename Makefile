@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 PIP := --quiet --disable-pip-version-check
 
-.PHONY: install run sandbox demo test coverage lint format bench clean lock
+.PHONY: install run sandbox demo test fuzz coverage lint format bench clean lock
 
 $(STAMP): pyproject.toml $(LOCK)
 	@echo "Setting up $(VENV) with the bot's dependencies (first run only, about 30 s)..."
@@ -30,6 +30,12 @@ demo: $(STAMP)
 # and its own temporary data folder, so they run in any order, in any process.
 test: $(STAMP)
 	$(PY) -m pytest -n auto
+
+# Every command fuzzed through the emulator at length (make test runs 10 fixed cases a
+# command): FUZZ_EXAMPLES cases per command, a fresh random seed each run.
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -n auto tests/fuzz --hypothesis-show-statistics
 
 # The same run, measuring which lines of bot/ and cogs/ the tests reach.
 coverage: $(STAMP)
