@@ -25,6 +25,10 @@ class Figure:
     higher_is_better: bool = False
     hard: bool = False  # a limit, not a goal: any miss fails
     note: str = ""
+    # What the value is measured against in the same run, in its own unit (/help's
+    # median in ms for a command's ratio, the idle p95 for a p95 under load); None when
+    # the value stands alone.
+    baseline: float | None = None
 
     @property
     def missed(self) -> bool:
@@ -58,6 +62,24 @@ class Figure:
             return ""
         sign = "≥" if self.higher_is_better else "≤"
         return f"{sign} {_number(self.target)} {self.unit}".rstrip()
+
+    def as_result(self) -> dict[str, object]:
+        """The figure as one entry of bench/results.json."""
+        return {
+            "name": f"{self.bench}: {self.name}",
+            "value": round(self.value, 4),
+            "unit": self.unit,
+            "target": self.goal or None,
+            "met": None if self.target is None else not self.missed,
+            "baseline": None if self.baseline is None else round(self.baseline, 4),
+        }
+
+
+def percentile(values: list[float], p: int) -> float:
+    """The p-th percentile (1-99) of `values`, interpolated as the table's figures are."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def latency_figures(
