@@ -110,7 +110,7 @@ async def test_the_index_survives_interleaved_use_from_many_tasks(tmp_path):
 
     async def work(user_id: int) -> None:
         rng = random.Random(user_id)
-        for n in range(150):
+        for n in range(100):
             try:
                 roll = rng.random()
                 if roll < 0.4:
@@ -126,7 +126,7 @@ async def test_the_index_survives_interleaved_use_from_many_tasks(tmp_path):
             except Exception as error:
                 errors.append(error)
 
-    await asyncio.gather(*(work(user_id) for user_id in range(80)))
+    await asyncio.gather(*(work(user_id) for user_id in range(50)))
     await index.close()
     assert errors == []
 
