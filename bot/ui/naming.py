@@ -58,16 +58,20 @@ def command_line(
     interaction: discord.Interaction[Any], option: str, value: str, *, others: bool = True
 ) -> str:
     """The command the member sent, written as they would type it, with `option` set to
-    `value`; without the other options when `others` is false."""
+    `value`; with only the other options it requires when `others` is false (so it still
+    runs as written)."""
     data: Mapping[str, Any] = interaction.data or {}
     path, options = _leaf_options(data)
+    parameters = getattr(interaction.command, "parameters", None) or []
+    required = {p.display_name for p in parameters if p.required}
     words = [f"/{' '.join([str(data.get('name', '')), *path])}", f"{option}:{value}"]
-    if others:
-        words += [
-            _option_text(o["name"], o.get("value", ""))
-            for o in options
-            if o["name"] != option and o.get("type") != 11  # attachments can't be typed
-        ]
+    words += [
+        _option_text(o["name"], o.get("value", ""))
+        for o in options
+        if o["name"] != option
+        and o.get("type") != 11  # attachments can't be typed
+        and (others or o["name"] in required)
+    ]
     return " ".join(words)
 
 

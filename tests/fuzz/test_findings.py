@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import suggestions
 from tests.support.e2e import add_prospect, schedule
 from tests.support.markup import clickable, sent_parts
 
@@ -85,3 +86,21 @@ async def test_a_file_with_any_name_is_downloaded(driver, alice, guild):
         attachments={"file": ("`evil` [x](https://evil.example)/../a?.csv", csv)},
     )
     assert "1 added" in reply.text, reply.text
+
+
+async def test_which_one_shortened_to_fit_keeps_the_required_options(driver, alice, guild):
+    for name in ("Ada Lovelace", "Grace Hopper", "Katherine Johnson"):
+        await add_prospect(driver, alice, guild, name)
+    long = "x" * 1000
+    reply = await driver.run(
+        f'/meeting log prospect:A when:"yesterday 4pm" takeaways:"{long}"',
+        user=alice,
+        guild=guild,
+        pick_suggestions=False,
+    )
+    assert "Add the other options you gave" in reply.text, reply.text
+    shown = suggestions.SUGGESTION.findall(reply.text)
+    assert len(shown) == 3
+    for line in shown:
+        assert suggestions.problems(driver, suggestions.Seen(line, "meeting"), guild) == []
+        assert 'when:"yesterday 4pm"' in line
