@@ -137,6 +137,7 @@ class World:
     logged: list[logging.LogRecord] = field(default_factory=list)
     typed: list[str] = field(default_factory=list)
     given_links: set[str] = field(default_factory=set)
+    foreign: set[str] = field(default_factory=set)
 
     async def snapshot(self, user) -> dict[str, list[dict[str, Any]]]:
         """Everything /mydata export would give the member (nothing if they have no store),
@@ -237,12 +238,11 @@ async def world(bot, emu, driver, guild, alice, bob, officer):
         (bobs,) = [p for p, _ in await store.list_prospects()]
     async with stores.guild(guild.id) as bank:
         questions = await bank.list_questions()
+    fuzzed.foreign = {str(bobs.id), bobs.name}
     fuzzed.refs = {
-        "prospect": [str(p.id) for p in prospects]
-        + [p.name for p in prospects]
-        + ["Ada", "hopper", str(bobs.id), bobs.name],
-        "meeting": [str(m.id) for m in meetings] + ["Grace Hopper", "Katherine", str(bobs.id)],
-        "question": [str(q.id) for q in questions] + ["surprised", "first year", "999"],
+        "prospect": [str(p.id) for p in prospects] + [p.name for p in prospects] + ["hopper"],
+        "meeting": [str(m.id) for m in meetings] + ["Grace Hopper", "Katherine"],
+        "question": [str(q.id) for q in questions] + ["surprised", "first year"],
     }
     fuzzed.logged.clear()
     yield fuzzed
@@ -351,7 +351,17 @@ async def check_case(world: World, case: fuzz.Case) -> None:
     after = await world.snapshot(user)
     error = world.errors.pop(reply.record.id, None)
     problems: list[str] = []
-    if any((b["label"] or "").lower() == "cancel" for b in reply.buttons):
+    asked = any((b["label"] or "").lower() == "cancel" for b in reply.buttons)
+    outcome = "refused" if error else "asked, then cancelled" if asked else "carried out"
+    event(f"outcome: {outcome}")
+    options = world.driver.options_for(case.path, world.guild)
+    # Alice's records are someone else's to the officer.
+    foreign = world.foreign | set(fuzz.FORGED_IDS)
+    if case.who != "alice":
+        foreign |= {ref for refs in world.refs.values() for ref in refs}
+    for label in sorted(fuzz.input_classes(case, options, foreign)):
+        event(f"input: {label}")
+    if asked:
         # Asked to confirm or to choose: the member changes their mind, which changes
         # nothing (and leaves no command waiting for an answer).
         cancelled = await world.driver.click(reply, "Cancel", user=user)
@@ -398,7 +408,8 @@ async def test_fuzzed_options_get_a_clean_answer(world, path, data):
     leak, nothing clickable they didn't give as a link, nothing half-written."""
     options = world.driver.options_for(path, world.guild, user=world.members["officer"])
     places = world.places(path)
-    await check_case(world, data.draw(fuzz.case(path, options, world.refs, places)))
+    foreign = sorted(world.foreign)
+    await check_case(world, data.draw(fuzz.case(path, options, world.refs, foreign, places)))
 
 
 # /prospect import's answer to a file that isn't text (bot/domain/linkedin.py).

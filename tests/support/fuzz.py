@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, time
 from typing import Any
 
 from hypothesis import strategies as st
@@ -155,6 +157,8 @@ TIMES = (
     "22:00",
     "1:30am",
 )
+# Dates around the suite's clock (Friday 2026-11-27): meetings a member could plan.
+NEAR = (date(2026, 10, 1), date(2027, 2, 28))
 OFFSETS = ("Z", "+14:00", "-12:00", "+05:45", "-08:00", "+25:00", "-00:00", " UTC", " EST", "")
 ZONES = (
     "UTC",
@@ -246,14 +250,16 @@ def member_text(max_length: int | None = None) -> st.SearchStrategy[str]:
 
 def time_text() -> st.SearchStrategy[str]:
     """Times as members write them, with UTC offsets and zone names, impossible ones and
-    DST gaps and overlaps."""
-    built = st.builds(
-        lambda day, moment, offset: f"{day.isoformat()}T{moment.isoformat()}{offset}",
-        st.dates(),
-        st.times(),
-        st.sampled_from(OFFSETS),
-    )
-    return st.one_of(st.sampled_from(TIMES), st.sampled_from(TIMES), built, member_text(100))
+    DST gaps and overlaps; half of them near the suite's clock (November 2026), so many
+    are read and the command carries on."""
+
+    def stamp(day: date, moment: time, offset: str) -> str:
+        return f"{day.isoformat()}T{moment.isoformat()}{offset}"
+
+    offsets = st.sampled_from(OFFSETS)
+    near = st.builds(stamp, st.dates(NEAR[0], NEAR[1]), st.times(), offsets)
+    anywhen = st.builds(stamp, st.dates(), st.times(), offsets)
+    return st.one_of(st.sampled_from(TIMES), near, near, anywhen, member_text(100))
 
 
 def integer_text(option: dict[str, Any]) -> st.SearchStrategy[str]:
@@ -265,6 +271,8 @@ def integer_text(option: dict[str, Any]) -> st.SearchStrategy[str]:
             edges += [int(bound) - 1, int(bound), int(bound) + 1]
     edges += [int(c["value"]) for c in option.get("choices") or []]
     numbers = st.one_of(st.sampled_from(edges), st.integers())
+    if low is not None and high is not None:
+        numbers = st.one_of(st.integers(int(low), int(high)), numbers)
     return numbers.map(str)
 
 
@@ -280,19 +288,66 @@ def choice_text(option: dict[str, Any]) -> st.SearchStrategy[str]:
         st.sampled_from(["email", "linkedin", "accepted", "all", "top", "other", "none"]),
         member_text(100),
     )
-    return st.one_of(valid, valid, forged)
+    return st.one_of(valid, valid, valid, forged)
 
 
-def reference_text(refs: list[str]) -> st.SearchStrategy[str]:
+def reference_text(own: list[str], foreign: list[str]) -> st.SearchStrategy[str]:
     """A record named by id or name: the member's own, someone else's, or forged."""
-    choices = [st.sampled_from(FORGED_IDS), member_text(100)]
-    if refs:
-        choices = [st.sampled_from(refs), st.sampled_from(refs), *choices]
+    choices = [st.sampled_from([*FORGED_IDS, *foreign]), member_text(100)]
+    if own:
+        choices.insert(0, st.sampled_from(own))
     return st.one_of(choices)
 
 
-def option_text(option: dict[str, Any], refs: dict[str, list[str]]) -> st.SearchStrategy[str]:
-    """Raw text typed for one option, by its type and what it names."""
+# Values Discord's client would send and the bot should take, by option name.
+PLAUSIBLE_TIMES = {
+    "when": (
+        "tomorrow 3pm",
+        "in 3 hours",
+        "Dec 3 7:30",
+        "2026-12-03 10:00",
+        "2026-12-03T10:00-08:00",
+        "2026-12-03T18:00Z",
+        "yesterday 4pm",
+        "2026-11-20 09:00",
+        "now",
+    ),
+    "quiet_start": ("22:00", "9pm", "23:30"),
+    "quiet_end": ("07:00", "8am", "1:30am"),
+    "digest": ("monday 9am", "fri 17:30", "off"),
+}
+PLAUSIBLE_ZONES = ("UTC", "America/New_York", "Asia/Kathmandu", "Europe/Kyiv", "london")
+
+
+def plausible_text(option: dict[str, Any], own: list[str]) -> st.SearchStrategy[str]:
+    """A value the command should take (so the case reaches past its checks): a choice,
+    a number in range, a time it reads, one of the member's records; free text is still
+    hostile, as stored text is shown again by later commands."""
+    name, kind = option["name"], option["type"]
+    if kind == BOOLEAN:
+        return st.sampled_from(["true", "false"])
+    if option.get("choices"):
+        return st.sampled_from([str(c["value"]) for c in option["choices"]])
+    low, high = option.get("min_value"), option.get("max_value")
+    if kind in (INTEGER, NUMBER):
+        return st.integers(int(low or 0), int(high if high is not None else 100)).map(str)
+    if name in REFERENCE_OPTIONS and own:
+        return st.sampled_from(own)
+    if name == "tz":
+        return st.sampled_from(PLAUSIBLE_ZONES)
+    if name in PLAUSIBLE_TIMES:
+        return st.sampled_from(PLAUSIBLE_TIMES[name])
+    if name == "linkedin":
+        return st.sampled_from(["https://www.linkedin.com/in/ada-b", "linkedin.com/in/grace-h"])
+    limit = min(option.get("max_length") or DISCORD_STRING_MAX, 300)
+    piece = st.one_of(st.sampled_from(TRAPS), st.text(_CHARACTERS, min_size=1, max_size=12))
+    return st.lists(piece, min_size=1, max_size=8).map(lambda parts: "".join(parts)[:limit])
+
+
+def option_text(
+    option: dict[str, Any], own: list[str], foreign: list[str]
+) -> st.SearchStrategy[str]:
+    """Raw hostile text typed for one option, by its type and what it names."""
     name, kind = option["name"], option["type"]
     if kind == BOOLEAN:
         return st.sampled_from(["true", "false"])
@@ -303,7 +358,7 @@ def option_text(option: dict[str, Any], refs: dict[str, list[str]]) -> st.Search
     if option.get("choices"):
         return choice_text(option)
     if name in REFERENCE_OPTIONS:
-        return reference_text(refs.get(name, []))
+        return reference_text(own, foreign)
     if name == "tz":
         return st.one_of(st.sampled_from(ZONES), member_text(100))
     if name in TIME_OPTIONS:
@@ -353,17 +408,80 @@ def case(
     path: str,
     options: list[dict[str, Any]],
     refs: dict[str, list[str]],
+    foreign: list[str],
     places: list[tuple[str, bool]],
 ) -> Case:
-    """A fuzzed run of `path` by one of `places` (member, in DMs or not): every required
-    option, each optional one or not."""
+    """A fuzzed run of `path` by one of `places` (member, in DMs or not) with every
+    required option and each optional one or not: one value hostile and the others
+    plausible in half the cases, every one hostile in a quarter, none in the rest (its
+    free text still full of traps, so the command carries on and stores them). `refs`
+    are the member's own records by option name; `foreign` someone else's."""
     who, in_dm = draw(st.sampled_from(places))
     fuzzed = Case(path=path, who=who, in_dm=in_dm)
-    for option in options:
-        if not option.get("required") and not draw(st.booleans()):
-            continue
+    given = [o for o in options if o.get("required") or draw(st.booleans())]
+    names = [o["name"] for o in given]
+    mode = draw(st.sampled_from(["one", "one", "all", "none"])) if names else "none"
+    hostile = set(names) if mode == "all" else set()
+    if mode == "one":
+        hostile = {draw(st.sampled_from(names))}
+    for option in given:
+        name = option["name"]
+        own = refs.get(name, [])
         if option["type"] == ATTACHMENT:
-            fuzzed.files[option["name"]] = draw(upload())
+            fuzzed.files[name] = draw(upload())
+        elif name in hostile:
+            fuzzed.values[name] = draw(option_text(option, own, foreign))
         else:
-            fuzzed.values[option["name"]] = draw(option_text(option, refs))
+            fuzzed.values[name] = draw(plausible_text(option, own))
     return fuzzed
+
+
+_STYLING = ("**", "__", "~~", "||", "`", "> ", "# ", "-# ", "\\")
+_CSV_STARTS = (b"Notes:", b"PK", b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_choice(option: dict[str, Any], raw: str) -> bool:
+    return any(
+        raw.lower() == str(c["name"]).lower() or raw == str(c["value"]) for c in option["choices"]
+    )
+
+
+def _out_of_range(option: dict[str, Any], raw: str) -> bool:
+    number = int(raw)
+    low, high = option.get("min_value"), option.get("max_value")
+    return (low is not None and number < low) or (high is not None and number > high)
+
+
+def input_classes(fuzzed: Case, options: list[dict[str, Any]], foreign: set[str]) -> set[str]:
+    """The classes of input a case holds (for the run's statistics): which traps its
+    values carry, whether it forged what Discord's client checks, what file it sent.
+    `foreign` holds references to records that are not the member's own."""
+    by_name = {o["name"]: o for o in options}
+    found = {"in DMs"} if fuzzed.in_dm else set()
+    for name, raw in fuzzed.values.items():
+        option = by_name[name]
+        limit = option.get("max_length") or DISCORD_STRING_MAX
+        checks = {
+            "mention syntax": any(m in raw for m in MENTIONS),
+            "masked link or URL": "](" in raw or "://" in raw,
+            "markdown": any(s in raw for s in _STYLING),
+            "zero-width, direction or control character": any(
+                unicodedata.category(c) in ("Cc", "Cf") for c in raw
+            ),
+            "non-ASCII text": any(ord(c) > 127 for c in raw),
+            "max_length or past it": option["type"] == STRING and len(raw) >= limit,
+            "a choice forged": bool(option.get("choices")) and not _is_choice(option, raw),
+            "a number out of range": option["type"] in (INTEGER, NUMBER)
+            and not option.get("choices")
+            and _out_of_range(option, raw),
+            "a time, offset or zone": name in TIME_OPTIONS or name == "tz",
+            "another member's record or a forged id": name in REFERENCE_OPTIONS and raw in foreign,
+        }
+        found |= {label for label, hit in checks.items() if hit}
+    for _, content in fuzzed.files.values():
+        found.add(
+            "a CSV (plain, UTF-16 or zipped) of hostile cells"
+            if content.startswith(_CSV_STARTS)
+            else "a file of random bytes"
+        )
+    return found
