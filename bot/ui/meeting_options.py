@@ -17,9 +17,12 @@ from discord.utils import format_dt
 from bot.domain.models import Meeting, MeetingWithProspect, Prospect
 from bot.store.base import is_row_id
 from bot.types import AnyInteraction, bot_of
-from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
-from bot.ui.naming import TYPED_SHOWN, not_found_text, quoted, typed_option, which_one_text
+from bot.ui.naming import (
+    TYPED_SHOWN,
+    quoted,
+    unresolved,
+)
 from bot.ui.options import choose_choice
 from bot.ui.render import member_code, member_text
 
@@ -109,33 +112,23 @@ class MeetingTransformer(app_commands.Transformer):
             resolution = await store.resolve_meeting(text, prefer=self.prefer)
         if resolution.found is not None:
             return resolution.found.meeting
-        option = typed_option(interaction, value, "meeting")
-        if resolution.choices:
-            raise UserError(
-                which_one_text(
-                    interaction,
-                    typed=text,
-                    option=option,
-                    noun="meetings",
-                    entries=meeting_entries(resolution.choices),
-                )
-            )
-        raise UserError(
-            not_found_text(
-                interaction,
-                typed=text,
-                option=option,
-                missing=f"I can't find a meeting with {quoted(text)} among yours.",
-                suggestions=meeting_entries(resolution.suggestions),
-                otherwise="If it's another meeting, add it first: "
-                f'`/meeting log prospect:{member_code(clip(text, TYPED_SHOWN))} when:"…"` if it '
-                "happened, "
-                f'`/meeting schedule prospect:{member_code(clip(text, TYPED_SHOWN))} when:"…"` '
-                "if it is ahead."
-                if resolution.suggestions
-                else "Start typing the person's name and pick one from the suggestions, or add "
-                'one with `/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.',
-            )
+        raise unresolved(
+            interaction,
+            value,
+            default_option="meeting",
+            typed=text,
+            noun="meetings",
+            choices=meeting_entries(resolution.choices),
+            missing=f"I can't find a meeting with {quoted(text)} among yours.",
+            suggestions=meeting_entries(resolution.suggestions),
+            otherwise="If it's another meeting, add it first: "
+            f'`/meeting log prospect:{member_code(clip(text, TYPED_SHOWN))} when:"…"` if it '
+            "happened, "
+            f'`/meeting schedule prospect:{member_code(clip(text, TYPED_SHOWN))} when:"…"` '
+            "if it is ahead."
+            if resolution.suggestions
+            else "Start typing the person's name and pick one from the suggestions, or add "
+            'one with `/meeting schedule prospect:"Ada Lovelace" when:"tomorrow 8am"`.',
         )
 
 

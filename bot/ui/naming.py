@@ -13,6 +13,7 @@ from typing import Any
 
 import discord
 
+from bot.ui.errors import UserError
 from bot.ui.limits import CONTENT, clip
 from bot.ui.render import command_hint, member_text
 
@@ -140,3 +141,35 @@ def not_found_text(
     if not suggestions:
         return f"{missing} {otherwise}"
     return _listed(interaction, option, suggestions[:SHOWN], f"{missing} Did you mean:", otherwise)
+
+
+def unresolved(
+    interaction: discord.Interaction[Any],
+    value: Any,
+    *,
+    default_option: str,
+    typed: str,
+    noun: str,
+    choices: Sequence[tuple[str, int]],
+    missing: str,
+    suggestions: Sequence[tuple[str, int]],
+    otherwise: str,
+) -> UserError:
+    """The refusal for a typed name that isn't exactly one of the member's records: which
+    one, when several match (`choices`), else did-you-mean (`suggestions`) or `otherwise`.
+    Prospect and meeting options both answer with it."""
+    option = typed_option(interaction, value, default_option)
+    if choices:
+        return UserError(
+            which_one_text(interaction, typed=typed, option=option, noun=noun, entries=choices)
+        )
+    return UserError(
+        not_found_text(
+            interaction,
+            typed=typed,
+            option=option,
+            missing=missing,
+            suggestions=suggestions,
+            otherwise=otherwise,
+        )
+    )

@@ -16,15 +16,12 @@ from discord.utils import format_dt
 from bot.domain.models import Prospect
 from bot.domain.names import comparable_name
 from bot.types import AnyInteraction, bot_of
-from bot.ui.errors import UserError
 from bot.ui.limits import CHOICE_NAME, CHOICE_VALUE, CHOICES, clip
 from bot.ui.naming import (
     SHOWN,
     TYPED_SHOWN,
-    not_found_text,
     quoted,
-    typed_option,
-    which_one_text,
+    unresolved,
 )
 from bot.ui.render import member_code, member_text
 
@@ -108,30 +105,20 @@ class ProspectTransformer(app_commands.Transformer):
             resolution = await store.resolve_prospect(text)
         if resolution.found is not None:
             return resolution.found
-        option = typed_option(interaction, value, "prospect")
-        if resolution.choices:
-            raise UserError(
-                which_one_text(
-                    interaction,
-                    typed=text,
-                    option=option,
-                    noun="prospects",
-                    entries=prospect_entries(resolution.choices),
-                )
-            )
-        raise UserError(
-            not_found_text(
-                interaction,
-                typed=text,
-                option=option,
-                missing=f"I can't find {quoted(text)} in your prospects.",
-                suggestions=prospect_entries(resolution.suggestions),
-                otherwise="If it's someone new, add them first with "
-                f"`/prospect add name:{member_code(clip(text, TYPED_SHOWN))}`."
-                if resolution.suggestions
-                else "Start typing a name and pick one from the suggestions, or add them "
-                'with `/prospect add name:"Ada Lovelace"`.',
-            )
+        raise unresolved(
+            interaction,
+            value,
+            default_option="prospect",
+            typed=text,
+            noun="prospects",
+            choices=prospect_entries(resolution.choices),
+            missing=f"I can't find {quoted(text)} in your prospects.",
+            suggestions=prospect_entries(resolution.suggestions),
+            otherwise="If it's someone new, add them first with "
+            f"`/prospect add name:{member_code(clip(text, TYPED_SHOWN))}`."
+            if resolution.suggestions
+            else "Start typing a name and pick one from the suggestions, or add them "
+            'with `/prospect add name:"Ada Lovelace"`.',
         )
 
 
