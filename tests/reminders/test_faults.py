@@ -13,6 +13,7 @@ from bot.reminders import engine as engine_module
 from bot.reminders.engine import BACKOFF
 from bot.reminders.timer import job_id
 from bot.store.member import MemberStore
+from tests.support.operations import damage
 from tests.support.reminders import ALICE, BOB, add_meeting_reminder
 
 
@@ -80,21 +81,6 @@ async def test_sends_that_never_answer_free_their_slots(
         fake_discord._dm_of[user_id] for user_id in members
     }
     assert len(fake_discord.sent) == len(members)
-
-
-def damage(path, table: str) -> None:
-    """Overwrite the root page of one table in an SQLite file, keeping the header and the
-    schema intact: the file opens fine and fails when that table is read."""
-    with sqlite3.connect(path) as conn:
-        (root,) = conn.execute(
-            "SELECT rootpage FROM sqlite_schema WHERE name = ?", (table,)
-        ).fetchone()
-        (page,) = conn.execute("PRAGMA page_size").fetchone()
-    conn.close()
-    data = bytearray(path.read_bytes())
-    start = (root - 1) * page
-    data[start : start + page] = b"\xff" * page
-    path.write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize("damaged", ["ALICE", "BOB"])
