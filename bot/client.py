@@ -141,6 +141,8 @@ class InterviewBot(commands.Bot):
             await self.load_extension(extension)
         await self.reminders.start()
         await self.finish_deletions()
+        # What a server's network owed members when the bot stopped reaches their stores.
+        await self.stores.hand_over_all()
         # The time parser loads the IANA zone names on first use: at start-up, not in a command.
         await asyncio.to_thread(warm_up_time_parsing)
         await self.sync_commands()

@@ -31,6 +31,11 @@ class Source(StrEnum):
     EVENT = "event"
     POSTING = "posting"
     OTHER = "other"
+    NETWORK = "network"  # introduced through a server's club network (never typed)
+
+
+# The sources a member picks from; NETWORK is set only by an accepted network request.
+MEMBER_SOURCES: tuple[Source, ...] = tuple(s for s in Source if s is not Source.NETWORK)
 
 
 class ProspectStatus(StrEnum):
@@ -68,6 +73,11 @@ class OutreachVia(StrEnum):
     PHONE = "phone"
     IN_PERSON = "in-person"
     OTHER = "other"
+    NETWORK = "network"  # a request made through a server's club network (never typed)
+
+
+# How a member says they sent a request; NETWORK is set only by the club network.
+MEMBER_VIAS: tuple[OutreachVia, ...] = tuple(v for v in OutreachVia if v is not OutreachVia.NETWORK)
 
 
 class Outcome(StrEnum):
@@ -141,6 +151,12 @@ class ReminderKind(StrEnum):
     CHECKIN = "checkin"  # keep in touch, weeks after the thank-you
     REFERRER = "referrer"  # tell the person who referred them how it went
     DIGEST = "digest"  # the opt-in weekly digest: about the member, no one meeting
+    # The club network (about a server's request or practice pair, not a meeting):
+    NETWORK_ASK = "network-ask"  # to the person listed: a member asks for a conversation
+    NETWORK_ANSWER = "network-answer"  # to the asker: the answer (step 0), or none (1)
+    NETWORK_INTRO = "network-intro"  # to the person listed, who accepted: the asker
+    PRACTICE_INTRO = "practice-intro"  # to each member of a practice pair
+    PRACTICE_CHECKBACK = "practice-checkback"  # near the round's end: did you meet?
 
 
 class ReminderState(StrEnum):
@@ -262,13 +278,16 @@ class Reminder:
 
     id: int
     kind: ReminderKind
-    subject_id: int  # the meeting's or request's id; 0 for the digest (about no one)
+    # The meeting's or outreach's id; for the club network's kinds, the server's request
+    # or practice pair (with `server_id`); 0 for the digest (about no one).
+    subject_id: int
     due_at: datetime
     state: ReminderState = ReminderState.PENDING
     attempts: int = 0
     message_id: int | None = None
     late: bool = False
     step: int = 0
+    server_id: int | None = None  # the server a club network reminder is from
 
 
 # -- small records the store hands the cogs and the domain -----------------------------

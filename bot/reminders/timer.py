@@ -87,6 +87,30 @@ class Timers:
             replace_existing=True,
         )
 
+    def at(self, name: str, due_at: datetime, run: Callable[[], Awaitable[None]]) -> None:
+        """(Re)place a one-off job `name` (not a reminder's: e.g. a server's next practice
+        round) at `due_at` by the injected clock; at once if due. The caller keeps what
+        it is for durably and places it again at start-up."""
+        if self.scheduler is None:
+            return
+        wait = max(due_at - self.clock.now(), timedelta(0))
+        self.scheduler.add_job(
+            run,
+            "date",
+            run_date=_REAL_TIME.now() + wait,
+            id=name,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def cancel(self, name: str) -> None:
+        """Remove the one-off job `name`, if it is there."""
+        if self.scheduler is None:
+            return
+        with contextlib.suppress(JobLookupError):
+            self.scheduler.remove_job(name)
+
     def place(self, user_id: int, reminder_id: int, due_at: datetime) -> None:
         """(Re)place the reminder's job: real now + (due − clock now); at once if due."""
         if self.scheduler is None:

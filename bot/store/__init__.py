@@ -12,14 +12,17 @@ from typing import Any, NamedTuple
 
 from bot.store.guild import GuildStore
 from bot.store.member import MemberStore
+from bot.store.outbox import PROSPECT, Post
 from bot.store.pool import PoolClosedError, StoreMissingError, StorePool
 from bot.store.reminders import ReminderTimer
 
 __all__ = [
+    "PROSPECT",
     "GuildStore",
     "MemberStore",
     "PendingDeletion",
     "PoolClosedError",
+    "Post",
     "ReminderTimer",
     "StoreMissingError",
     "StorePool",
@@ -169,8 +172,39 @@ class Stores:
             async with self.guild(guild_id) as guild_store:
                 found = await guild_store.member_marks(user_id)
             for table, rows in found.items():
-                marks[table] += [{"server_id": guild_id, **row} for row in rows]
+                marks.setdefault(table, []).extend({"server_id": guild_id, **row} for row in rows)
         return marks
+
+    async def hand_over(self, guild_id: int) -> int:
+        """Hand what a server's outbox owes members over to their own stores (see
+        bot/store/outbox.py); returns how many posts arrived now. Call it after any
+        transaction that posted, and at start-up for every server."""
+        async with self.guild(guild_id) as guild_store:
+            posts = await guild_store.posts()
+        if not posts:
+            return 0
+        arrived = 0
+        taken: list[int] = []
+        for post in posts:
+            if self._deletion_marker(post.user_id).exists():
+                continue  # their /mydata delete is under way: it forgets this post too
+            async with self.member(post.user_id) as store:
+                arrived += await store.receive(post)
+            taken.append(post.id)
+        async with self.guild(guild_id) as guild_store:
+            await guild_store.handed_over(taken)
+        return arrived
+
+    async def hand_over_all(self) -> int:
+        """At start-up: whatever any server's outbox still holds (a crash came between a
+        post and its hand-over) reaches its members; returns how many posts arrived."""
+        arrived = 0
+        for guild_id in await asyncio.to_thread(self.pool.ids, "guilds"):
+            async with self.guild(guild_id) as guild_store:
+                waiting = await guild_store.has_posts()
+            if waiting:
+                arrived += await self.hand_over(guild_id)
+        return arrived
 
     async def close(self) -> None:
         """Close every connection."""

@@ -19,7 +19,9 @@ import aiosqlite
 
 from bot.domain.models import CATEGORIES, BankRow, BankSort, QuestionText, Vote
 from bot.domain.questions import find_near_duplicate, load_default_questions, normalize
-from bot.store.base import StoreBase, dt, is_row_id, ts
+from bot.store.base import dt, is_row_id, ts
+from bot.store.network import NetworkMixin
+from bot.store.practice import PracticeMixin
 
 SEEDED_KEY = "bank_seeded_at"
 SALT_KEY = "member_salt"
@@ -73,8 +75,9 @@ def _member_hash(salt: str, month: str, user_id: int) -> str:
     return hashlib.sha256(f"{salt}:{month}:{int(user_id)}".encode()).hexdigest()
 
 
-class GuildStore(StoreBase):
-    """The server's question bank and monthly counts."""
+class GuildStore(NetworkMixin, PracticeMixin):
+    """The server's question bank, monthly counts, club network and practice pairings
+    (with the outbox that carries what they owe members to their stores)."""
 
     @property
     def guild_id(self) -> int:
@@ -244,8 +247,8 @@ class GuildStore(StoreBase):
             return bool(await self._changed("DELETE FROM questions WHERE id = ?", (question_id,)))
 
     async def member_marks(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
-        """The questions a member added to this bank and their votes, for /mydata export
-        (what `forget_member` removes)."""
+        """The questions a member added to this bank and their votes, their listing,
+        requests and practice pairs, for /mydata export (what `forget_member` removes)."""
         added = await self.fetchall(
             "SELECT id AS question_id, text, category, created_at FROM questions "
             "WHERE author_id = ? ORDER BY id",
@@ -259,10 +262,13 @@ class GuildStore(StoreBase):
         return {
             "questions_added": [dict(row) for row in added],
             "question_votes": [dict(row) for row in voted],
+            **await self.network_marks(user_id),
+            **await self.practice_marks(user_id),
         }
 
     async def forget_member(self, user_id: int) -> None:
-        """Drop a member's votes and unlink their questions (kept for the club, unsigned).
+        """Drop a member's votes, listing, requests, practice pairs and what the outbox
+        still owes them, and unlink their questions (kept for the club, unsigned).
 
         The store erases what it deletes (PRAGMA secure_delete, see pool.py), and the
         write-ahead log is emptied into the database, so no copy of the rows stays in it.
@@ -272,6 +278,9 @@ class GuildStore(StoreBase):
             await self.execute(
                 "UPDATE questions SET author_id = NULL WHERE author_id = ?", (user_id,)
             )
+            await self.forget_network_member(user_id)
+            await self.forget_practice_member(user_id)
+            await self.forget_posts_to(user_id)
         await self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- anonymous club counters ---------------------------------------------------

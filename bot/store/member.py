@@ -15,6 +15,7 @@ from bot.domain.models import Profile, Settings
 from bot.store.base import StoreBase, ts
 from bot.store.keeping_in_touch import KeepingInTouchMixin
 from bot.store.meetings import MeetingsMixin
+from bot.store.outbox import ReceivingMixin
 from bot.store.outreach import OutreachMixin
 from bot.store.prospects import ProspectsMixin, TimelineMixin
 from bot.store.reminders import RemindersMixin, ReminderTimer
@@ -41,6 +42,7 @@ class MemberStore(
     OutreachMixin,
     MeetingsMixin,
     KeepingInTouchMixin,
+    ReceivingMixin,
     RemindersMixin,
     StoreBase,
 ):

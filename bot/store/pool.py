@@ -38,6 +38,8 @@ _PRAGMAS = (
 # engine's, a cascade from removing a prospect), names the row to the store in Python,
 # so the unit of work can hand the reminder engine what to arm or forget (bot/store/member.py).
 # Temporary triggers live only on this connection and never in the member's file.
+# The first line of a migration that must run with foreign keys off (see _migrate).
+FOREIGN_KEYS_OFF = "-- migrate: foreign_keys off"
 _REMINDER_TRIGGERS = """
 CREATE TEMP TRIGGER reminder_added AFTER INSERT ON main.reminders
 BEGIN SELECT reminder_touched(NEW.id); END;
@@ -297,14 +299,31 @@ class StorePool:
         script = "BEGIN IMMEDIATE;\n"
         for number, sql in pending:
             script += f"{sql}\nPRAGMA user_version = {number};\n"
-        script += "COMMIT;"
+        # A step that rebuilds a table others refer to asks for foreign keys off (SQLite
+        # ignores the pragma inside a transaction, so it is set before BEGIN); the keys
+        # are then checked before COMMIT, and a step that broke one is rolled back.
+        keys_off = any(sql.startswith(FOREIGN_KEYS_OFF) for _, sql in pending)
         try:
+            if keys_off:
+                async with conn.execute("PRAGMA foreign_keys = OFF"):
+                    pass
             async with conn.executescript(script):
                 pass
+            async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                broken = list(await cursor.fetchall())
+            if broken:
+                raise sqlite3.IntegrityError(
+                    f"a migration left {len(broken)} broken foreign keys, e.g. {tuple(broken[0])}"
+                )
+            await conn.commit()
         except BaseException:
             if conn.in_transaction:
                 await conn.rollback()
             raise
+        finally:
+            if keys_off:
+                async with conn.execute("PRAGMA foreign_keys = ON"):
+                    pass
 
 
 async def open_connection(path: Path) -> aiosqlite.Connection:

@@ -68,13 +68,14 @@ def reminder_from_row(row: aiosqlite.Row) -> Reminder:
         id=row["id"],
         kind=ReminderKind(row["kind"]),
         # The digest is about the member's whole pipeline: no meeting, no request.
-        subject_id=row["meeting_id"] or row["outreach_id"] or 0,
+        subject_id=row["meeting_id"] or row["outreach_id"] or row["subject"] or 0,
         due_at=dt(row["due_at"]),
         state=ReminderState(row["state"]),
         attempts=row["attempts"],
         message_id=row["message_id"],
         late=bool(row["late"]),
         step=row["step"],
+        server_id=row["server_id"],
     )
 
 

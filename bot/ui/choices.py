@@ -11,7 +11,7 @@ Each alias below is the type of one option: `stage: StageOption | None = None`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
@@ -19,6 +19,8 @@ import discord
 from discord import app_commands
 
 from bot.domain.models import (
+    MEMBER_SOURCES,
+    MEMBER_VIAS,
     AskMinutes,
     BankSort,
     Category,
@@ -40,12 +42,21 @@ class EnumChoices(app_commands.Transformer):
     """The choices of the option `option`: the members of `enum`, each shown as its value
     (or as `label(member)`), in the enum's order."""
 
-    def __init__(self, enum: type[Enum], option: str, *, label: Callable[[Any], str] = str) -> None:
+    def __init__(
+        self,
+        enum: type[Enum],
+        option: str,
+        *,
+        label: Callable[[Any], str] = str,
+        only: Sequence[Enum] | None = None,
+    ) -> None:
         super().__init__()
         self.enum = enum
         self.option = option
+        # `only`: the members a member may pick (the rest are set by the bot itself).
+        self.members: tuple[Any, ...] = tuple(enum if only is None else only)
         self._choices = [
-            app_commands.Choice(name=label(member), value=member.value) for member in enum
+            app_commands.Choice(name=label(member), value=member.value) for member in self.members
         ]
 
     @property
@@ -64,23 +75,26 @@ class EnumChoices(app_commands.Transformer):
     async def transform(self, interaction: AnyInteraction, value: Any) -> Enum:
         """The member this value names; a forged value is refused, not stored."""
         try:
-            return self.enum(value)
+            member = self.enum(value)
+            if member not in self.members:
+                raise ValueError(value)
+            return member
         except ValueError:
-            shown = ", ".join(str(member.value) for member in self.enum)
-            first = next(iter(self.enum)).value
+            shown = ", ".join(str(member.value) for member in self.members)
+            first = self.members[0].value
             raise UserError(
                 f"{self.option} must be one of: {shown} (e.g. `{self.option}:{first}`)."
             ) from None
 
 
 StageOption = app_commands.Transform[Stage, EnumChoices(Stage, "stage")]
-SourceOption = app_commands.Transform[Source, EnumChoices(Source, "source")]
+SourceOption = app_commands.Transform[Source, EnumChoices(Source, "source", only=MEMBER_SOURCES)]
 StatusOption = app_commands.Transform[ProspectStatus, EnumChoices(ProspectStatus, "status")]
 RequestFormatOption = app_commands.Transform[RequestFormat, EnumChoices(RequestFormat, "format")]
 AskMinutesOption = app_commands.Transform[
     AskMinutes, EnumChoices(AskMinutes, "minutes", label=lambda m: f"{m.value} minutes")
 ]
-ViaOption = app_commands.Transform[OutreachVia, EnumChoices(OutreachVia, "via")]
+ViaOption = app_commands.Transform[OutreachVia, EnumChoices(OutreachVia, "via", only=MEMBER_VIAS)]
 OutcomeOption = app_commands.Transform[Outcome, EnumChoices(Outcome, "outcome")]
 MeetingFormatOption = app_commands.Transform[MeetingFormat, EnumChoices(MeetingFormat, "format")]
 RangeOption = app_commands.Transform[MeetingRange, EnumChoices(MeetingRange, "range")]
