@@ -60,6 +60,8 @@ class Outgoing:
 
 
 Renderer = Callable[["MemberStore", Reminder], Awaitable[Outgoing | None]]
+# Told, with no store held, that a reminder's DM can never be delivered (see register).
+Undelivered = Callable[[int, Reminder], Awaitable[None]]
 
 
 @dataclass(slots=True)

@@ -64,6 +64,7 @@ from bot.reminders.delivery import (
     Delivered,
     DirectMessages,
     Renderer,
+    Undelivered,
     describe,
     message_kwargs,
     outgoing_fingerprint,
@@ -125,6 +126,7 @@ class ReminderEngine:
         self.running = False
         self.started_at: datetime | None = None
         self._renderers: dict[str, Renderer] = {}
+        self._undelivered: dict[str, Undelivered] = {}
         # The delivery on its way for each (member, reminder): at most one at a time.
         self._delivering: dict[tuple[int, int], asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
@@ -139,8 +141,14 @@ class ReminderEngine:
         stores.timer = self
 
     # -- the cogs' API -------------------------------------------------------------
-    def register(self, kind: str, render: Renderer) -> None:
+    def register(
+        self, kind: str, render: Renderer, *, undelivered: Undelivered | None = None
+    ) -> None:
         """Say how reminders of `kind` are rendered (one renderer per kind; the last wins).
+
+        `undelivered(user_id, reminder)`, if given, runs (with no store held) once a DM
+        of this kind can never be delivered: the member's DMs are closed or their
+        account is gone. The club network uses it to tell the other side.
 
         The renderer runs with the member's store open and the row claimed; it returns
         what to send, or None when the reminder is no longer needed (it is cancelled).
@@ -150,6 +158,8 @@ class ReminderEngine:
         if kind not in REMINDER_KINDS:
             raise ValueError(f"unknown reminder kind {kind!r}; one of {REMINDER_KINDS}")
         self._renderers[kind] = render
+        if undelivered is not None:
+            self._undelivered[kind] = undelivered
 
     # -- the stores' API (ReminderTimer) ----------------------------------------------
     async def record(self, user_id: int, due: Mapping[int, datetime]) -> None:
@@ -450,6 +460,7 @@ class ReminderEngine:
             if error.code != UNKNOWN_USER:
                 raise
             await self._finish(user_id, reminder.id, "cancelled", error="the user no longer exists")
+            await self._never_delivered(user_id, reminder)
             return
         except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
             if isinstance(error, discord.HTTPException) and error.code == INVALID_RECIPIENT:
@@ -457,6 +468,7 @@ class ReminderEngine:
                 await self._finish(
                     user_id, reminder.id, "cancelled", error="the user no longer exists"
                 )
+                await self._never_delivered(user_id, reminder)
                 return
             await self._retry(user_id, reminder.id, reminder.attempts, describe(error))
             return
@@ -514,6 +526,20 @@ class ReminderEngine:
             await store.add_notice(DM_CLOSED_NOTICE, key="dm_closed")
         metrics.reminder_failed("dm_closed")
         log.info("reminders: member %s has DMs closed; %s kept undelivered", user_id, reminder.id)
+        await self._never_delivered(user_id, reminder)
+
+    async def _never_delivered(self, user_id: int, reminder: Reminder) -> None:
+        """Tell the kind's `undelivered` callback (see register); its failure is logged,
+        never the reminder's."""
+        callback = self._undelivered.get(reminder.kind)
+        if callback is None:
+            return
+        try:
+            await callback(user_id, reminder)
+        except Exception:
+            log.exception(
+                "reminders: after %s %s couldn't be delivered", reminder.kind, reminder.id
+            )
 
     async def _retry(self, user_id: int, reminder_id: int, attempts: int, error: str) -> bool:
         """Back to pending with a backoff if it was being sent; whether the row now says

@@ -230,6 +230,27 @@ async def test_closed_dms_keep_the_reminder_leave_a_notice_and_never_retry(
         assert await store.take_notices() == [DM_CLOSED_NOTICE]
 
 
+async def test_a_kind_is_told_once_when_its_dm_can_never_be_delivered(
+    engine, stores, clock, fake_discord
+):
+    """The club network tells the other side when a DM can't reach a member."""
+    told = []
+
+    async def undelivered(user_id, reminder):
+        told.append((user_id, reminder.id))
+
+    engine.register("thanks", engine._renderers["thanks"], undelivered=undelivered)
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    fake_discord.closed.add(ALICE)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await settled(stores, ALICE, rid, "dm_closed")
+    await engine.idle()
+    clock.advance(days=3)
+    await engine.run_due()
+    assert told == [(ALICE, rid)]
+
+
 # -- failures ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "failure",
