@@ -553,6 +553,14 @@ REMINDER_WHAT = {
     "checkin": "check-in with",
     "referrer": "word to the referrer of",
 }
+# The club network's DMs are about a server's request or practice pair, not a prospect.
+NETWORK_WHAT = {
+    ReminderKind.NETWORK_ASK: "a request for a conversation (club network)",
+    ReminderKind.NETWORK_ANSWER: "the answer to your request (club network)",
+    ReminderKind.NETWORK_INTRO: "an introduction (club network)",
+    ReminderKind.PRACTICE_INTRO: "your practice partner for this round",
+    ReminderKind.PRACTICE_CHECKBACK: "a practice round check-back",
+}
 
 
 def _names(wins: tuple[Win, ...], limit: int = 10) -> str:
@@ -649,6 +657,8 @@ def progress_embed(
             if name
             else f"• your weekly digest (due {format_when(r.due_at)})"
             if r.kind == ReminderKind.DIGEST
+            else f"• {NETWORK_WHAT[r.kind]} (due {format_when(r.due_at)})"
+            if r.kind in NETWORK_WHAT
             else f"• {REMINDER_WHAT.get(r.kind, r.kind)} a removed record"
             for r, name in undelivered
         ]
