@@ -18,7 +18,14 @@ from bot.store.guild import ACTIVE_MEMBERS, month_of
 
 log = logging.getLogger(__name__)
 
-METRICS = ("prospects_added", "requests_sent", "meetings_held", "thanks_sent")
+METRICS = (
+    "prospects_added",
+    "requests_sent",
+    "meetings_held",
+    "thanks_sent",
+    "practice_pairs",  # practice pairs made (a round counts them, bot/store/practice.py)
+    "practice_met",  # practice pairs that met (the first "We met" of each)
+)
 MONTHS_SHOWN = 6
 
 
@@ -31,6 +38,8 @@ class MonthlyActivity:
     requests_sent: int = 0
     meetings_held: int = 0
     thanks_sent: int = 0
+    practice_pairs: int = 0
+    practice_met: int = 0
     active_members: int = 0
 
 

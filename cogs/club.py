@@ -27,6 +27,8 @@ METRIC_LABELS = {
     "requests_sent": "Requests sent",
     "meetings_held": "Meetings held",
     "thanks_sent": "Thank-yous sent",
+    "practice_pairs": "Practice pairs made",
+    "practice_met": "Practice pairs met",
     "active_members": "Active members",
 }
 

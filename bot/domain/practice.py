@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 from itertools import combinations
@@ -34,6 +35,10 @@ DEFAULT_ROUND = timedelta(weeks=1)
 QUESTIONS_PER_PAIR = 3
 # Of each TIARA category, a pair's question is drawn from its most-voted few.
 TOP_OF_CATEGORY = 3
+
+# The club's anonymous counts (/club stats) a round and its check-backs add to.
+PAIRS_MADE = "practice_pairs"
+PAIRS_MET = "practice_met"
 
 Group = tuple[int, ...]
 
@@ -66,6 +71,73 @@ class Weekday(StrEnum):
     def number(self) -> int:
         """Monday 0 … Sunday 6, as `date.weekday()` counts."""
         return list(Weekday).index(self)
+
+
+class CheckBack(StrEnum):
+    """What a member answered when asked whether their pair met."""
+
+    MET = "met"
+    NOT_YET = "not_yet"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeMember:
+    """A member who opted in to practice pairings in a server."""
+
+    user_id: int
+    display_name: str
+    joined_at: datetime
+    paused_at: datetime | None = None
+    paused_until: datetime | None = None  # None while paused: until they join again
+
+    def available(self, now: datetime) -> bool:
+        """Whether a round at `now` pairs them (not paused, or the pause is over)."""
+        return self.paused_at is None or (
+            self.paused_until is not None and self.paused_until <= now
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeSchedule:
+    """A server's rounds: every `every` weeks on `weekday` (Monday 0) at `hour` in
+    `timezone`; `next_round_at` None while paused."""
+
+    every: int
+    weekday: int
+    hour: int
+    timezone: str
+    next_round_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PairMember:
+    """One member of a practice pair, and what they answered the check-back."""
+
+    user_id: int
+    display_name: str
+    answer: CheckBack | None = None
+    dms_closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PracticePair:
+    """A pair (or trio) of one round."""
+
+    id: int
+    round_id: int
+    started_at: datetime
+    checkback_at: datetime
+    met_at: datetime | None
+    members: tuple[PairMember, ...]
+
+    def member(self, user_id: int) -> PairMember | None:
+        """This member's place in the pair, or None if they aren't in it."""
+        return next((m for m in self.members if m.user_id == user_id), None)
+
+    def partners(self, user_id: int) -> list[PairMember]:
+        """Everyone in the pair but this member."""
+        return [m for m in self.members if m.user_id != user_id]
 
 
 # -- when rounds fall ------------------------------------------------------------------
