@@ -113,6 +113,20 @@ HELP_STEPS = (
         '`/settings reminders digest:"monday 9am"`.',
     ),
     (
+        "Club network (in a server)",
+        "Members open to a conversation list themselves; ask one and they answer by DM. "
+        "Accepted, they become your prospect.\n"
+        "`/network join` · `/network edit` · `/network pause` · `/network leave` · "
+        "`/network find` · `/network requests`",
+    ),
+    (
+        "Practice with a club member",
+        "Each round pairs you with another member of the server by DM: one plays the "
+        "professional, then swap.\n"
+        "`/practice join` · `/practice pause` · `/practice leave` · officers: "
+        "`/club practice schedule` · `/club practice pause` · `/club practice now`",
+    ),
+    (
         "Your account",
         "`/help` · `/progress` · `/settings timezone` · `/settings profile` · "
         "`/settings reminders` · `/settings show` · `/mydata export` · `/mydata delete` · "

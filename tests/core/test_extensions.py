@@ -59,6 +59,12 @@ CONTRACT = {
     "mydata export": [],
     "mydata delete": [],
     "club stats": [],
+    "network join": ["role", "organization", "fields", "stage", "monthly_limit", "share"],
+    "network edit": ["role", "organization", "fields", "stage", "monthly_limit", "share"],
+    "network pause": ["until"],
+    "network leave": [],
+    "network find": ["field", "organization", "stage"],
+    "network requests": [],
 }
 
 
@@ -69,6 +75,7 @@ def test_every_cog_module_is_found():
         "cogs.contact",
         "cogs.follow_up",
         "cogs.locate",
+        "cogs.network",
         "cogs.owner",
         "cogs.prepare",
         "cogs.questions",
