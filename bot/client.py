@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.domain.timeparse import warm_up as warm_up_time_parsing
 from bot.pacing import PacedHTTPClient, RequestBudget
+from bot.practice_rounds import PracticeRounds
 from bot.reminders.engine import ReminderEngine
 from bot.store import StorePool, Stores
 from bot.types import bot_of
@@ -127,6 +128,8 @@ class InterviewBot(commands.Bot):
         self.clock = clock or Clock()
         self.stores = Stores(StorePool(settings.data_dir, self.clock, max_open=max_open_stores))
         self.reminders = ReminderEngine(self, self.stores, self.clock, settings.data_dir)
+        # Practice rounds are timed on the engine's scheduler (so after it starts).
+        self.practice = PracticeRounds(self.stores, self.reminders.timers, self.clock)
 
     def _get_state(self, **options: Any) -> Any:
         # discord.py builds its HTTP client in Client.__init__ and hands it to the
@@ -143,6 +146,7 @@ class InterviewBot(commands.Bot):
         await self.finish_deletions()
         # What a server's network owed members when the bot stopped reaches their stores.
         await self.stores.hand_over_all()
+        await self.practice.start()
         # The time parser loads the IANA zone names on first use: at start-up, not in a command.
         await asyncio.to_thread(warm_up_time_parsing)
         await self.sync_commands()
@@ -216,6 +220,7 @@ class InterviewBot(commands.Bot):
 
     async def close(self) -> None:
         """Stop the engine, disconnect, let answers on their way finish, close the stores."""
+        await self.practice.stop()
         await self.reminders.stop()
         await super().close()
         await _finish_interactions(INTERACTION_GRACE_SECONDS)

@@ -1,23 +1,31 @@
-"""For the club's officers: /club stats, the club's anonymous monthly counts.
+"""For the club's officers: /club stats, the club's anonymous monthly counts, and
+/club practice, the practice rounds' schedule.
 
 Officers see counts only (prospects added, requests sent, meetings held, thank-yous
-sent, active members), never who did what; the command needs Manage Server.
+sent, practice pairs made and met, active members), never who did what; every command
+needs Manage Server.
 """
 
 from __future__ import annotations
 
 import calendar
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.practice import Every, PracticeSchedule, Weekday
+from bot.practice_rounds import RoundMade
 from bot.stats import METRICS, MonthlyActivity, club_activity
 from bot.types import Interaction
+from bot.ui.choices import EnumChoices
 from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
+from bot.ui.render import format_when
 from bot.ui.respond import reply
+from bot.ui.time_zone import local_time, require_timezone, rerun
 
 if TYPE_CHECKING:
     from bot.client import InterviewBot
@@ -31,6 +39,52 @@ METRIC_LABELS = {
     "practice_met": "Practice pairs met",
     "active_members": "Active members",
 }
+
+
+EveryOption = app_commands.Transform[Every, EnumChoices(Every, "every", label=lambda e: e.label)]
+DayOption = app_commands.Transform[Weekday, EnumChoices(Weekday, "day")]
+
+
+def officers_only(interaction: Interaction, command: str, instead: str) -> int:
+    """The server an officer's command runs in. Default permissions are only a hint a
+    server can change: this check is the rule."""
+    if interaction.guild_id is None:
+        raise UserError(f"`/club {command}` works in a server: it's about that club.")
+    if not interaction.permissions.manage_guild:
+        raise UserError(
+            f"Only members with the Manage Server permission can use /club {command}. {instead}"
+        )
+    return interaction.guild_id
+
+
+def schedule_example(schedule: PracticeSchedule | None) -> str:
+    """A complete /club practice schedule to copy: the server's own, else an example."""
+    if schedule is None:
+        return "`/club practice schedule every:2 day:Monday hour:18`"
+    day = list(Weekday)[schedule.weekday]
+    return f"`/club practice schedule every:{schedule.every} day:{day} hour:{schedule.hour}`"
+
+
+def round_text(made: RoundMade, schedule: PracticeSchedule | None) -> str:
+    """What /club practice now did."""
+    if not made.groups:
+        return (
+            f"No round: {made.available} member{'s' if made.available != 1 else ''} "
+            "opted in and available, and a round needs two. Members opt in with "
+            "`/practice join`."
+        )
+    trio = " (one of them a trio)" if any(len(g) == 3 for g in made.groups) else ""
+    pairs = f"{len(made.groups)} pair{'s' if len(made.groups) != 1 else ''}"
+    text = (
+        f"Round made: {pairs}{trio} of {made.available} members. Each gets a DM now "
+        "introducing their partner, with a practice guide, and a check-back near the end."
+    )
+    if schedule is not None and schedule.next_round_at is not None:
+        text += (
+            f"\nThe schedule is unchanged: the next round is still "
+            f"{format_when(schedule.next_round_at)}."
+        )
+    return text
 
 
 def stats_embed(server: str, months: list[MonthlyActivity]) -> discord.Embed:
@@ -67,6 +121,10 @@ class Club(commands.Cog):
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
+    practice = app_commands.Group(
+        name="practice", description="Practice rounds for the club's members", parent=club
+    )
+
     def __init__(self, bot: InterviewBot) -> None:
         self.bot = bot
 
@@ -84,6 +142,76 @@ class Club(commands.Cog):
         months = await club_activity(self.bot.stores, self.bot.clock, interaction.guild_id)
         server = interaction.guild.name if interaction.guild else "this server"
         await reply(interaction, embed=stats_embed(server, months))
+
+    # -- /club practice ------------------------------------------------------------------
+    @practice.command(name="schedule")
+    @app_commands.describe(
+        every="How often: every week, 2 weeks or 4 weeks",
+        day="The day rounds start",
+        hour="The hour they start (0-23), in your time zone",
+    )
+    async def practice_schedule(
+        self,
+        interaction: Interaction,
+        every: EveryOption,
+        day: DayOption,
+        hour: app_commands.Range[int, 0, 23],
+    ) -> None:
+        """Set practice rounds: members who opted in are paired each round (Manage Server)."""
+        guild_id = officers_only(
+            interaction, "practice schedule", "Members opt in with `/practice join`."
+        )
+        if not 0 <= hour <= 23:  # a forged value past the option's range
+            raise UserError(f"hour is 0-23, e.g. {schedule_example(None)}.")
+        if not await require_timezone(
+            interaction, continue_with=rerun(self.practice_schedule, every, day, hour)
+        ):
+            return
+        async with self.bot.stores.member(interaction.user.id) as store:
+            tz = ZoneInfo((await store.settings()).timezone)
+        first = await self.bot.practice.schedule(guild_id, every, day.number, hour, tz)
+        async with self.bot.stores.guild(guild_id) as guild:
+            members = len(await guild.practice_pool(first))
+        await reply(
+            interaction,
+            f"Practice rounds set: {every.label}, {day.value}s at {hour:02d}:00 ({tz.key}).\n"
+            f"First round: {format_when(first)} — {local_time(first, tz)}.\n"
+            f"{members} member{'s' if members != 1 else ''} opted in so far; members join "
+            "with `/practice join`. `/club practice now` runs a round at once; "
+            "`/club practice pause` stops them.",
+        )
+
+    @practice.command(name="pause")
+    async def practice_pause(self, interaction: Interaction) -> None:
+        """Stop practice rounds until the schedule is set again (Manage Server)."""
+        guild_id = officers_only(
+            interaction, "practice pause", "To skip rounds yourself: `/practice pause`."
+        )
+        paused = await self.bot.practice.pause(guild_id)
+        async with self.bot.stores.guild(guild_id) as guild:
+            schedule = await guild.practice_schedule()
+        again = schedule_example(schedule)
+        if not paused:
+            raise UserError(
+                f"No practice rounds are coming, so there's nothing to pause. {again} sets them."
+            )
+        await reply(
+            interaction,
+            f"Practice rounds paused: none until the schedule is set again, e.g. {again}. "
+            "Pairs already made keep their check-backs.",
+        )
+
+    @practice.command(name="now")
+    async def practice_now(self, interaction: Interaction) -> None:
+        """Run a practice round at once; the schedule stays as it is (Manage Server)."""
+        guild_id = officers_only(
+            interaction, "practice now", "Members opt in with `/practice join`."
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        made = await self.bot.practice.run_now(guild_id)
+        async with self.bot.stores.guild(guild_id) as guild:
+            schedule = await guild.practice_schedule()
+        await reply(interaction, round_text(made, schedule))
 
 
 async def setup(bot: InterviewBot) -> None:

@@ -65,6 +65,12 @@ CONTRACT = {
     "network leave": [],
     "network find": ["field", "organization", "stage"],
     "network requests": [],
+    "practice join": [],
+    "practice leave": [],
+    "practice pause": ["until"],
+    "club practice schedule": ["every", "day", "hour"],
+    "club practice pause": [],
+    "club practice now": [],
 }
 
 
@@ -77,6 +83,7 @@ def test_every_cog_module_is_found():
         "cogs.locate",
         "cogs.network",
         "cogs.owner",
+        "cogs.practice",
         "cogs.prepare",
         "cogs.questions",
     ]

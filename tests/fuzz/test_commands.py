@@ -72,6 +72,9 @@ FUZZ = settings(
 
 # Every chat-input command the bot syncs (test_every_synced_command_is_fuzzed keeps it so).
 PATHS = [
+    "club practice now",
+    "club practice pause",
+    "club practice schedule",
     "club stats",
     "help",
     "meeting calendar",
@@ -95,6 +98,9 @@ PATHS = [
     "outreach remove",
     "outreach reply",
     "outreach sent",
+    "practice join",
+    "practice leave",
+    "practice pause",
     "progress",
     "prospect add",
     "prospect edit",

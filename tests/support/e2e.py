@@ -85,7 +85,10 @@ async def toggle_vote(driver, guild, text, member):
 
 
 async def settle(bot) -> None:
-    """Let the reminder engine deliver everything due now and finish what it started."""
+    """Make the practice rounds due now, then let the reminder engine deliver everything
+    due now and finish what it started."""
+    await bot.practice.run_due()
+    await bot.practice.idle()
     await bot.reminders.run_due()
     await bot.reminders.idle()
 
