@@ -87,7 +87,11 @@ def intro_text(
     if questions:
         lines += ["", "**Questions to try** (from this server's bank)"]
         lines += [f"{n}. {member_text(text)}" for n, text in enumerate(questions, 1)]
-    lines += ["", f"-# I'll ask near the end whether you met. {STOP_HINT}"]
+    lines += [
+        "",
+        "-# I'll ask near the end whether you met. In the server, `/practice pause` skips "
+        "rounds for a while and `/practice leave` stops them.",
+    ]
     if late:
         lines.append(LATE_LINE)
     return clip("\n".join(lines), CONTENT)
