@@ -72,6 +72,7 @@ MonthlyLimit = app_commands.Range[int, MONTHLY_LIMIT_MIN, MONTHLY_LIMIT_MAX]
 DISPLAY_NAME_MAX = 80
 PER_PAGE = 5
 UNTIL_MAX = 100
+PAUSE_ENDS_AT = "9am"  # a pause until a day ends that morning
 EXAMPLE_MESSAGE = (
     "Hi! I'm a sophomore exploring data science and would love to hear how you got into "
     "the field. Would you have 20 minutes in the next few weeks, whenever suits you?"
@@ -269,8 +270,8 @@ ANSWER_BUTTONS = {
 
 class AnswerButton(
     GuardedItem[discord.ui.Button],
-    template=r"net:(?P<answer>accept|notnow|decline|block):(?P<guild>[0-9]{1,20})"
-    r":(?P<request>[0-9]{1,20}):(?P<owner>[0-9]{1,20})",
+    template=r"net:(?P<answer>accept|notnow|decline|block):(?P<guild>[0-9]+)"
+    r":(?P<request>[0-9]+):(?P<owner>[0-9]+)",
 ):
     """One answer to a request for a conversation; its custom_id names the server, the
     request and the person it was sent to (anyone else is refused)."""
@@ -651,7 +652,8 @@ class Network(commands.Cog, name="Network"):
     # -- /network pause and leave --------------------------------------------------------
     @network.command(name="pause")
     @app_commands.describe(
-        until='When to list you again, e.g. "Jan 15" or "in 3 weeks" (none: until you resume)'
+        until='When to list you again, e.g. "Jan 15" or "in 3 weeks" '
+        "(9am that day; none: until you resume)"
     )
     async def pause(
         self, interaction: Interaction, until: app_commands.Range[str, 1, UNTIL_MAX] | None = None
@@ -665,10 +667,7 @@ class Network(commands.Cog, name="Network"):
                 return
             async with self.bot.stores.member(interaction.user.id) as store:
                 tz = ZoneInfo((await store.settings()).timezone)
-            try:
-                ends = parse_when(until, tz, self.bot.clock.now(), prefer="future")
-            except WhenError as error:
-                raise UserError(member_text(str(error))) from None
+            ends = self._resume_at(until, tz)
             if ends <= self.bot.clock.now():
                 raise UserError(
                     f"{format_when(ends)} has passed: give a day ahead, e.g. "
@@ -695,6 +694,18 @@ class Network(commands.Cog, name="Network"):
             f"(`/network requests`).{note}",
         )
 
+    def _resume_at(self, text: str, tz: ZoneInfo) -> datetime:
+        """When a pause ends: the time typed, or for a day alone ("Jan 15", "in 3
+        weeks"), 9am that day in the member's zone."""
+        now = self.bot.clock.now()
+        try:
+            return parse_when(text, tz, now, prefer="future")
+        except WhenError as error:
+            try:
+                return parse_when(f"{text} {PAUSE_ENDS_AT}", tz, now, prefer="future")
+            except WhenError:
+                raise UserError(member_text(str(error))) from None
+
     @network.command(name="leave")
     async def leave(self, interaction: Interaction) -> None:
         """Remove your listing from this server's network at once."""
@@ -709,7 +720,8 @@ class Network(commands.Cog, name="Network"):
         await self.bot.stores.hand_over(guild_id)
         waiting = (
             f" {len(closed)} request{'s' if len(closed) != 1 else ''} waiting for your answer "
-            "were closed; each asker was told, kindly, that you can't take it on now."
+            f"{'was' if len(closed) == 1 else 'were'} closed; each asker was told, kindly, "
+            "that you can't take it on now."
             if closed
             else ""
         )
