@@ -32,6 +32,16 @@ CONTRACT = {
     "questions list sort": ["top", "new"],
     "questions add category": CATEGORIES,
     "questions random category": CATEGORIES,
+    "club practice schedule every": [("every week", 1), ("every 2 weeks", 2), ("every 4 weeks", 4)],
+    "club practice schedule day": [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
 }
 
 
