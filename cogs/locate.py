@@ -20,7 +20,7 @@ from bot.domain.models import Prospect, ProspectStatus, TimelineEvent
 from bot.stats import count_activity
 from bot.types import Interaction
 from bot.ui.choices import SourceOption, StageOption, StatusOption
-from bot.ui.embeds import make_embed, paginate
+from bot.ui.embeds import make_embed
 from bot.ui.errors import UserError
 from bot.ui.options import AMBIGUOUS_SHOWN, ProspectOption, prospect_label
 from bot.ui.render import (
@@ -31,7 +31,7 @@ from bot.ui.render import (
     member_text,
 )
 from bot.ui.respond import reply
-from bot.ui.views import Paginator, ask_to_confirm
+from bot.ui.views import ListPages, Paginator, ask_to_confirm
 from cogs._common import (
     CLEAR,
     EVERYWHERE,
@@ -244,13 +244,18 @@ class Locate(commands.Cog):
         status: StatusOption | None = None,
     ) -> None:
         """Your prospects, a page at a time."""
-        async with self.bot.stores.member(interaction.user.id) as store:
-            found = await store.list_prospects(stage=stage, status=status)
         filters = " · ".join(part for part in (stage, status) if part)
-        title = f"Your prospects ({len(found)})" + (f" — {filters}" if filters else "")
-        pages = paginate(
-            title,
-            [prospect_line(p, s) for p, s in found],
+
+        async def fetch(offset: int, limit: int) -> tuple[int, list[str]]:
+            async with self.bot.stores.member(interaction.user.id) as store:
+                total, found = await store.prospect_page(
+                    stage=stage, status=status, offset=offset, limit=limit
+                )
+            return total, [prospect_line(p, s) for p, s in found]
+
+        pages = ListPages(
+            lambda total: f"Your prospects ({total})" + (f" — {filters}" if filters else ""),
+            fetch,
             empty="No prospects match. Add one with `/prospect add name:…`."
             if filters
             else "No prospects yet. Add one with `/prospect add name:…`.",

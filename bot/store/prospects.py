@@ -110,21 +110,63 @@ class ProspectsMixin(StoreBase):
         return ProspectStatus(row["status"]) if row else ProspectStatus.TO_CONTACT
 
     async def list_prospects(
-        self, *, stage: str | None = None, status: str | None = None
+        self,
+        *,
+        stage: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[ProspectWithStatus]:
-        """Every prospect with its status, filtered, newest first."""
-        rows = await self.fetchall(
-            f"""
-            SELECT * FROM (SELECT p.*, {STATUS_SQL} AS status FROM prospects p)
-            WHERE (:stage IS NULL OR stage = :stage) AND (:status IS NULL OR status = :status)
-            ORDER BY created_at DESC, id DESC
-            """,
-            {"stage": stage, "status": status, "now": ts(self.now())},
-        )
+        """Prospects with their status, filtered, newest first: all of them, or `limit`
+        from `offset` (a page)."""
+        params = {
+            "stage": stage,
+            "status": status,
+            "now": ts(self.now()),
+            "offset": max(0, offset),
+            "limit": -1 if limit is None else limit,
+        }
+        if status is None:
+            # The status of the page's prospects only, not of every prospect.
+            sql = f"""
+                SELECT p.*, {STATUS_SQL} AS status FROM (
+                    SELECT * FROM prospects WHERE :stage IS NULL OR stage = :stage
+                    ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
+                ) p ORDER BY p.created_at DESC, p.id DESC
+                """
+        else:
+            sql = f"""
+                SELECT * FROM (SELECT p.*, {STATUS_SQL} AS status FROM prospects p
+                               WHERE :stage IS NULL OR p.stage = :stage)
+                WHERE status = :status
+                ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
+                """
+        rows = await self.fetchall(sql, params)
         return [
             ProspectWithStatus(prospect_from_row(row), ProspectStatus(row["status"]))
             for row in rows
         ]
+
+    async def prospect_page(
+        self, *, stage: str | None = None, status: str | None = None, offset: int, limit: int
+    ) -> tuple[int, list[ProspectWithStatus]]:
+        """How many prospects pass the filters, and `limit` of them from `offset`, newest
+        first (one page of /prospect list)."""
+        if status is None:
+            total = await self.count(
+                "SELECT COUNT(*) FROM prospects WHERE :stage IS NULL OR stage = :stage",
+                {"stage": stage},
+            )
+        else:
+            total = await self.count(
+                f"SELECT COUNT(*) FROM prospects p WHERE (:stage IS NULL OR p.stage = :stage) "
+                f"AND {STATUS_SQL} = :status",
+                {"stage": stage, "status": status, "now": ts(self.now())},
+            )
+        if offset >= total:
+            return total, []
+        found = await self.list_prospects(stage=stage, status=status, offset=offset, limit=limit)
+        return total, found
 
     async def search_prospects(self, text: str, limit: int = 25) -> list[Prospect]:
         """Autocomplete: best match first, as `bot.domain.names.rank` orders them (case,

@@ -252,3 +252,39 @@ async def test_sixty_long_prospects_fit_list_show_progress_and_export(
     export = await driver.run("/mydata export", user=alice, guild=guild)
     assert {name for name, _ in export.files} >= {"mydata.json", "prospects.csv"}
     assert emu.violations == []
+
+
+async def test_list_pages_turn_both_ways_and_show_every_prospect_once(driver, alice, guild):
+    for n in range(20):
+        await driver.run(f'/prospect add name:"Person {n:02d}"', user=alice, guild=guild)
+    page = await driver.run("/prospect list", user=alice, guild=guild)
+    seen = []
+    for number in (1, 2, 3):
+        assert f"Page {number} of 3" in page.text
+        seen += [f"Person {n:02d}" for n in range(20) if f"Person {n:02d}" in page.text]
+        buttons = {b["label"]: b["disabled"] for b in page.buttons}
+        assert buttons == {"Previous": number == 1, "Next": number == 3}
+        if number < 3:
+            page = await driver.click(page, "Next", user=alice)
+    assert sorted(seen) == [f"Person {n:02d}" for n in range(20)]
+    back = await driver.click(page, "Previous", user=alice)
+    assert "Page 2 of 3" in back.text
+    assert "Person 11" in back.text
+
+
+async def test_a_list_that_shrank_since_it_was_shown_turns_to_its_last_page(
+    driver, alice, guild, bot
+):
+    for n in range(10):
+        await driver.run(f'/prospect add name:"Person {n:02d}"', user=alice, guild=guild)
+    first = await driver.run("/prospect list", user=alice, guild=guild)
+    assert "Page 1 of 2" in first.text
+    async with bot.stores.member(alice.id) as store:
+        for prospect, _ in await store.list_prospects():
+            if prospect.name < "Person 03":
+                await store.remove_prospect(prospect.id)
+    turned = await driver.click(first, "Next", user=alice)
+    assert "Your prospects (7)" in turned.text
+    assert "Page" not in turned.text  # one page now
+    assert "Person 09" in turned.text
+    assert not any(b["label"] == "Next" and not b["disabled"] for b in turned.buttons)

@@ -152,3 +152,22 @@ async def test_an_older_store_is_migrated_forward_with_its_data(tmp_path, clock)
     assert names == ["Ada"]
     with sqlite3.connect(users / "77.sqlite3") as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == _migrations("users")[-1][0]
+
+
+async def test_a_page_of_prospects_is_the_same_slice_of_the_whole_list(stores, clock):
+    async with stores.member(42) as store:
+        for n in range(20):
+            stage = "emerging" if n % 3 else None
+            prospect = await store.add_prospect(f"Person {n:02d}", stage=stage)
+            if n % 4 == 0:
+                async with store.transaction():
+                    await store.add_outreach(prospect.id, sent_at=clock.now())
+        for filters in ({}, {"stage": "emerging"}, {"status": "contacted"}, {"status": "met"}):
+            whole = await store.list_prospects(**filters)
+            paged = []
+            for offset in range(0, 24, 8):
+                total, page = await store.prospect_page(**filters, offset=offset, limit=8)
+                assert total == len(whole)
+                paged += page
+            assert paged == whole, filters
+        assert await store.prospect_page(offset=40, limit=8) == (20, [])
