@@ -1,6 +1,7 @@
 """`python -m bot.sandbox.demo` (`make demo`): a scripted journey through the four steps.
 
-The script is data: the lines a member would type. It runs in the sandbox against the
+The script is data: the lines members would type (`as NAME` plays another member;
+a line after one that opens a form fills it in). It runs in the sandbox against the
 real bot, in a temporary folder that is removed afterwards, and prints the transcript.
 A command the bot doesn't have yet is skipped with a note, so the demo always runs to
 its end.
@@ -43,6 +44,34 @@ DEMO = [
     "wait",
     'click "Sent it"',
     "/progress",
+    "# The club network: members of the server who are glad to talk. Maya lists herself…",
+    "as Maya",
+    "/settings timezone tz:Europe/London",
+    '/network join role:"Care Quality Analyst" organization:"Mercy Health" '
+    'fields:"Healthcare, Data science" stage:emerging share:nothing',
+    "# …you find her and ask for a conversation, in a short message the bot checks first",
+    "as you",
+    '/network find field:"Healthcare"',
+    "select 1",
+    "Hi Maya, I'm Sam, a member of the State University Career Club interested in "
+    "healthcare analytics. Your move from analytics into care quality at Mercy Health is "
+    "the path I hope to follow. Could I ask you for 20 minutes by phone in the next couple "
+    "of weeks about how you made it? Thank you, Sam",
+    "# Maya gets a DM with Accept, Not now and Decline, and accepts",
+    "as Maya",
+    'click "Accept"',
+    "# She is now one of your prospects (replied): plan the meeting as usual",
+    "as you",
+    '/meeting schedule prospect:Maya when:"next tuesday 3pm"',
+    "# Practice pairings: members opt in, an officer sets rounds, each pair gets a guide",
+    "/practice join",
+    "as Maya",
+    "/practice join",
+    "as officer",
+    "/settings timezone tz:Europe/London",
+    "/club practice schedule every:2 day:Monday hour:18",
+    "/club practice now",
+    "as you",
 ]
 
 
@@ -53,12 +82,21 @@ async def run_demo(folder: Path, *, rich: bool) -> int:
     def output(ctx: Context) -> Output:
         return RichOutput(ctx, console) if rich else PlainOutput(ctx)
 
-    async with started(folder, output) as session:
+    lines = iter(DEMO)
+
+    async def ask(prompt: str, _default: str | None) -> str | None:
+        # A form the bot opens is filled in with the script's next line.
+        answer = next(lines, None)
+        if answer is not None:
+            console.print(f"{prompt}{answer}", markup=False, highlight=False)
+        return answer
+
+    async with started(folder, output, ask=ask) as session:
         session.out.note(
             f"Demo: {session.user.name!r} in {session.world.guild.name!r}, "
             "on the real bot against a local Discord emulator (data in a temporary folder)."
         )
-        await run_lines(session, DEMO, skip_unsynced=True)
+        await run_lines(session, lines, skip_unsynced=True)
         session.out.note("End of the demo. `make run` opens the sandbox to try it yourself.")
     return 0
 

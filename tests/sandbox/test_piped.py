@@ -96,6 +96,18 @@ def test_the_demo_runs_through_the_four_steps(tmp_path):
     assert not data_dir.exists()  # the demo never touches real data
 
 
+def test_the_demo_shows_a_network_request_accepted_and_a_practice_round(tmp_path):
+    """Issue 15: the demo plays both sides (`as Maya`), fills in the request's form, and
+    ends with the introduced person scheduled and a practice pair introduced."""
+    result = run(["-m", "bot.sandbox.demo"], tmp_path / "data")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "skipped" not in out  # every network and practice command is in the build
+    assert "accepted your request for a conversation" in out
+    assert "Meeting scheduled with Maya" in out
+    assert "Practice round in Sandbox Club" in out
+
+
 def test_a_piped_script_attaches_a_file_and_resets_after_a_yes(tmp_path):
     connections = Path(__file__).resolve().parents[1] / "data" / "Connections.csv"
     script = (
