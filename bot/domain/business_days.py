@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -31,6 +32,22 @@ def _is_business(d: date) -> bool:
     return d.weekday() < _SATURDAY
 
 
+# /progress checks every open request's 3B7 checkpoints: many share a day, and the walk
+# over the calendar was most of the work.
+@lru_cache(maxsize=4096)
+def _business_date(d: date, days: int) -> date:
+    """The date `days` business days after `d` (see add_business_days)."""
+    step = 1 if days >= 0 else -1
+    while not _is_business(d):
+        d += timedelta(days=step)
+    remaining = abs(days)
+    while remaining:
+        d += timedelta(days=step)
+        if _is_business(d):
+            remaining -= 1
+    return d
+
+
 def add_business_days(start: datetime, days: int, tz: ZoneInfo) -> datetime:
     """The moment `days` business days (Mon–Fri in `tz`) after `start`, as aware UTC.
 
@@ -41,15 +58,7 @@ def add_business_days(start: datetime, days: int, tz: ZoneInfo) -> datetime:
     """
     _aware(start, "start")
     local = start.astimezone(tz)
-    d = local.date()
-    step = 1 if days >= 0 else -1
-    while not _is_business(d):
-        d += timedelta(days=step)
-    remaining = abs(days)
-    while remaining:
-        d += timedelta(days=step)
-        if _is_business(d):
-            remaining -= 1
+    d = _business_date(local.date(), days)
     # Rebuild from the wall clock rather than adding timedeltas to an aware value:
     # aware + timedelta keeps the old UTC offset and would drift an hour across DST.
     target = datetime.combine(d, local.time(), tzinfo=tz)

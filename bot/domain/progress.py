@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.domain.business_days import add_business_days
@@ -47,8 +48,9 @@ FUNNEL = (
 NOT_SET = "not set"
 
 
-@dataclass(frozen=True, slots=True)
-class PipelineEntry:
+# The records the store makes one of per row (500 prospects, 300 requests) are named
+# tuples: a frozen dataclass costs about three times as much to build.
+class PipelineEntry(NamedTuple):
     """One prospect as the dashboard sees it."""
 
     prospect_id: int
@@ -58,8 +60,7 @@ class PipelineEntry:
     created_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OpenMeeting:
+class OpenMeeting(NamedTuple):
     """A meeting that has ended (or been marked done) with no thank-you sent or skipped."""
 
     meeting_id: int
@@ -67,8 +68,7 @@ class OpenMeeting:
     ends_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class OpenRequest:
+class OpenRequest(NamedTuple):
     """The latest request to a prospect, still without a reply."""
 
     outreach_id: int

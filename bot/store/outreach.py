@@ -11,6 +11,9 @@ from bot.domain.progress import OpenMeeting, OpenRequest, PipelineEntry
 from bot.store.base import StoreBase, dt, ts
 from bot.store.prospects import STATUS_SQL
 
+_STAGES = {stage.value: stage for stage in Stage}
+_STATUSES = {status.value: status for status in ProspectStatus}
+
 
 def outreach_from_row(row: aiosqlite.Row) -> Outreach:
     """An Outreach from an `outreach` row."""
@@ -148,13 +151,15 @@ class OutreachMixin(StoreBase):
             "FROM prospects p ORDER BY p.id",
             {"now": ts(self.now())},
         )
+        # Looked up, not called: Stage(...) and ProspectStatus(...) per row were a third of
+        # the conversion of 500 rows.
         return [
             PipelineEntry(
-                prospect_id=row["id"],
-                name=row["name"],
-                stage=Stage(row["stage"]) if row["stage"] else None,
-                status=ProspectStatus(row["status"]),
-                created_at=dt(row["created_at"]),
+                row["id"],
+                row["name"],
+                _STAGES[row["stage"]] if row["stage"] else None,
+                _STATUSES[row["status"]],
+                datetime.fromisoformat(row["created_at"]),
             )
             for row in rows
         ]
