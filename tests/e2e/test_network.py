@@ -14,6 +14,7 @@ from tests.support.e2e import (
     schedule,
     settle,
 )
+from tests.support.markup import clickable, masked_links, sent_parts
 
 MESSAGE = (
     "Hi! I'm a sophomore in the career club exploring data science and would love to hear "
@@ -503,3 +504,52 @@ async def test_export_includes_the_listing_and_requests_and_delete_removes_them(
     clock.advance(days=8)
     await settle(bot)
     assert bot_dms(emu, bob) == []
+
+
+# -- member text -----------------------------------------------------------------------------
+
+
+async def test_member_text_in_listings_requests_and_dms_never_renders_as_links_or_mentions(
+    driver, bot, emu, alice, guild
+):
+    eve = emu.add_user("Eve [Win](https://evil.example/win) @everyone", guild=guild)
+    await join(
+        driver,
+        alice,
+        guild,
+        'role:"[Verify](https://evil.example/v) <@&123456789012345678>" '
+        'organization:"@here Acme" fields:"Law, [Click](https://evil.example/c)"',
+    )
+    trap = "Hi [Reset password](https://evil.example/reset) <@123456789012345678> @everyone"
+    await ask(driver, eve, guild, "alice", message=f"{trap}. {MESSAGE}")
+    dm = await the_ask_dm(driver, bot, alice)
+    await driver.run("/network requests", user=alice, guild=guild)
+    await driver.click(dm, "Accept", user=alice)
+    await settle(bot)
+    parts = list(sent_parts(emu.requests))
+    shown = "\n".join(text for _, text in parts)
+    for word in ("Verify", "Click", "Reset password", "Win"):
+        assert word in shown, word
+    assert not [(where, text) for where, text in parts if masked_links(text)]
+    assert [(where, link) for where, text in parts for link in clickable(text)] == []
+    assert all(
+        request.json.get("allowed_mentions") == {"parse": []}
+        for request in emu.requests
+        if request.method == "POST" and isinstance(request.json, dict) and "content" in request.json
+    )
+
+
+async def test_a_pause_until_a_day_asks_a_member_without_a_zone_for_theirs_first(
+    driver, bot, emu, guild
+):
+    newcomer = emu.add_user("newcomer", guild=guild)
+    await join(driver, newcomer, guild)
+    prompt = await driver.run('/network pause until:"Dec 10"', user=newcomer, guild=guild)
+    assert "Which time zone are you in?" in prompt.text
+    async with bot.stores.guild(guild.id) as g:
+        assert not (await g.get_listing(newcomer.id)).paused
+    picked = await driver.select(prompt, ["America/New_York"], user=newcomer)
+    assert "paused until" in picked.text and "(America/New_York)" in picked.text
+    async with bot.stores.guild(guild.id) as g:
+        listing = await g.get_listing(newcomer.id)
+    assert listing.paused_until.isoformat() == "2026-12-10T14:00:00+00:00"  # 9am in New York
