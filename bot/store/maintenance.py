@@ -82,3 +82,10 @@ def index_entries(conn: sqlite3.Connection) -> dict[int, dict[int, datetime]]:
     ):
         found.setdefault(user_id, {})[reminder_id] = datetime.fromisoformat(due_at)
     return found
+
+
+def has_notices(conn: sqlite3.Connection) -> bool:
+    """Whether a member's store holds a notice not yet shown."""
+    return (
+        conn.execute("SELECT 1 FROM notices WHERE shown_at IS NULL LIMIT 1").fetchone() is not None
+    )

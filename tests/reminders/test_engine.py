@@ -762,3 +762,29 @@ async def test_a_timer_for_a_deleted_member_creates_no_store(engine, stores, clo
     await engine.arm(ALICE, [rid])
     await engine.deliver(ALICE, rid)
     assert not stores.pool.exists("users", ALICE)
+
+
+async def test_the_consistency_pass_leaves_stores_that_agree_unopened_and_notes_notices(
+    make_engine, stores, clock, fake_discord
+):
+    first = make_engine()
+    await first.start()
+    await first.consistency
+    due = await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    await add_meeting_reminder(stores, BOB, due_in=timedelta(hours=1), clock=clock)
+    async with stores.member(BOB) as store:
+        await store.add_notice("Your DMs are closed", key="dms")
+    await first.stop()
+    await stores.close()
+
+    restarted = Stores(StorePool(first.data_dir, clock, max_open=8))
+    second = make_engine(on=restarted)
+    await second.start()
+    report = await second.consistency
+    assert (report.members, report.armed, report.dropped, report.resumed) == (2, 0, 0, 0)
+    # Both stores agreed with the index: looked at read-only, never opened in the pool.
+    assert restarted.pool.open_count == 0
+    assert restarted.notices_waiting == {BOB}
+    assert job_id(ALICE, due) in job_ids(second)
+    await second.stop()
+    await restarted.close()
