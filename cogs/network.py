@@ -13,7 +13,7 @@ after a restart and act only for that person.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
@@ -67,6 +67,8 @@ from cogs._common import EVERYWHERE, text_option
 if TYPE_CHECKING:
     from bot.client import InterviewBot
 
+# Saves the listing being joined or edited with the contact given (the form's answer).
+SaveListing = Callable[[AnyInteraction, "str | None"], Awaitable[None]]
 ShareOption = app_commands.Transform[Share, EnumChoices(Share, "share")]
 MonthlyLimit = app_commands.Range[int, MONTHLY_LIMIT_MIN, MONTHLY_LIMIT_MAX]
 DISPLAY_NAME_MAX = 80
@@ -313,7 +315,7 @@ def answer_view(guild_id: int, request: NetworkRequest) -> PersistentView:
 class ContactForm(GuardedModal):
     """After /network join or edit with share linkedin or email: the link or address."""
 
-    def __init__(self, owner_id: int, share: Share, current: str | None, save: Any) -> None:
+    def __init__(self, owner_id: int, share: Share, current: str | None, save: SaveListing) -> None:
         super().__init__(
             owner_id,
             title="What you share when you accept",

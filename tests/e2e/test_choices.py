@@ -11,6 +11,7 @@ SOURCES = ["alumni", "linkedin", "referral", "event", "posting", "other"]
 STATUSES = ["to-contact", "contacted", "replied", "scheduled", "met", "thanked"]
 CATEGORIES = ["trends", "insights", "advice", "resources", "assignments", "other"]
 MEDIUMS = ["email", "handwritten"]
+SHARES = ["nothing", "linkedin", "email"]
 
 # The command contract (PRODUCT.md): each option's choices as (shown name, value).
 CONTRACT = {
@@ -32,6 +33,11 @@ CONTRACT = {
     "questions list sort": ["top", "new"],
     "questions add category": CATEGORIES,
     "questions random category": CATEGORIES,
+    "network join stage": STAGES,
+    "network join share": SHARES,
+    "network edit stage": STAGES,
+    "network edit share": SHARES,
+    "network find stage": STAGES,
     "club practice schedule every": [("every week", 1), ("every 2 weeks", 2), ("every 4 weeks", 4)],
     "club practice schedule day": [
         "Monday",
@@ -103,6 +109,8 @@ async def snapshot(bot, user, guild) -> tuple:
         ),
         ("/meeting list range:someday", "range"),
         ('/thanks sent meeting:"Ada Lovelace" medium:fax', "medium"),
+        ("/network join share:carrier-pigeon", "share"),
+        ("/network find stage:legendary", "stage"),
         ('/questions add text:"What keeps you up at night?" category:gossip', "category"),
         ("/questions list sort:random", "sort"),
         ("/questions random category:gossip", "category"),

@@ -553,3 +553,23 @@ async def test_a_pause_until_a_day_asks_a_member_without_a_zone_for_theirs_first
     async with bot.stores.guild(guild.id) as g:
         listing = await g.get_listing(newcomer.id)
     assert listing.paused_until.isoformat() == "2026-12-10T14:00:00+00:00"  # 9am in New York
+
+
+async def test_find_pages_five_at_a_time_and_asks_someone_on_a_later_page(
+    driver, bot, emu, clock, alice, guild
+):
+    members = [emu.add_user(f"member{n}", guild=guild) for n in range(7)]
+    for member in members:
+        await join(driver, member, guild)
+        clock.advance(minutes=1)
+    found = await driver.run("/network find", user=alice, guild=guild)
+    assert "Page 1 of 2" in found.text
+    assert len(found.selects[0]["options"]) == 5
+    turned = await driver.click(found, "Next", user=alice)
+    assert "Page 2 of 2" in found.text
+    labels = [o["label"] for o in found.selects[0]["options"]]
+    assert labels == ["6. member5", "7. member6"]  # the longest listed come first
+    assert turned.callback_type == 7  # the page is edited in place
+    form = await driver.select(found, ["7. member6"], user=alice)
+    sent = await driver.submit_modal(form, {"Your message (under 100 words)": MESSAGE}, user=alice)
+    assert "Sent to **member6**" in sent.text
