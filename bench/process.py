@@ -101,7 +101,11 @@ async def start_bot(emu: Emulator, data_dir: Path, log_path: Path, **env: str) -
     }
     with log_path.open("ab") as log:
         started = time.perf_counter()
+        # BENCH_PROFILE=FILE: the bot runs under cProfile and writes its statistics there
+        # when it stops (read them with pstats), to see what separates a command from /help.
+        profile = os.environ.get("BENCH_PROFILE")
+        under = ["-m", "cProfile", "-o", profile] if profile else []
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=environ, stdout=log, stderr=log
+            sys.executable, *under, "-m", "bot", cwd=ROOT, env=environ, stdout=log, stderr=log
         )
     return BotProcess(process, log_path, started)
