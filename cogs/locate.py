@@ -168,22 +168,18 @@ class Locate(commands.Cog):
         )
         # With namesakes, the name alone would ask which one: the hint names this one.
         target = str(prospect.id) if namesakes else prospect.name
-        # The server's counter after the answer, not before: the member doesn't wait on a
-        # second store's write, and it is still written when the answer fails.
-        try:
-            await reply(
-                interaction,
-                f"Added **{member_text(prospect.name)}** to your prospects (you have {count})."
-                f"{tip} Next: {command_hint(f'/outreach draft prospect:{target}')}.{note}",
-            )
-        finally:
-            await count_activity(
-                self.bot.stores,
-                self.bot.clock,
-                interaction.guild_id,
-                interaction.user.id,
-                "prospects_added",
-            )
+        await count_activity(
+            self.bot.stores,
+            self.bot.clock,
+            interaction.guild_id,
+            interaction.user.id,
+            "prospects_added",
+        )
+        await reply(
+            interaction,
+            f"Added **{member_text(prospect.name)}** to your prospects (you have {count}).{tip} "
+            f"Next: {command_hint(f'/outreach draft prospect:{target}')}.{note}",
+        )
 
     @prospect.command(name="import")
     @app_commands.describe(
@@ -229,17 +225,15 @@ class Locate(commands.Cog):
                         source="linkedin",
                         **{k: v for k, v in fields.items() if v is not None},
                     )
-        try:
-            await reply(interaction, import_summary(plan))
-        finally:
-            await count_activity(
-                self.bot.stores,
-                self.bot.clock,
-                interaction.guild_id,
-                interaction.user.id,
-                "prospects_added",
-                amount=len(plan.added),
-            )
+        await count_activity(
+            self.bot.stores,
+            self.bot.clock,
+            interaction.guild_id,
+            interaction.user.id,
+            "prospects_added",
+            amount=len(plan.added),
+        )
+        await reply(interaction, import_summary(plan))
 
     @prospect.command(name="list")
     @app_commands.describe(stage="Only this career stage", status="Only this status")
