@@ -34,7 +34,7 @@ from bot.domain.models import (
     RequestFormat,
 )
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
-from bot.domain.timeparse import WhenError, parse_when
+from bot.domain.timeparse import NEEDS_TIME, WhenError, parse_when
 from bot.reminders import Outgoing
 from bot.stats import count_activity, uncount_activity
 from bot.store import MemberStore
@@ -58,7 +58,6 @@ CHECK_MAX = 4000  # a request is ~100 words; anything near Discord's 6,000 isn't
 ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 # A time sent "in the future" by less than this is clock skew, not a typo.
 FUTURE_TOLERANCE = timedelta(minutes=2)
-MISSING_TIME = "needs a time of day"
 LATE_NOTE_AFTER = timedelta(minutes=5)
 # A request to someone logged (or sent) this close to another is most likely the same one
 # logged twice: /outreach sent asks before logging it again.
@@ -158,7 +157,7 @@ def parse_sent_at(text: str | None, tz: ZoneInfo, now: datetime) -> datetime:
         when = parse_when(text, tz, now, prefer="past")
     except WhenError as error:
         # The domain's message is plain text quoting what they typed: shown literally.
-        if MISSING_TIME not in str(error):
+        if NEEDS_TIME not in str(error):
             raise UserError(member_text(str(error))) from None
         try:
             when = parse_when(f"{text.strip()} 9am", tz, now, prefer="past")

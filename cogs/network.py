@@ -49,7 +49,7 @@ from bot.domain.network import (
     message_problems,
     parse_fields,
 )
-from bot.domain.timeparse import WhenError, parse_when
+from bot.domain.timeparse import WhenError, parse_until
 from bot.reminders import Outgoing
 from bot.store import MemberStore
 from bot.store.network import EXPIRY_STEP
@@ -74,7 +74,6 @@ MonthlyLimit = app_commands.Range[int, MONTHLY_LIMIT_MIN, MONTHLY_LIMIT_MAX]
 DISPLAY_NAME_MAX = 80
 PER_PAGE = 5
 UNTIL_MAX = 100
-PAUSE_ENDS_AT = "9am"  # a pause until a day ends that morning
 EXAMPLE_MESSAGE = (
     "Hi! I'm a sophomore exploring data science and would love to hear how you got into "
     "the field. Would you have 20 minutes in the next few weeks, whenever suits you?"
@@ -655,7 +654,7 @@ class Network(commands.Cog, name="Network"):
     @network.command(name="pause")
     @app_commands.describe(
         until='When to list you again, e.g. "Jan 15" or "in 3 weeks" '
-        "(9am that day; none: until you resume)"
+        "(from the start of that day; none: until you resume)"
     )
     async def pause(
         self, interaction: Interaction, until: app_commands.Range[str, 1, UNTIL_MAX] | None = None
@@ -697,16 +696,12 @@ class Network(commands.Cog, name="Network"):
         )
 
     def _resume_at(self, text: str, tz: ZoneInfo) -> datetime:
-        """When a pause ends: the time typed, or for a day alone ("Jan 15", "in 3
-        weeks"), 9am that day in the member's zone."""
-        now = self.bot.clock.now()
+        """When a pause ends: the time typed, or for a day alone ("Jan 15", "friday")
+        the start of that day in the member's zone."""
         try:
-            return parse_when(text, tz, now, prefer="future")
+            return parse_until(text, tz, self.bot.clock.now())
         except WhenError as error:
-            try:
-                return parse_when(f"{text} {PAUSE_ENDS_AT}", tz, now, prefer="future")
-            except WhenError:
-                raise UserError(member_text(str(error))) from None
+            raise UserError(member_text(str(error))) from None
 
     @network.command(name="leave")
     async def leave(self, interaction: Interaction) -> None:

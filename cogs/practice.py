@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.domain.models import Reminder, ReminderKind
 from bot.domain.practice import CheckBack, PairMember, PracticePair, practice_questions
-from bot.domain.timeparse import WhenError, parse_when
+from bot.domain.timeparse import WhenError, parse_until
 from bot.practice_rounds import UNREACHABLE_STEP
 from bot.reminders.delivery import Outgoing
 from bot.store.base import is_row_id
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from bot.client import InterviewBot
     from bot.store import MemberStore
 
-# A day typed without a time of day ("Dec 15") means from the start of that day.
-MISSING_TIME = "needs a time of day"
 STOP_HINT = "`/practice pause` skips rounds for a while; `/practice leave` stops them."
 LATE_LINE = "-# This should have reached you earlier; sorry for the delay."
 CHECKBACK_ANSWERS = {
@@ -279,14 +277,9 @@ class Practice(commands.Cog):
         """When a pause ends, read in the member's zone; a day alone means its start."""
         now = self.bot.clock.now()
         try:
-            ends = parse_when(text, tz, now)
+            ends = parse_until(text, tz, now)
         except WhenError as error:
-            if MISSING_TIME not in str(error):
-                raise UserError(member_text(str(error))) from None
-            try:
-                ends = parse_when(f"{text.strip()} 00:00", tz, now)
-            except WhenError:
-                raise UserError(member_text(str(error))) from None
+            raise UserError(member_text(str(error))) from None
         if ends <= now:
             raise UserError(
                 f"{format_when(ends)} has already passed: pause until a day ahead, e.g. "

@@ -41,6 +41,10 @@ MAX_LENGTH = 100
 Prefer = Literal["future", "past"]
 
 
+# What parse_when's message says when a day came without a time of day.
+NEEDS_TIME = "needs a time of day"
+
+
 class WhenError(ValueError):
     """A time the member typed that can't be used; the message is safe to show them."""
 
@@ -1062,7 +1066,7 @@ def parse_when(text: str, tz: ZoneInfo, now: datetime, *, prefer: Prefer = "futu
                 f'"{cleaned}" needs a day and a time with it, e.g. "tomorrow 3pm {cleaned}".'
             )
         example = _PERIOD_EXAMPLE.get(reading.period[0] if reading.period else "", "9am")
-        raise WhenError(f'"{cleaned}" needs a time of day too, e.g. "{cleaned} {example}".')
+        raise WhenError(f'"{cleaned}" {NEEDS_TIME} too, e.g. "{cleaned} {example}".')
     clock = _clock_time(reading)
     if day is not None and reading.clock.part.text.lower() == "midnight":
         # "Friday at midnight": the night into Friday or out of it? People mean both.
@@ -1086,6 +1090,22 @@ def parse_when(text: str, tz: ZoneInfo, now: datetime, *, prefer: Prefer = "futu
     if abs(result - now) > MAX_DISTANCE:
         raise _too_far(cleaned, result.astimezone(tz))
     return result
+
+
+def parse_until(text: str, tz: ZoneInfo, now: datetime) -> datetime:
+    """When a pause a member typed ends (/network pause, /practice pause): the moment
+    typed ("Dec 15 6pm"), or for a day alone ("Dec 15", "friday") the start of that day
+    in `tz` — "until Dec 15" means back on Dec 15, whatever the hour. Read as the
+    future; unreadable text raises WhenError with its example, as parse_when does."""
+    try:
+        return parse_when(text, tz, now, prefer="future")
+    except WhenError as error:
+        if NEEDS_TIME not in str(error):
+            raise
+        try:
+            return parse_when(f"{text.strip()} 00:00", tz, now, prefer="future")
+        except WhenError:
+            raise error from None
 
 
 def warm_up() -> None:

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.timeparse import WhenError, parse_when
+from bot.domain.timeparse import WhenError, parse_until, parse_when
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # Friday 10:00 in New York
 NY = ZoneInfo("America/New_York")
@@ -238,3 +238,21 @@ def test_an_impossible_day_is_called_impossible(text, hint):
 def test_a_misspelt_word_gets_a_suggestion():
     with pytest.raises(WhenError, match='did you mean "tomorrow"'):
         parse_when("tomrrow 3pm", NY, NOW)
+
+
+# -- a pause's end (/network pause, /practice pause) -------------------------------------
+
+
+def test_a_pause_until_a_day_alone_ends_at_the_start_of_that_day():
+    ends = parse_until("Dec 10", NY, NOW)
+    assert ends.astimezone(NY).isoformat() == "2026-12-10T00:00:00-05:00"
+
+
+def test_a_pause_until_a_moment_ends_then():
+    ends = parse_until("Dec 10 6pm", NY, NOW)
+    assert ends.astimezone(NY).isoformat() == "2026-12-10T18:00:00-05:00"
+
+
+def test_a_pause_until_unreadable_text_says_what_was_wrong():
+    with pytest.raises(WhenError, match='did you mean "tomorrow"'):
+        parse_until("tomrrow", NY, NOW)

@@ -436,7 +436,7 @@ async def test_pause_until_a_date_hides_the_listing_until_then(
     await join(driver, alice, guild)
     paused = await driver.run('/network pause until:"in 3 days"', user=alice, guild=guild)
     assert "paused until" in paused.text and "<t:" in paused.text
-    assert "09:00" in paused.text  # a day alone: that morning, in her zone
+    assert "00:00" in paused.text  # a day alone: from its start, in her zone
     assert "No one" in (await driver.run("/network find", user=bob, guild=guild)).text
     clock.advance(days=4)
     assert "alice" in (await driver.run("/network find", user=bob, guild=guild)).text
@@ -552,7 +552,8 @@ async def test_a_pause_until_a_day_asks_a_member_without_a_zone_for_theirs_first
     assert "paused until" in picked.text and "(America/New_York)" in picked.text
     async with bot.stores.guild(guild.id) as g:
         listing = await g.get_listing(newcomer.id)
-    assert listing.paused_until.isoformat() == "2026-12-10T14:00:00+00:00"  # 9am in New York
+    # From the start of that day in New York, as /practice pause reads a day alone.
+    assert listing.paused_until.isoformat() == "2026-12-10T05:00:00+00:00"
 
 
 async def test_find_pages_five_at_a_time_and_asks_someone_on_a_later_page(
