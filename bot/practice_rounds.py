@@ -28,7 +28,15 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.domain.models import Reminder, ReminderKind
-from bot.domain.practice import Group, checkback_time, first_round, make_pairs, next_round
+from bot.domain.practice import (
+    CHECKBACK_BEFORE_END,
+    Group,
+    after_round_now,
+    checkback_time,
+    first_round,
+    make_pairs,
+    next_round,
+)
 
 if TYPE_CHECKING:
     from bot.reminders.timer import Timers
@@ -156,15 +164,33 @@ class PracticeRounds:
         return True
 
     async def run_now(self, guild_id: int) -> RoundMade:
-        """A round at once (/club practice now). The schedule stays as it was: its next
-        round still comes when set, pairing as usual (avoiding this round's partners)."""
+        """A round at once (/club practice now). With a schedule running, the round made
+        now runs a full period: the schedule's next round moves to the first on its
+        cadence after that (`after_round_now`), and the check-back comes before it."""
+        now = self.clock.now()
+        following: datetime | None = None
         async with self.stores.guild(guild_id) as store, store.transaction():
             schedule = await store.practice_schedule()
+            if schedule is not None and schedule.next_round_at is not None:
+                following = after_round_now(
+                    schedule.next_round_at,
+                    schedule.every,
+                    schedule.hour,
+                    ZoneInfo(schedule.timezone),
+                    now,
+                )
             made = await self._make_round(
-                store, every=schedule.every if schedule else None, scheduled=False
+                store,
+                every=schedule.every if schedule else None,
+                scheduled=False,
+                ends_at=following,
             )
+            if made.groups and following is not None:
+                await store.move_next_round(following)
         if made.groups:
             await self.stores.hand_over(guild_id)
+            if following is not None and self.running:
+                self._place(guild_id, following)
         return made
 
     # -- the DM that can't arrive ------------------------------------------------------
@@ -191,10 +217,17 @@ class PracticeRounds:
 
     # -- making a round ----------------------------------------------------------------
     async def _make_round(
-        self, store: GuildStore, *, every: int | None, scheduled: bool
+        self,
+        store: GuildStore,
+        *,
+        every: int | None,
+        scheduled: bool,
+        ends_at: datetime | None = None,
     ) -> RoundMade:
         """Pair the members available now and write the round (inside the caller's
-        transaction); nothing is written when fewer than two are available."""
+        transaction); nothing is written when fewer than two are available. The round
+        ends at `ends_at` (the schedule's next round) or after its usual length; its
+        check-back comes shortly before."""
         now = self.clock.now()
         pool = await store.practice_pool(now)
         if len(pool) < 2:
@@ -202,8 +235,13 @@ class PracticeRounds:
         recent = await store.recent_practice_groups()
         groups = make_pairs([member.user_id for member in pool], recent, self.rng)
         names = {member.user_id: member.display_name for member in pool}
+        checkback_at = (
+            checkback_time(now, every)
+            if ends_at is None
+            else max(ends_at - CHECKBACK_BEFORE_END, now)
+        )
         await store.add_practice_round(
-            groups, names, checkback_at=checkback_time(now, every), scheduled=scheduled
+            groups, names, checkback_at=checkback_at, scheduled=scheduled
         )
         return RoundMade(groups, len(pool))
 
@@ -230,9 +268,11 @@ class PracticeRounds:
             if due_at > now:
                 following = due_at  # moved meanwhile (set again): time it as it is
             else:
-                made = await self._make_round(store, every=schedule.every, scheduled=True)
                 following = next_round(
                     due_at, schedule.every, schedule.hour, ZoneInfo(schedule.timezone), now
+                )
+                made = await self._make_round(
+                    store, every=schedule.every, scheduled=True, ends_at=following
                 )
                 await store.move_next_round(following)
                 late = " (late)" if now - due_at > LATE_AFTER else ""

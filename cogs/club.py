@@ -81,8 +81,8 @@ def round_text(made: RoundMade, schedule: PracticeSchedule | None) -> str:
     )
     if schedule is not None and schedule.next_round_at is not None:
         text += (
-            f"\nThe schedule is unchanged: the next round is still "
-            f"{format_when(schedule.next_round_at)}."
+            "\nThis round runs a full period, so the schedule carries on from it: the "
+            f"next round is {format_when(schedule.next_round_at)}."
         )
     return text
 
@@ -203,7 +203,7 @@ class Club(commands.Cog):
 
     @practice.command(name="now")
     async def practice_now(self, interaction: Interaction) -> None:
-        """Run a practice round at once; the schedule stays as it is (Manage Server)."""
+        """Run a practice round at once; the schedule carries on from it (Manage Server)."""
         guild_id = officers_only(
             interaction, "practice now", "Members opt in with `/practice join`."
         )

@@ -169,6 +169,19 @@ def next_round(previous: datetime, every: int, hour: int, tz: ZoneInfo, now: dat
     return following
 
 
+def after_round_now(
+    scheduled: datetime, every: int, hour: int, tz: ZoneInfo, now: datetime
+) -> datetime:
+    """The schedule's next round once an officer made one now (/club practice now): the
+    first on its cadence (same weekday and hour, `every` weeks apart) a full period
+    after `now`, so the round made now runs its course instead of being followed by
+    another within days, its members paired twice at once."""
+    following = scheduled
+    while following < now + timedelta(weeks=every):
+        following = _at_hour(following.astimezone(tz) + timedelta(weeks=every), hour, tz)
+    return following
+
+
 def checkback_time(started_at: datetime, every: int | None) -> datetime:
     """When the members of a round's pairs are asked whether they met: two days before
     the next round (5 days into a weekly one); a week's round when no schedule is set."""

@@ -88,14 +88,20 @@ async def test_a_paused_schedule_makes_no_round_even_if_its_job_fires(stores, cl
     assert await made(stores) == []
 
 
-async def test_round_now_leaves_the_schedule_and_its_posts_are_handed_over(stores, rounds):
+async def test_round_now_runs_a_full_period_and_its_posts_are_handed_over(stores, clock, rounds):
     first = await rounds.schedule(GUILD, 1, 4, 16, UTC_ZONE)
     result = await rounds.run_now(GUILD)
     assert result.available == 5 and len(result.groups) == 2
     async with stores.guild(GUILD) as guild:
-        assert (await guild.practice_schedule()).next_round_at == first
+        following = (await guild.practice_schedule()).next_round_at
+    # The scheduled round a few days off would pair them again: it moves a week on.
+    assert following - first == timedelta(weeks=1)
+    assert following - clock.now() >= timedelta(weeks=1)
+    async with stores.guild(GUILD) as guild:
         assert await guild.posts() == []  # every intro and check-back reached its member
     for user_id in MEMBERS:
         async with stores.member(user_id) as store:
-            kinds = sorted(r.kind for r in await store.pending_reminders())
-        assert kinds == ["practice-checkback", "practice-intro"]
+            owed = {r.kind: r.due_at for r in await store.pending_reminders()}
+        assert sorted(owed) == ["practice-checkback", "practice-intro"]
+        # Asked whether they met two days before the round that follows theirs.
+        assert owed["practice-checkback"] == following - timedelta(days=2)

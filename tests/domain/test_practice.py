@@ -15,6 +15,7 @@ from bot.domain.models import TIARA, BankRow
 from bot.domain.practice import (
     CHECKBACK_BEFORE_END,
     Weekday,
+    after_round_now,
     checkback_time,
     first_round,
     make_pairs,
@@ -148,6 +149,18 @@ def test_rounds_missed_while_the_bot_was_down_are_not_made_up():
     following = next_round(previous, 1, 18, MADRID, now)
     assert following.astimezone(MADRID) == datetime(2026, 12, 28, 18, 0, tzinfo=MADRID)
     assert following > now
+
+
+def test_a_round_made_now_moves_the_schedule_a_full_period_on_its_cadence():
+    """/club practice now on a Friday, with rounds every 2 weeks on Mondays from Monday
+    the 30th: the round made now runs its two weeks; the schedule's next is the first
+    Monday of its cadence after that (14 December), not three days later."""
+    scheduled = datetime(2026, 11, 30, 18, 0, tzinfo=MADRID)
+    following = after_round_now(scheduled, 2, 18, MADRID, FRIDAY)
+    assert following.astimezone(MADRID) == datetime(2026, 12, 14, 18, 0, tzinfo=MADRID)
+    assert following - FRIDAY >= timedelta(weeks=2)
+    # Already a full period away: the schedule stays as it was.
+    assert after_round_now(scheduled, 2, 18, MADRID, scheduled - timedelta(weeks=3)) == scheduled
 
 
 def test_the_check_back_comes_two_days_before_the_round_ends():
