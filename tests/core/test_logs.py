@@ -168,6 +168,7 @@ sentry_sdk.flush(10)
         )
     finally:
         server.shutdown()
+        server.server_close()  # its listening socket too, not left to the collector
     assert result.returncode == 0, result.stderr
     events = [item for item in _SentryIngest.items if item.get("level") == "error"]
     assert len(events) == 1, _SentryIngest.items
