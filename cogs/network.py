@@ -484,6 +484,29 @@ class _ReceivedSelect(discord.ui.Select["OwnedView"]):
         )
 
 
+class _SentSelect(discord.ui.Select["OwnedView"]):
+    """/network requests: pick a request you sent to take it back."""
+
+    def __init__(self, guild_id: int, sent: Sequence[NetworkRequest]) -> None:
+        super().__init__(
+            placeholder="Withdraw a request…",
+            options=[
+                discord.SelectOption(label=clip(r.listed_name, SELECT_LABEL), value=str(r.id))
+                for r in sent[:25]
+            ],
+        )
+        self.guild_id = guild_id
+        self.sent = {str(r.id): r for r in sent}
+
+    async def callback(self, interaction: AnyInteraction) -> None:
+        request = self.sent.get(self.values[0])
+        if request is None:
+            raise UserError("Pick a request from the list.")
+        cog = bot_of(interaction).get_cog("Network")
+        assert isinstance(cog, Network)
+        await cog.withdraw(interaction, self.guild_id, request.id)
+
+
 # -- the cog ---------------------------------------------------------------------------
 class Network(commands.Cog, name="Network"):
     """A server's opt-in directory of members open to a conversation, and requests."""
@@ -824,9 +847,12 @@ class Network(commands.Cog, name="Network"):
             )
         embed = make_embed("Your requests in this server's network", None, fields=fields)
         view: OwnedView | None = None
-        if received:
+        if sent or received:
             view = OwnedView(interaction.user.id)
-            view.add_item(_ReceivedSelect(guild_id, received))
+            if received:
+                view.add_item(_ReceivedSelect(guild_id, received))
+            if sent:
+                view.add_item(_SentSelect(guild_id, sent))
         await reply(interaction, embed=embed, view=view)
         if view is not None:
             view.interaction = interaction
@@ -877,6 +903,27 @@ class Network(commands.Cog, name="Network"):
             "each asker was told, kindly, that they can't take it on now.",
         )
 
+    async def withdraw(self, interaction: AnyInteraction, guild_id: int, request_id: int) -> None:
+        """The asker takes back a request still waiting for an answer."""
+        if interaction.guild_id != guild_id:
+            raise UserError("Withdraw it from the server you asked in.")
+        async with self.bot.stores.guild(guild_id) as g:
+            withdrawn = await g.withdraw(request_id, interaction.user.id)
+        if withdrawn is None:
+            raise UserError(
+                "That request isn't one you sent, so nothing changed. `/network requests` "
+                "lists yours."
+            )
+        request, changed = withdrawn
+        name = member_text(request.listed_name)
+        if not changed:
+            raise UserError(f"Your request to **{name}** isn't waiting any more; nothing changed.")
+        await reply(
+            interaction,
+            f"Withdrawn: **{name}** won't be asked, and it no longer counts toward your "
+            "open requests. `/network find` to ask someone else.",
+        )
+
     # -- answering -----------------------------------------------------------------------
     async def on_answer(
         self, interaction: AnyInteraction, answer: Answer, guild_id: int, request_id: int
@@ -900,6 +947,8 @@ class Network(commands.Cog, name="Network"):
                 RequestStatus.EXPIRED: f"This request from **{name}** lapsed after 7 days.",
                 RequestStatus.CLOSED: f"This request from **{name}** was closed when your "
                 "listing was removed.",
+                RequestStatus.WITHDRAWN: f"**{name}** withdrew this request; there's nothing "
+                "to answer.",
             }.get(request.status, f"You already answered **{name}**'s request.")
             if answer is Answer.BLOCK:
                 done += f" **{name}** won't see you in the network again."

@@ -85,6 +85,7 @@ class RequestStatus(StrEnum):
     EXPIRED = "expired"  # no answer within ANSWER_WITHIN
     CLOSED = "closed"  # the listing went (left, removed) before an answer
     UNDELIVERED = "undelivered"  # the person listed can't receive DMs
+    WITHDRAWN = "withdrawn"  # the asker took it back before an answer
 
 
 # To the asker, these read the same: no is never said more bluntly than "not now".

@@ -315,6 +315,26 @@ class NetworkMixin(OutboxMixin):
         assert found is not None
         return found, True
 
+    async def withdraw(self, request_id: int, asker_id: int) -> tuple[NetworkRequest, bool] | None:
+        """The asker takes back a request: (the request as it is now, whether this
+        withdrew it), or None if no such request is theirs. Nothing more is owed to
+        anyone: a request DM not yet sent is never sent, and its buttons, if it was,
+        say it was withdrawn."""
+        async with self.transaction():
+            await self._expire_lapsed()
+            request = await self.get_request(request_id)
+            if request is None or request.asker_id != asker_id:
+                return None
+            if request.status is not RequestStatus.OPEN:
+                return request, False
+            await self.execute(
+                "UPDATE network_requests SET status = ?, answered_at = ? WHERE id = ?",
+                (str(RequestStatus.WITHDRAWN), ts(self.now()), request_id),
+            )
+        withdrawn = await self.get_request(request_id)
+        assert withdrawn is not None
+        return withdrawn, True
+
     async def undelivered(self, request_id: int) -> NetworkRequest | None:
         """The request's DM can never reach the person listed (DMs closed, account
         gone): if it was still open, it is marked so and the asker is owed an answer

@@ -468,6 +468,37 @@ async def test_network_requests_lists_both_sides_and_answers_from_the_server(
     assert "accepted" in bot_dms(emu, bob)[-1].text
 
 
+async def test_an_asker_withdraws_a_request_from_network_requests(
+    driver, bot, emu, alice, bob, officer, guild
+):
+    """/network requests lists a member's sent requests with a way to take one back: it
+    no longer counts, the person listed is never asked, and a stale answer says so."""
+    await join(driver, alice, guild)
+    await ask(driver, bob, guild, "alice")
+    mine = await driver.run("/network requests", user=bob, guild=guild)
+    assert [m["placeholder"] for m in mine.selects] == ["Withdraw a request…"]
+    done = await driver.select(mine, ["alice"], user=bob)
+    assert done.ephemeral and "Withdrawn" in done.text, done.text
+    async with bot.stores.guild(guild.id) as g:
+        sent, received = await g.open_requests_of(bob.id)
+    assert sent == [] and received == []
+    # The request's DM, if it reached alice, now says there's nothing to answer.
+    ask_dm = (await driver.wait_for_dms(alice, count=1, interactions=False))[0]
+    pressed = await driver.click(ask_dm, "Accept", user=alice)
+    assert "withdrew this request" in pressed.text
+    await settle(bot)
+    assert not any("accepted" in dm.text for dm in bot_dms(emu, bob))
+    async with bot.stores.member(bob.id) as store:
+        assert [p for p, _ in await store.list_prospects()] == []
+    # Withdrawing again, or someone else's request, changes nothing.
+    again = await driver.select(mine, ["alice"], user=bob)
+    assert "isn't waiting any more" in again.text
+    async with bot.stores.guild(guild.id) as g:
+        (request,) = (await g.network_marks(bob.id))["network_requests"]
+        assert request["status"] == "withdrawn"
+        assert await g.withdraw(request["request_id"], officer.id) is None
+
+
 async def test_find_ranks_the_best_match_first(driver, bot, emu, alice, bob, officer, guild):
     await join(driver, alice, guild, 'organization:"Globex" fields:"Law"')
     await join(driver, officer, guild, 'organization:"Acme Health" fields:"Data Science"')

@@ -3,6 +3,7 @@ what each owes members through the outbox, lapsing, blocks, and /mydata."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from bot.domain.models import Stage
 from bot.domain.network import Answer, Refusal, RequestStatus, Share
 from bot.store import PROSPECT, StorePool, Stores
 from bot.store.network import ANSWER_STEP, EXPIRY_STEP
+from bot.store.pool import _migrations
 
 GUILD = 7
 ALICE, BOB, CAROL, DAVE, ERIN = 11, 12, 13, 14, 15
@@ -218,3 +220,29 @@ async def test_out_of_range_request_ids_are_simply_not_found(stores):
     async with stores.guild(GUILD) as g:
         assert await g.get_request(2**70) is None
         assert await g.answer(0, ALICE, Answer.ACCEPT) is None
+
+
+async def test_requests_made_before_withdrawing_existed_survive_the_migration(tmp_path, clock):
+    """Guild migration 5 rebuilds network_requests to allow 'withdrawn'."""
+    guilds = tmp_path / "guilds"
+    guilds.mkdir(mode=0o700)
+    at = NOW.isoformat()
+    with sqlite3.connect(guilds / f"{GUILD}.sqlite3") as conn:
+        for number, sql in _migrations("guilds"):
+            if number > 4:
+                break
+            conn.executescript(sql)
+        conn.execute(
+            "INSERT INTO network_requests (asker_id, listed_id, asker_name, listed_name, "
+            "message, asked_at, expires_at) VALUES (1, 2, 'bob', 'alice', ?, ?, ?)",
+            (MESSAGE, at, (NOW + timedelta(days=7)).isoformat()),
+        )
+        conn.execute("PRAGMA user_version = 4")
+    stores = Stores(StorePool(tmp_path, clock))
+    try:
+        async with stores.guild(GUILD) as g:
+            withdrawn, changed = await g.withdraw(1, 1)
+    finally:
+        await stores.close()
+    assert changed and withdrawn.status is RequestStatus.WITHDRAWN
+    assert withdrawn.message == MESSAGE
