@@ -130,6 +130,8 @@ class InterviewBot(commands.Bot):
         self.reminders = ReminderEngine(self, self.stores, self.clock, settings.data_dir)
         # Practice rounds are timed on the engine's scheduler (so after it starts).
         self.practice = PracticeRounds(self.stores, self.reminders.timers, self.clock)
+        # Set once the first close() has finished (see close).
+        self._closed: asyncio.Event | None = None
 
     def _get_state(self, **options: Any) -> Any:
         # discord.py builds its HTTP client in Client.__init__ and hands it to the
@@ -219,9 +221,22 @@ class InterviewBot(commands.Bot):
         log.info("ready as %s (%s) in %d servers", user, user and user.id, len(self.guilds))
 
     async def close(self) -> None:
-        """Stop the engine, disconnect, let answers on their way finish, close the stores."""
-        await self.practice.stop()
-        await self.reminders.stop()
-        await super().close()
-        await _finish_interactions(INTERACTION_GRACE_SECONDS)
-        await self.stores.close()
+        """Stop the engine, disconnect, let answers on their way finish, close the stores.
+
+        Once: discord.py's connect() calls close() too when the gateway goes, so a bot
+        closed by its owner (SIGTERM, a test) is closed twice at once. The second call
+        waits for the first instead of closing the stores a second time beside it (a
+        store connection closed by a task nobody awaits outlived the event loop).
+        """
+        if self._closed is not None:
+            await self._closed.wait()
+            return
+        self._closed = asyncio.Event()
+        try:
+            await self.practice.stop()
+            await self.reminders.stop()
+            await super().close()
+            await _finish_interactions(INTERACTION_GRACE_SECONDS)
+            await self.stores.close()
+        finally:
+            self._closed.set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 
 from bot.client import InterviewBot, find_extensions
@@ -119,3 +121,22 @@ async def test_owner_commands_live_in_the_dev_server_alone(tmp_path):
     ]
     assert sorted(dev_server) == ["owner reload", "owner status", "owner sync"]
     await bot.close()
+
+
+async def test_closing_twice_at_once_closes_the_stores_once(tmp_path):
+    """discord.py's connect() closes the bot too when the gateway goes: the second close
+    waits for the first instead of closing every store a second time beside it."""
+    bot = InterviewBot(Config(data_dir=tmp_path))
+    closes = []
+    close_stores = bot.stores.close
+
+    async def counted() -> None:
+        closes.append(asyncio.current_task())
+        await asyncio.sleep(0)  # let the other close() run meanwhile
+        await close_stores()
+
+    bot.stores.close = counted
+    await asyncio.gather(bot.close(), bot.close())
+    assert len(closes) == 1
+    await bot.close()  # and once closed, closing again does nothing more
+    assert len(closes) == 1
