@@ -296,6 +296,9 @@ class ReminderEngine:
 
     async def _periodic_check(self) -> None:
         self.recheck()
+        # A server's posts a member's store couldn't take when they were made (see
+        # Stores.hand_over) are handed over again here, as well as at start-up.
+        self._spawn(self.stores.hand_over_all(), "outbox-hand-over")
 
     async def stop(self, *, grace: float = STOP_GRACE_SECONDS) -> None:
         """Take no new work, give DMs on their way `grace` seconds, cancel the rest, close.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -29,6 +30,8 @@ __all__ = [
     "Stores",
 ]
 
+
+log = logging.getLogger(__name__)
 
 # Where a /mydata delete under way is recorded (DATA_DIR/deleting/<id>.json), so one cut
 # short by a crash is finished at the next start.
@@ -178,7 +181,12 @@ class Stores:
     async def hand_over(self, guild_id: int) -> int:
         """Hand what a server's outbox owes members over to their own stores (see
         bot/store/outbox.py); returns how many posts arrived now. Call it after any
-        transaction that posted, and at start-up for every server."""
+        transaction that posted, and at start-up for every server.
+
+        It never fails its caller, whose own work is already committed: a post whose
+        member's store can't take it now (locked, damaged, shutting down) stays in the
+        outbox, logged, for the next hand-over of this server, the reminder engine's
+        periodic pass, or the next start."""
         async with self.guild(guild_id) as guild_store:
             posts = await guild_store.posts()
         if not posts:
@@ -188,16 +196,31 @@ class Stores:
         for post in posts:
             if self._deletion_marker(post.user_id).exists():
                 continue  # their /mydata delete is under way: it forgets this post too
-            async with self.member(post.user_id) as store:
-                arrived += await store.receive(post)
+            try:
+                async with self.member(post.user_id) as store:
+                    arrived += await store.receive(post)
+            except Exception as error:
+                log.warning(
+                    "outbox: server %s's post %s to member %s waits for a later hand-over (%s)",
+                    guild_id,
+                    post.id,
+                    post.user_id,
+                    type(error).__name__,
+                )
+                continue
             taken.append(post.id)
-        async with self.guild(guild_id) as guild_store:
-            await guild_store.handed_over(taken)
+        try:
+            async with self.guild(guild_id) as guild_store:
+                await guild_store.handed_over(taken)
+        except Exception as error:
+            # The members' stores have them: handed over again later, they are ignored.
+            log.warning("outbox: server %s kept posts already handed over (%s)", guild_id, error)
         return arrived
 
     async def hand_over_all(self) -> int:
-        """At start-up: whatever any server's outbox still holds (a crash came between a
-        post and its hand-over) reaches its members; returns how many posts arrived."""
+        """At start-up and periodically: whatever any server's outbox still holds (a
+        crash came between a post and its hand-over, or a member's store couldn't take
+        it then) reaches its members; returns how many posts arrived."""
         arrived = 0
         for guild_id in await asyncio.to_thread(self.pool.ids, "guilds"):
             async with self.guild(guild_id) as guild_store:

@@ -9,6 +9,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain.models import ProspectStatus, ReminderKind, Source
 from bot.store import PROSPECT, StorePool, Stores
+from bot.store.member import MemberStore
 from bot.store.pool import _migrations
 
 GUILD = 7
@@ -138,3 +139,28 @@ async def test_rebuilding_prospects_keeps_their_outreach_and_meetings(tmp_path, 
     assert (prospect.name, prospect.source, status) == ("Ada", Source.ALUMNI, "met")
     assert [r.kind for r in reminders] == ["thanks"]
     assert foreign_keys == 1  # back on once the migration is done
+
+
+async def test_a_post_a_members_store_cannot_take_now_waits_without_failing_the_caller(
+    stores, monkeypatch
+):
+    """The caller's own work (a request, an answer) is committed already: one member's
+    store failing keeps that post in the outbox for later, and the others arrive."""
+    receive = MemberStore.receive
+
+    async def locked_for_bob(self, post):
+        if self.user_id == BOB:
+            raise sqlite3.OperationalError("database is locked")
+        return await receive(self, post)
+
+    async with stores.guild(GUILD) as guild:
+        await guild.post(ALICE, ReminderKind.NETWORK_ANSWER, 3, due_at=NOW, origin="r:3:a")
+        await guild.post(BOB, ReminderKind.NETWORK_ASK, 3, due_at=NOW, origin="r:3:ask")
+    monkeypatch.setattr(MemberStore, "receive", locked_for_bob)
+    assert await stores.hand_over(GUILD) == 1
+    async with stores.guild(GUILD) as guild:
+        assert [post.user_id for post in await guild.posts()] == [BOB]
+    monkeypatch.setattr(MemberStore, "receive", receive)
+    assert await stores.hand_over_all() == 1
+    async with stores.member(BOB) as bob:
+        assert [r.kind for r in await bob.pending_reminders()] == ["network-ask"]
