@@ -73,10 +73,15 @@ def round_text(made: RoundMade, schedule: PracticeSchedule | None) -> str:
             "opted in and available, and a round needs two. Members opt in with "
             "`/practice join`."
         )
-    trio = " (one of them a trio)" if any(len(g) == 3 for g in made.groups) else ""
-    pairs = f"{len(made.groups)} pair{'s' if len(made.groups) != 1 else ''}"
+    trios = sum(1 for group in made.groups if len(group) == 3)
+    pairs = len(made.groups) - trios
+    groups = " and ".join(
+        f"{count} {name}{'s' if count != 1 else ''}"
+        for count, name in ((pairs, "pair"), (trios, "trio"))
+        if count
+    )
     text = (
-        f"Round made: {pairs}{trio} of {made.available} members. Each gets a DM now "
+        f"Round made: {made.available} members in {groups}. Each gets a DM now "
         "introducing their partner, with a practice guide, and a check-back near the end."
     )
     if schedule is not None and schedule.next_round_at is not None:

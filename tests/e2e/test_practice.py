@@ -210,7 +210,7 @@ async def test_an_odd_number_of_members_makes_a_trio(
 ):
     await join(driver, guild, alice, bob, carol)
     reply = await round_now(driver, officer, guild)
-    assert "1 pair (one of them a trio) of 3 members" in reply.text
+    assert "3 members in 1 trio" in reply.text
     await settle(bot)
     for me in (alice, bob, carol):
         (dm,) = intros(emu, me)
