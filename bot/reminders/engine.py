@@ -147,8 +147,9 @@ class ReminderEngine:
         """Say how reminders of `kind` are rendered (one renderer per kind; the last wins).
 
         `undelivered(user_id, reminder)`, if given, runs (with no store held) once a DM
-        of this kind can never be delivered: the member's DMs are closed or their
-        account is gone. The club network uses it to tell the other side.
+        of this kind can never be delivered: the member's DMs are closed, they turned
+        the bot's DMs off (/settings reminders dms:off), or their account is gone. The
+        club network uses it to tell the other side.
 
         The renderer runs with the member's store open and the row claimed; it returns
         what to send, or None when the reminder is no longer needed (it is cancelled).
@@ -414,6 +415,10 @@ class ReminderEngine:
             settings = await store.settings()
             if not settings.dms:
                 await store.finish_reminder(reminder_id, "dismissed", error="DMs turned off")
+                # Told once this store is let go (its own task waits for the lock).
+                self._spawn(
+                    self._never_delivered(user_id, reminder), f"reminders-undelivered:{user_id}"
+                )
                 return None
             late = reminder.late or (
                 self.started_at is not None and reminder.due_at < self.started_at - LATE_AFTER

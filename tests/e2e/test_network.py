@@ -337,6 +337,23 @@ async def test_closed_dms_tell_the_asker_it_could_not_be_delivered(
     assert bot_dms(emu, alice) == []
 
 
+async def test_a_member_who_turned_dms_off_is_not_left_waiting_for(
+    driver, bot, emu, clock, alice, bob, guild
+):
+    """Alice turned the bot's DMs off: Bob hears at once that his request couldn't be
+    delivered, instead of a lapse notice a week later."""
+    await join(driver, alice, guild)
+    await driver.run("/settings reminders dms:False", user=alice, guild=guild)
+    await ask(driver, bob, guild, "alice")
+    await settle(bot)
+    (told,) = bot_dms(emu, bob)
+    assert "couldn't be delivered" in told.text
+    clock.advance(days=8)
+    await settle(bot)
+    assert len(bot_dms(emu, bob)) == 1
+    assert bot_dms(emu, alice) == []
+
+
 async def test_an_answer_that_cannot_reach_the_asker_loops_nowhere(
     driver, bot, emu, clock, alice, bob, guild
 ):

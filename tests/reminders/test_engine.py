@@ -251,6 +251,28 @@ async def test_a_kind_is_told_once_when_its_dm_can_never_be_delivered(
     assert told == [(ALICE, rid)]
 
 
+async def test_a_kind_is_told_when_the_member_turned_the_bots_dms_off(
+    engine, stores, clock, fake_discord
+):
+    """A request for a conversation to a member who turned DMs off: the asker hears at
+    once that it can't be delivered, instead of waiting out the 7 days."""
+    told = []
+
+    async def undelivered(user_id, reminder):
+        told.append((user_id, reminder.id))
+
+    engine.register("thanks", engine._renderers["thanks"], undelivered=undelivered)
+    rid = await add_meeting_reminder(stores, ALICE, due_in=timedelta(0), clock=clock)
+    async with stores.member(ALICE) as store:
+        await store.set_settings(dms=False)
+    await engine.start()
+    await engine.arm(ALICE, [rid])
+    await settled(stores, ALICE, rid, "dismissed")
+    await engine.idle()
+    assert told == [(ALICE, rid)]
+    assert fake_discord.attempts == []
+
+
 # -- failures ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "failure",
