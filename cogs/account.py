@@ -136,8 +136,10 @@ HELP_STEPS = (
 PRIVACY = (
     "Your prospects, meetings and notes live in a store of your own that only your "
     "commands can reach; replies showing them are visible only to you. The server's "
-    "question bank is shared, and officers see only anonymous monthly counts. "
-    "`/mydata export` gives you everything; `/mydata delete` erases it."
+    "question bank is shared, and officers see only anonymous monthly counts. A network "
+    "listing is seen by this server's members, and what it shares only by someone you "
+    "accept. `/mydata export` gives you everything; `/mydata delete` erases it, in every "
+    "server too."
 )
 
 

@@ -54,3 +54,10 @@ async def test_help_fits_discords_embed_limits_with_room_to_spare(driver, alice,
     total = len(embed["title"]) + len(embed["description"])
     total += sum(len(field["name"]) + len(field["value"]) for field in embed["fields"])
     assert total <= EMBED_TOTAL - ROOM_LEFT, total
+
+
+async def test_helps_privacy_line_says_who_sees_a_network_listing(driver, alice, guild):
+    reply = await driver.run("/help", user=alice, guild=guild)
+    (privacy,) = [f["value"] for f in reply.embeds[0]["fields"] if f["name"] == "Privacy"]
+    assert "listing is seen by this server's members" in privacy
+    assert "in every server too" in privacy
