@@ -37,6 +37,7 @@ from bot.domain.practice import (
     make_pairs,
     next_round,
 )
+from bot.tasks import finish_or_cancel, wait_idle
 
 if TYPE_CHECKING:
     from bot.reminders.timer import Timers
@@ -112,13 +113,7 @@ class PracticeRounds:
         for guild_id in list(self._due):
             self.timers.cancel(job_name(guild_id))
         self._due.clear()
-        in_flight = self._tasks()
-        if in_flight:
-            _, unfinished = await asyncio.wait(in_flight, timeout=grace)
-            for task in unfinished:
-                task.cancel()
-            if unfinished:
-                await asyncio.wait(unfinished)
+        await finish_or_cancel(self._tasks(), grace)
 
     async def run_due(self) -> None:
         """Make every round due by the injected clock's now; returns when each is made."""
@@ -135,9 +130,7 @@ class PracticeRounds:
 
     async def idle(self) -> None:
         """Wait until no round or background work is in flight (tests)."""
-        current = asyncio.current_task()
-        while in_flight := self._tasks() - {current}:
-            await asyncio.wait(in_flight)
+        await wait_idle(self._tasks)
 
     # -- the officers' commands -------------------------------------------------------
     async def schedule(

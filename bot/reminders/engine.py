@@ -74,6 +74,7 @@ from bot.reminders.index import DueIndex
 from bot.reminders.timer import Timers
 from bot.store.pool import StoreMissingError
 from bot.store.reminders import FINAL_STATES
+from bot.tasks import finish_or_cancel, wait_idle
 
 if TYPE_CHECKING:
     from bot.store import MemberStore, Stores
@@ -251,9 +252,7 @@ class ReminderEngine:
 
         It never cancels them, and their failures are already logged by the engine.
         """
-        current = asyncio.current_task()
-        while in_flight := self._tasks() - {current}:
-            await asyncio.wait(in_flight)
+        await wait_idle(self._tasks)
 
     # -- lifecycle -----------------------------------------------------------------
     async def start(self) -> None:
@@ -312,16 +311,9 @@ class ReminderEngine:
             return
         self.running = False  # deliver, run_due, record and settle now do nothing
         self.timers.shutdown()
-        in_flight = self._tasks()
-        if in_flight:
-            _, unfinished = await asyncio.wait(in_flight, timeout=grace)
-            for task in unfinished:
-                task.cancel()
-            if unfinished:
-                await asyncio.wait(unfinished)
-                log.info(
-                    "reminders: %d tasks cut short; the next start resumes them", len(unfinished)
-                )
+        unfinished = await finish_or_cancel(self._tasks(), grace)
+        if unfinished:
+            log.info("reminders: %d tasks cut short; the next start resumes them", len(unfinished))
         await self.index.close()
 
     # -- delivery ----------------------------------------------------------------------
