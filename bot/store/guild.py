@@ -94,12 +94,11 @@ class GuildStore(NetworkMixin, PracticeMixin):
         async with self.transaction():
             if await self._meta(SEEDED_KEY) is not None:
                 return False
-            async with self.conn.executemany(
+            await self.executemany(
                 "INSERT INTO questions (text, category, author_id, starter, created_at) "
                 "VALUES (?, ?, NULL, ?, ?)",
                 [(q.text, q.category, int(q.starter), now) for q in seed],
-            ):
-                pass
+            )
             await self._set_meta(SEEDED_KEY, now)
         return True
 
@@ -220,7 +219,7 @@ class GuildStore(NetworkMixin, PracticeMixin):
         async with self.transaction():
             if await self.fetchone("SELECT 1 FROM questions WHERE id = ?", (question_id,)) is None:
                 return None
-            voted = not await self._changed(
+            voted = not await self.changes(
                 "DELETE FROM votes WHERE question_id = ? AND user_id = ?", (question_id, user_id)
             )
             if voted:
@@ -244,7 +243,7 @@ class GuildStore(NetworkMixin, PracticeMixin):
         """Remove a question and its votes; True if it was there."""
         await self.ensure_seeded()
         async with self.transaction():
-            return bool(await self._changed("DELETE FROM questions WHERE id = ?", (question_id,)))
+            return bool(await self.changes("DELETE FROM questions WHERE id = ?", (question_id,)))
 
     async def member_marks(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
         """The questions a member added to this bank and their votes, their listing,
@@ -334,11 +333,6 @@ class GuildStore(NetworkMixin, PracticeMixin):
         ):
             counts[row["month"]][ACTIVE_MEMBERS] = row["n"]
         return counts
-
-    async def _changed(self, sql: str, params: Sequence[object]) -> int:
-        """Run one statement; how many rows it changed."""
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return cursor.rowcount
 
     # -- meta ------------------------------------------------------------------------
     async def _meta(self, key: str) -> str | None:

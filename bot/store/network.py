@@ -143,7 +143,7 @@ class NetworkMixin(OutboxMixin):
         they have none."""
         async with self.transaction():
             return bool(
-                await self._changes(
+                await self.changes(
                     "UPDATE network_listings SET paused = 1, paused_until = ?, updated_at = ? "
                     "WHERE user_id = ?",
                     (ts(until), ts(self.now()), user_id),
@@ -157,9 +157,7 @@ class NetworkMixin(OutboxMixin):
         no listing."""
         async with self.transaction():
             await self._expire_lapsed()
-            if not await self._changes(
-                "DELETE FROM network_listings WHERE user_id = ?", (user_id,)
-            ):
+            if not await self.changes("DELETE FROM network_listings WHERE user_id = ?", (user_id,)):
                 return None
             waiting = await self._open_requests("listed_id = ?", (user_id,))
             for request in waiting:
@@ -460,7 +458,3 @@ class NetworkMixin(OutboxMixin):
                 "accepted_at": ts(now),
             },
         )
-
-    async def _changes(self, sql: str, params: Sequence[Any]) -> int:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return cursor.rowcount

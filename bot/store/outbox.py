@@ -106,11 +106,8 @@ class OutboxMixin(StoreBase):
         """Forget posts the members' stores have taken."""
         if not post_ids:
             return
-        async with (
-            self.transaction(),
-            self.conn.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in post_ids]),
-        ):
-            pass
+        async with self.transaction():
+            await self.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in post_ids])
 
     async def forget_posts_to(self, user_id: int) -> None:
         """Drop what this server still owes a member (they deleted their data)."""
