@@ -21,6 +21,7 @@ from bot.domain.timeparse import warm_up as warm_up_time_parsing
 from bot.pacing import PacedHTTPClient, RequestBudget
 from bot.practice_rounds import PracticeRounds
 from bot.reminders.engine import ReminderEngine
+from bot.stats import ClubActivity
 from bot.store import StorePool, Stores
 from bot.types import bot_of
 from bot.ui.errors import message_for, on_app_command_error
@@ -130,6 +131,7 @@ class InterviewBot(commands.Bot):
         self.reminders = ReminderEngine(self, self.stores, self.clock, settings.data_dir)
         # Practice rounds are timed on the engine's scheduler (so after it starts).
         self.practice = PracticeRounds(self.stores, self.reminders.timers, self.clock)
+        self.club_counts = ClubActivity(self.stores, self.clock)
         # Set once the first close() has finished (see close).
         self._closed: asyncio.Event | None = None
 
@@ -237,6 +239,7 @@ class InterviewBot(commands.Bot):
             await self.reminders.stop()
             await super().close()
             await _finish_interactions(INTERACTION_GRACE_SECONDS)
+            await self.club_counts.close()
             await self.stores.close()
         finally:
             self._closed.set()

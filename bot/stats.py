@@ -7,6 +7,7 @@ No member's own store is ever read here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.store import Stores
 from bot.store.guild import ACTIVE_MEMBERS, month_of
+from bot.store.pool import PoolClosedError
 
 log = logging.getLogger(__name__)
 
@@ -43,50 +45,109 @@ class MonthlyActivity:
     active_members: int = 0
 
 
-async def count_activity(
-    stores: Stores,
-    clock: Clock,
-    guild_id: int | None,
-    user_id: int,
-    metric: str,
-    *,
-    amount: int = 1,
-) -> None:
-    """Count what a member did in a server (nothing in DMs, where guild_id is None).
+class ClubActivity:
+    """Counts what members do in a server, written after their answer has gone.
 
-    `metric` is one of METRICS; `amount` counts several at once (e.g. an import's
-    added prospects; 0 counts nothing). Counting is best-effort: a storage failure is
-    logged, never shown to the member whose own action already succeeded. Call it
-    after the member's own store block has closed, so no two store locks are nested.
+    A command counts (`count`, `uncount`) without waiting: the server's store is written
+    by a background writer, one per server, batching what arrived meanwhile into one
+    transaction. The member's answer never waits for a second store, and a burst (an
+    import, a busy evening) costs one write per batch, not one per event. Reading the
+    counts (`monthly`) first waits for that server's writer, so /club stats includes
+    everything counted before it was asked; `close` writes what is still queued.
+
+    Counting is best-effort: a storage failure is logged, never shown to the member
+    whose own action already succeeded.
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {', '.join(METRICS)} (got {metric!r})")
-    if amount < 0:
-        raise ValueError(f"amount can't be negative (got {amount})")
-    if guild_id is None or amount == 0:
-        return
-    try:
-        async with stores.guild(guild_id) as store:
-            await store.record_activity(metric, user_id, clock.now(), amount=amount)
-    except (sqlite3.Error, OSError):
-        log.exception("could not count %s for server %s", metric, guild_id)
+
+    def __init__(self, stores: Stores, clock: Clock) -> None:
+        self.stores = stores
+        self.clock = clock
+        self._queued: dict[int, list[_Change]] = {}
+        self._writers: dict[int, asyncio.Task[None]] = {}
+
+    def count(self, guild_id: int | None, user_id: int, metric: str, *, amount: int = 1) -> None:
+        """Count what a member did in a server (nothing in DMs, where guild_id is None).
+
+        `metric` is one of METRICS; `amount` counts several at once (e.g. an import's
+        added prospects; 0 counts nothing). The month is now's, whenever it is written.
+        """
+        _check(metric)
+        if amount < 0:
+            raise ValueError(f"amount can't be negative (got {amount})")
+        if guild_id is not None and amount:
+            self._queue(guild_id, _Change(metric, self.clock.now(), amount, user_id))
+
+    def uncount(self, guild_id: int | None, metric: str, counted_at: datetime) -> None:
+        """Take back one `metric` event counted at `counted_at` in a server (a request
+        logged by mistake and removed), so the club's counts say what really happened.
+        Nothing in DMs (guild_id None)."""
+        _check(metric)
+        if guild_id is not None:
+            self._queue(guild_id, _Change(metric, counted_at, -1))
+
+    async def monthly(self, guild_id: int, months: int = MONTHS_SHOWN) -> list[MonthlyActivity]:
+        """The server's counts for the last `months` UTC months, newest first, including
+        everything counted before this was asked."""
+        await self.settled(guild_id)
+        wanted = recent_months(self.clock.now(), months)
+        async with self.stores.guild(guild_id) as store:
+            counts = await store.monthly_counts(wanted)
+        return [
+            MonthlyActivity(
+                month=month,
+                active_members=counts[month].get(ACTIVE_MEMBERS, 0),
+                **{metric: counts[month].get(metric, 0) for metric in METRICS},
+            )
+            for month in wanted
+        ]
+
+    async def settled(self, guild_id: int | None = None) -> None:
+        """Wait until what was counted (in one server, or in all) is written."""
+        while writers := [task for key, task in self._writers.items() if guild_id in (None, key)]:
+            await asyncio.wait(writers)
+
+    async def close(self) -> None:
+        """Write what is still queued (at shutdown, before the stores close)."""
+        await self.settled()
+
+    def _queue(self, guild_id: int, change: _Change) -> None:
+        self._queued.setdefault(guild_id, []).append(change)
+        if guild_id not in self._writers:
+            self._writers[guild_id] = asyncio.create_task(
+                self._write(guild_id), name=f"club activity {guild_id}"
+            )
+
+    async def _write(self, guild_id: int) -> None:
+        try:
+            while batch := self._queued.pop(guild_id, None):
+                try:
+                    async with self.stores.guild(guild_id) as store, store.transaction():
+                        for change in batch:
+                            if change.amount > 0 and change.user_id is not None:
+                                await store.record_activity(
+                                    change.metric, change.user_id, change.at, amount=change.amount
+                                )
+                            else:
+                                await store.take_back_activity(change.metric, change.at)
+                except (sqlite3.Error, OSError, PoolClosedError):
+                    log.exception("could not count %s changes for server %s", len(batch), guild_id)
+        finally:
+            del self._writers[guild_id]
 
 
-async def uncount_activity(
-    stores: Stores, guild_id: int | None, metric: str, counted_at: datetime
-) -> None:
-    """Take back one `metric` event counted at `counted_at` in a server (a request logged
-    by mistake and removed), so the club's counts say what really happened. Nothing in
-    DMs (guild_id None). Best-effort and outside the member's store block, as counting is."""
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """A count (positive `amount`, by `user_id`) or a count taken back (-1)."""
+
+    metric: str
+    at: datetime
+    amount: int
+    user_id: int | None = None
+
+
+def _check(metric: str) -> None:
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)} (got {metric!r})")
-    if guild_id is None:
-        return
-    try:
-        async with stores.guild(guild_id) as store:
-            await store.take_back_activity(metric, counted_at)
-    except (sqlite3.Error, OSError):
-        log.exception("could not uncount %s for server %s", metric, guild_id)
 
 
 def recent_months(now: datetime, count: int = MONTHS_SHOWN) -> list[str]:
@@ -97,20 +158,3 @@ def recent_months(now: datetime, count: int = MONTHS_SHOWN) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return months
-
-
-async def club_activity(
-    stores: Stores, clock: Clock, guild_id: int, months: int = MONTHS_SHOWN
-) -> list[MonthlyActivity]:
-    """The server's counts for the last `months` UTC months, newest first."""
-    wanted = recent_months(clock.now(), months)
-    async with stores.guild(guild_id) as store:
-        counts = await store.monthly_counts(wanted)
-    return [
-        MonthlyActivity(
-            month=month,
-            active_members=counts[month].get(ACTIVE_MEMBERS, 0),
-            **{metric: counts[month].get(metric, 0) for metric in METRICS},
-        )
-        for month in wanted
-    ]

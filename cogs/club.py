@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from bot.domain.practice import Every, PracticeSchedule, Weekday
 from bot.practice_rounds import RoundMade
-from bot.stats import METRICS, MonthlyActivity, club_activity
+from bot.stats import METRICS, MonthlyActivity
 from bot.types import Interaction
 from bot.ui.choices import EnumChoices
 from bot.ui.embeds import make_embed
@@ -144,7 +144,7 @@ class Club(commands.Cog):
                 "Only members with the Manage Server permission can see the club's stats. "
                 "Your own progress is in `/progress`."
             )
-        months = await club_activity(self.bot.stores, self.bot.clock, interaction.guild_id)
+        months = await self.bot.club_counts.monthly(interaction.guild_id)
         server = interaction.guild.name if interaction.guild else "this server"
         await reply(interaction, embed=stats_embed(server, months))
 

@@ -36,7 +36,6 @@ from bot.domain.models import (
 from bot.domain.progress import FIRST_CHECKPOINT_DAYS, SECOND_CHECKPOINT_DAYS
 from bot.domain.timeparse import NEEDS_TIME, WhenError, parse_when
 from bot.reminders import Outgoing
-from bot.stats import count_activity, uncount_activity
 from bot.store import MemberStore
 from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.choices import AskMinutesOption, OutcomeOption, RequestFormatOption, ViaOption
@@ -463,9 +462,7 @@ class Contact(commands.Cog):
             )
             await store.add_reminder("followup-3", due_at=first_due, outreach_id=outreach.id)
             await store.add_reminder("followup-7", due_at=second_due, outreach_id=outreach.id)
-        await count_activity(
-            self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "requests_sent"
-        )
+        self.bot.club_counts.count(interaction.guild_id, user_id, "requests_sent")
 
         name = member_text(prospect.name)
         where = f"at {member_text(prospect.organization)}" if prospect.organization else "there"
@@ -570,7 +567,7 @@ class Contact(commands.Cog):
             )
             return
         if last.logged_at is not None:
-            await uncount_activity(self.bot.stores, last.guild_id, "requests_sent", last.logged_at)
+            self.bot.club_counts.uncount(last.guild_id, "requests_sent", last.logged_at)
         text = (
             f"Removed your request to **{name}** (sent {format_when(last.sent_at)}) and its "
             "3B7 follow-ups"

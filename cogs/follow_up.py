@@ -37,7 +37,6 @@ from bot.domain.models import (
 from bot.domain.reminder_plan import THANKS_SNOOZED_STEP, PlannedNudge, snooze_due
 from bot.domain.thanks import draft_thanks
 from bot.reminders import Outgoing
-from bot.stats import count_activity
 from bot.store import MemberStore
 from bot.types import AnyInteraction, Interaction, bot_of
 from bot.ui.choices import MediumOption
@@ -391,9 +390,7 @@ class FollowUp(commands.Cog, name="FollowUp"):
             promise = _touch_promise(planned, referrer, store.now(), settings) if planned else ""
         if not skip:
             # Counted for the server the meeting was recorded in (the button is in a DM).
-            await count_activity(
-                self.bot.stores, self.bot.clock, meeting.guild_id, user_id, "thanks_sent"
-            )
+            self.bot.club_counts.count(meeting.guild_id, user_id, "thanks_sent")
         return meeting, prospect, False, promise
 
     # -- /thanks draft ---------------------------------------------------------------

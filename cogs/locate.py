@@ -17,7 +17,6 @@ from bot.domain.linkedin import (
     upload_limit,
 )
 from bot.domain.models import Prospect, ProspectStatus, TimelineEvent
-from bot.stats import count_activity
 from bot.types import Interaction
 from bot.ui.choices import SourceOption, StageOption, StatusOption
 from bot.ui.embeds import make_embed
@@ -168,13 +167,7 @@ class Locate(commands.Cog):
         )
         # With namesakes, the name alone would ask which one: the hint names this one.
         target = str(prospect.id) if namesakes else prospect.name
-        await count_activity(
-            self.bot.stores,
-            self.bot.clock,
-            interaction.guild_id,
-            interaction.user.id,
-            "prospects_added",
-        )
+        self.bot.club_counts.count(interaction.guild_id, interaction.user.id, "prospects_added")
         await reply(
             interaction,
             f"Added **{member_text(prospect.name)}** to your prospects (you have {count}).{tip} "
@@ -225,13 +218,8 @@ class Locate(commands.Cog):
                         source="linkedin",
                         **{k: v for k, v in fields.items() if v is not None},
                     )
-        await count_activity(
-            self.bot.stores,
-            self.bot.clock,
-            interaction.guild_id,
-            interaction.user.id,
-            "prospects_added",
-            amount=len(plan.added),
+        self.bot.club_counts.count(
+            interaction.guild_id, interaction.user.id, "prospects_added", amount=len(plan.added)
         )
         await reply(interaction, import_summary(plan))
 

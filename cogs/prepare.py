@@ -33,7 +33,6 @@ from bot.domain.questions import WHO_ELSE, asks_who_else, load_default_questions
 from bot.domain.reminder_plan import prep_due, thanks_plan
 from bot.domain.timeparse import WhenError, parse_when
 from bot.reminders import Outgoing
-from bot.stats import count_activity
 from bot.store import MemberStore
 from bot.types import AnyInteraction, Interaction
 from bot.ui.choices import MeetingFormatOption, RangeOption
@@ -479,9 +478,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
                     store, meeting.id, min(meeting.ends_at, now), settings.thanks_after_hours
                 )
             nudge = await nudge_promise(store, meeting.id, settings)
-        await count_activity(
-            self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
-        )
+        self.bot.club_counts.count(interaction.guild_id, user_id, "meetings_held")
         text = recorded_text(prospect, meeting, notes, added, logged=True, nudge=nudge)
         await reply(interaction, text + "\n" + zone_line(starts_at, ZoneInfo(settings.timezone)))
 
@@ -543,9 +540,7 @@ class Prepare(commands.Cog, name=PREPARE_COG):
             meeting = await store.get_meeting(meeting.id) or meeting
             nudge = await nudge_promise(store, meeting.id, settings)
         if newly_held:
-            await count_activity(
-                self.bot.stores, self.bot.clock, interaction.guild_id, user_id, "meetings_held"
-            )
+            self.bot.club_counts.count(interaction.guild_id, user_id, "meetings_held")
         await reply(
             interaction,
             recorded_text(prospect, meeting, meeting.takeaways, added, logged=False, nudge=nudge),

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import DriverError
-from bot.stats import count_activity
 from tests.support.e2e import edited_to
 
 
@@ -47,23 +46,23 @@ async def test_club_stats_shows_a_scripted_month_anonymously(
 ):
     other = emu.add_guild("Another Club")
 
-    async def did(user, metric, guild_id=guild.id):
-        await count_activity(bot.stores, clock, guild_id, user.id, metric)
+    def did(user, metric, guild_id=guild.id):
+        bot.club_counts.count(guild_id, user.id, metric)
 
     # November (the clock starts on 27 November 2026).
     for _ in range(3):
-        await did(alice, "prospects_added")
-    await did(bob, "prospects_added")
-    await did(alice, "requests_sent")
-    await did(bob, "requests_sent")
-    await did(alice, "meetings_held")
-    await did(alice, "thanks_sent")
-    await did(bob, "prospects_added", guild_id=other.id)  # another server: not counted here
-    await count_activity(bot.stores, clock, None, bob.id, "requests_sent")  # DMs: not counted
+        did(alice, "prospects_added")
+    did(bob, "prospects_added")
+    did(alice, "requests_sent")
+    did(bob, "requests_sent")
+    did(alice, "meetings_held")
+    did(alice, "thanks_sent")
+    did(bob, "prospects_added", guild_id=other.id)  # another server: not counted here
+    bot.club_counts.count(None, bob.id, "requests_sent")  # DMs: not counted
     # December.
     clock.advance(days=5)
-    await did(bob, "meetings_held")
-    await did(bob, "thanks_sent")
+    did(bob, "meetings_held")
+    did(bob, "thanks_sent")
 
     reply = await driver.run("/club stats", user=officer, guild=guild)
     assert reply.ephemeral

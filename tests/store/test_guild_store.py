@@ -11,7 +11,7 @@ from bot.clock import FakeClock
 from bot.domain.models import CATEGORIES, TIARA
 from bot.domain.prep import default_prep_questions
 from bot.domain.questions import load_default_questions
-from bot.stats import METRICS, MonthlyActivity, club_activity, count_activity, recent_months
+from bot.stats import METRICS, ClubActivity, MonthlyActivity, recent_months
 from bot.store import StorePool, Stores
 from bot.store.guild import SALT_KEY, SEEDED_KEY
 
@@ -233,24 +233,32 @@ async def test_question_texts_keep_the_order_asked_and_skip_unknown_ids(stores):
 # -- anonymous counters ----------------------------------------------------------------
 
 
-async def test_counting_in_dms_does_nothing(stores, clock, tmp_path):
-    await count_activity(stores, clock, None, 42, "prospects_added")
+@pytest.fixture
+def counts(stores, clock):
+    return ClubActivity(stores, clock)
+
+
+async def test_counting_in_dms_does_nothing(counts, tmp_path):
+    counts.count(None, 42, "prospects_added")
+    await counts.settled()
     assert list((tmp_path / "guilds").glob("*.sqlite3")) == []
 
 
-async def test_an_unknown_metric_is_a_bug_not_a_count(stores, clock):
+async def test_an_unknown_metric_is_a_bug_not_a_count(counts):
     with pytest.raises(ValueError):
-        await count_activity(stores, clock, GUILD, 42, "jobs_found")
+        counts.count(GUILD, 42, "jobs_found")
 
 
-async def test_counts_are_kept_per_utc_month_with_members_only_as_hashes(stores, clock, tmp_path):
-    await count_activity(stores, clock, GUILD, ALICE, "prospects_added")
-    await count_activity(stores, clock, GUILD, ALICE, "prospects_added")
-    await count_activity(stores, clock, GUILD, BOB, "requests_sent")
+async def test_counts_are_kept_per_utc_month_with_members_only_as_hashes(
+    stores, counts, clock, tmp_path
+):
+    counts.count(GUILD, ALICE, "prospects_added")
+    counts.count(GUILD, ALICE, "prospects_added")
+    counts.count(GUILD, BOB, "requests_sent")
     # 23:30 in New York on 30 November is already December in UTC.
     clock.set(datetime(2026, 12, 1, 4, 30, tzinfo=UTC))
-    await count_activity(stores, clock, GUILD, ALICE, "meetings_held")
-    months = await club_activity(stores, clock, GUILD)
+    counts.count(GUILD, ALICE, "meetings_held")
+    months = await counts.monthly(GUILD)
     assert months[0] == MonthlyActivity("2026-12", meetings_held=1, active_members=1)
     assert months[1] == MonthlyActivity(
         "2026-11", prospects_added=2, requests_sent=1, active_members=2
@@ -275,10 +283,11 @@ async def test_counts_are_kept_per_utc_month_with_members_only_as_hashes(stores,
     assert len(set(hashes)) == 3
 
 
-async def test_the_salt_is_random_per_server_and_created_once(stores, clock):
-    await count_activity(stores, clock, 1, 42, "thanks_sent")
-    await count_activity(stores, clock, 1, 42, "thanks_sent")
-    await count_activity(stores, clock, 2, 42, "thanks_sent")
+async def test_the_salt_is_random_per_server_and_created_once(stores, counts):
+    counts.count(1, 42, "thanks_sent")
+    counts.count(1, 42, "thanks_sent")
+    counts.count(2, 42, "thanks_sent")
+    await counts.settled()
     salts = []
     for guild_id in (1, 2):
         async with stores.guild(guild_id) as store:
@@ -286,19 +295,16 @@ async def test_the_salt_is_random_per_server_and_created_once(stores, clock):
             salts.append(rows[0]["value"])
             assert len(rows) == 1
     assert salts[0] != salts[1]
-    months = await club_activity(stores, clock, 1)
+    months = await counts.monthly(1)
     assert (months[0].thanks_sent, months[0].active_members) == (2, 1)
 
 
-async def test_concurrent_counting_loses_nothing(stores, clock):
-    await asyncio.gather(
-        *(
-            count_activity(stores, clock, GUILD, user_id, metric)
-            for user_id in range(20)
-            for metric in METRICS
-        )
-    )
-    (month, *_) = await club_activity(stores, clock, GUILD)
+async def test_counting_while_a_batch_is_written_loses_nothing(counts):
+    for user_id in range(20):
+        for metric in METRICS:
+            counts.count(GUILD, user_id, metric)
+        await asyncio.sleep(0)  # the writer takes what has arrived, the rest comes after
+    (month, *_) = await counts.monthly(GUILD)
     assert (month.prospects_added, month.requests_sent, month.meetings_held) == (20, 20, 20)
     assert (month.thanks_sent, month.active_members) == (20, 20)
 
@@ -308,10 +314,45 @@ def test_recent_months_cross_the_year_boundary():
     assert recent_months(when, 4) == ["2027-02", "2027-01", "2026-12", "2026-11"]
 
 
-async def test_an_import_counts_its_prospects_at_once_and_nothing_counts_nothing(stores, clock):
-    await count_activity(stores, clock, GUILD, ALICE, "prospects_added", amount=12)
-    await count_activity(stores, clock, GUILD, BOB, "prospects_added", amount=0)
-    (month, *_) = await club_activity(stores, clock, GUILD)
+async def test_an_import_counts_its_prospects_at_once_and_nothing_counts_nothing(counts):
+    counts.count(GUILD, ALICE, "prospects_added", amount=12)
+    counts.count(GUILD, BOB, "prospects_added", amount=0)
+    (month, *_) = await counts.monthly(GUILD)
     assert (month.prospects_added, month.active_members) == (12, 1)
     with pytest.raises(ValueError):
-        await count_activity(stores, clock, GUILD, ALICE, "prospects_added", amount=-1)
+        counts.count(GUILD, ALICE, "prospects_added", amount=-1)
+
+
+async def test_a_count_waits_for_nothing_and_close_writes_what_is_queued(stores, clock, tmp_path):
+    counts = ClubActivity(stores, clock)
+    counts.count(GUILD, ALICE, "thanks_sent")
+    counts.uncount(GUILD, "thanks_sent", clock.now())
+    counts.count(GUILD, BOB, "thanks_sent", amount=2)
+    await counts.close()
+    await stores.close()
+    with sqlite3.connect(tmp_path / "guilds" / f"{GUILD}.sqlite3") as conn:
+        rows = conn.execute("SELECT metric, count FROM stats").fetchall()
+        (active,) = conn.execute("SELECT COUNT(*) FROM active_members").fetchone()
+    # In the order counted: 1, taken back to 0, then 2 more; both members were active.
+    assert (rows, active) == ([("thanks_sent", 2)], 2)
+
+
+async def test_a_count_the_store_cant_take_is_logged_and_the_next_ones_land(
+    stores, counts, caplog, monkeypatch
+):
+    real = stores.guild
+    failures = iter([sqlite3.OperationalError("database is locked")])
+
+    def flaky(guild_id):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real(guild_id)
+
+    monkeypatch.setattr(stores, "guild", flaky)
+    counts.count(GUILD, ALICE, "prospects_added")
+    await counts.settled(GUILD)
+    assert "could not count 1 changes" in caplog.text
+    counts.count(GUILD, BOB, "prospects_added")
+    (month, *_) = await counts.monthly(GUILD)
+    assert (month.prospects_added, month.active_members) == (1, 1)

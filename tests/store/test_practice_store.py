@@ -10,7 +10,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain.models import ReminderKind
 from bot.domain.practice import CheckBack
-from bot.stats import club_activity
+from bot.stats import ClubActivity
 from bot.store import StorePool, Stores
 
 GUILD = 7
@@ -90,7 +90,7 @@ async def test_a_round_posts_each_member_an_introduction_and_a_check_back(stores
     assert [m.display_name for m in pair.partners(ALICE)] == ["Bob", "Carol"]
     assert (pair.started_at, pair.checkback_at) == (NOW, CHECKBACK)
     assert await stores.hand_over(GUILD) == 6
-    (month, *_) = await club_activity(stores, clock, GUILD)
+    (month, *_) = await ClubActivity(stores, clock).monthly(GUILD)
     assert month.practice_pairs == 1
 
 
@@ -127,7 +127,7 @@ async def test_met_is_counted_once_per_pair_and_only_a_member_can_answer(stores,
         await guild.answer_checkback(pair_id, ALICE, CheckBack.MET)
         pair = await guild.answer_checkback(pair_id, BOB, CheckBack.MET)
         assert pair.met_at == NOW
-    (month, *_) = await club_activity(stores, clock, GUILD)
+    (month, *_) = await ClubActivity(stores, clock).monthly(GUILD)
     assert (month.practice_pairs, month.practice_met, month.active_members) == (1, 1, 0)
 
 
