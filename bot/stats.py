@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.store import Stores
-from bot.store.guild import ACTIVE_MEMBERS, month_of
+from bot.store.guild import ACTIVE_MEMBERS, ActivityChange, month_of
 from bot.store.pool import PoolClosedError
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class ClubActivity:
     def __init__(self, stores: Stores, clock: Clock) -> None:
         self.stores = stores
         self.clock = clock
-        self._queued: dict[int, list[_Change]] = {}
+        self._queued: dict[int, list[ActivityChange]] = {}
         self._writers: dict[int, asyncio.Task[None]] = {}
 
     def count(self, guild_id: int | None, user_id: int, metric: str, *, amount: int = 1) -> None:
@@ -75,7 +75,7 @@ class ClubActivity:
         if amount < 0:
             raise ValueError(f"amount can't be negative (got {amount})")
         if guild_id is not None and amount:
-            self._queue(guild_id, _Change(metric, self.clock.now(), amount, user_id))
+            self._queue(guild_id, ActivityChange(metric, self.clock.now(), amount, user_id))
 
     def uncount(self, guild_id: int | None, metric: str, counted_at: datetime) -> None:
         """Take back one `metric` event counted at `counted_at` in a server (a request
@@ -83,7 +83,7 @@ class ClubActivity:
         Nothing in DMs (guild_id None)."""
         _check(metric)
         if guild_id is not None:
-            self._queue(guild_id, _Change(metric, counted_at, -1))
+            self._queue(guild_id, ActivityChange(metric, counted_at, -1))
 
     async def monthly(self, guild_id: int, months: int = MONTHS_SHOWN) -> list[MonthlyActivity]:
         """The server's counts for the last `months` UTC months, newest first, including
@@ -110,7 +110,7 @@ class ClubActivity:
         """Write what is still queued (at shutdown, before the stores close)."""
         await self.settled()
 
-    def _queue(self, guild_id: int, change: _Change) -> None:
+    def _queue(self, guild_id: int, change: ActivityChange) -> None:
         self._queued.setdefault(guild_id, []).append(change)
         if guild_id not in self._writers:
             self._writers[guild_id] = asyncio.create_task(
@@ -121,28 +121,12 @@ class ClubActivity:
         try:
             while batch := self._queued.pop(guild_id, None):
                 try:
-                    async with self.stores.guild(guild_id) as store, store.transaction():
-                        for change in batch:
-                            if change.amount > 0 and change.user_id is not None:
-                                await store.record_activity(
-                                    change.metric, change.user_id, change.at, amount=change.amount
-                                )
-                            else:
-                                await store.take_back_activity(change.metric, change.at)
+                    async with self.stores.guild(guild_id) as store:
+                        await store.count_activity(batch)
                 except (sqlite3.Error, OSError, PoolClosedError):
                     log.exception("could not count %s changes for server %s", len(batch), guild_id)
         finally:
             del self._writers[guild_id]
-
-
-@dataclass(frozen=True, slots=True)
-class _Change:
-    """A count (positive `amount`, by `user_id`) or a count taken back (-1)."""
-
-    metric: str
-    at: datetime
-    amount: int
-    user_id: int | None = None
 
 
 def _check(metric: str) -> None:

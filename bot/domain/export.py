@@ -39,6 +39,9 @@ BOOKKEEPING_ABOUT = (
 # last_error, tried_at, tried_prints, message_id, a notice's key…) is bookkeeping, and so
 # is any column added later until it is listed here.
 _MEMBER_COLUMNS = {
+    # name_key: the name as the bot compares names, kept for lookups (bookkeeping).
+    "prospects": frozenset({"id", "name", "role", "organization", "stage", "linkedin", "email"})
+    | {"source", "notes", "referred_by", "connected_on", "created_at", "updated_at", "origin"},
     "reminders": frozenset(
         {"id", "kind", "meeting_id", "outreach_id", "step", "due_at", "state", "created_at"}
     ),

@@ -130,6 +130,27 @@ class StoreBase:
                 self._begin = False
         return result
 
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work(connection)` as a transaction of its own (or inside the open one): one
+        trip, COMMIT included, unless what it changed must be settled first (reminders,
+        see MemberStore), which then takes the usual way."""
+        if self.in_transaction:
+            return await self.run(work)
+
+        def alone(raw: sqlite3.Connection) -> T:
+            result = work(raw)
+            if not self._settles_on_commit():
+                raw.execute("COMMIT")
+            return result
+
+        async with self.transaction():
+            return await self.run(alone)
+
+    def _settles_on_commit(self) -> bool:
+        """Whether `_before_commit` or `_settle` has work to do (read in the connection's
+        thread, just before a one-trip COMMIT): a subclass's hook."""
+        return False
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """All rows of a query."""
         args = _params(params)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -26,6 +27,16 @@ from bot.store.practice import PracticeMixin
 SEEDED_KEY = "bank_seeded_at"
 SALT_KEY = "member_salt"
 ACTIVE_MEMBERS = "active_members"
+
+
+class ActivityChange(NamedTuple):
+    """Events a member did in a server (`amount` > 0), or events taken back (< 0)."""
+
+    metric: str
+    at: datetime
+    amount: int
+    user_id: int = 0
+
 
 # Every read of the bank carries the question's vote count.
 _QUESTION_SQL = """
@@ -283,37 +294,41 @@ class GuildStore(NetworkMixin, PracticeMixin):
         await self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- anonymous club counters ---------------------------------------------------
-    async def record_activity(
-        self, metric: str, user_id: int, when: datetime, *, amount: int = 1
-    ) -> None:
-        """Count `amount` `metric` events in `when`'s UTC month and the member as active
-        then, by salted hash only."""
-        if amount < 1:
-            raise ValueError("amount must be at least 1")
-        month = month_of(when)
-        async with self.transaction():
-            salt = await self._salt()
-            await self.execute(
-                "INSERT INTO stats (month, metric, count) VALUES (?, ?, ?) "
-                "ON CONFLICT (month, metric) DO UPDATE SET count = count + excluded.count",
-                (month, metric, amount),
-            )
-            await self.execute(
-                "INSERT OR IGNORE INTO active_members (month, member_hash) VALUES (?, ?)",
-                (month, _member_hash(salt, month, user_id)),
-            )
+    async def count_activity(self, changes: Iterable[ActivityChange]) -> None:
+        """Apply counted events in order, in one transaction (and one trip).
 
-    async def take_back_activity(self, metric: str, when: datetime, *, amount: int = 1) -> None:
-        """Uncount `amount` `metric` events counted in `when`'s UTC month (something a
-        member recorded by mistake and took back), never below zero. Who was active that
+        A positive `amount` counts that many `metric` events in `at`'s UTC month and the
+        member as active then, by salted hash only. A negative one takes events back (a
+        request logged by mistake and removed), never below zero; who was active that
         month stays as it was: the member did act."""
-        if amount < 1:
-            raise ValueError("amount must be at least 1")
-        async with self.transaction():
-            await self.execute(
-                "UPDATE stats SET count = MAX(count - ?, 0) WHERE month = ? AND metric = ?",
-                (amount, month_of(when), metric),
+        batch = list(changes)
+
+        def apply(raw: sqlite3.Connection) -> None:
+            raw.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                (SALT_KEY, secrets.token_hex(32)),
             )
+            (salt,) = raw.execute("SELECT value FROM meta WHERE key = ?", (SALT_KEY,)).fetchone()
+            for change in batch:
+                month = month_of(change.at)
+                if change.amount > 0:
+                    raw.execute(
+                        "INSERT INTO stats (month, metric, count) VALUES (?, ?, ?) ON CONFLICT "
+                        "(month, metric) DO UPDATE SET count = count + excluded.count",
+                        (month, change.metric, change.amount),
+                    )
+                    raw.execute(
+                        "INSERT OR IGNORE INTO active_members (month, member_hash) VALUES (?, ?)",
+                        (month, _member_hash(salt, month, change.user_id)),
+                    )
+                elif change.amount < 0:
+                    raw.execute(
+                        "UPDATE stats SET count = MAX(count + ?, 0) WHERE month = ? AND metric = ?",
+                        (change.amount, month, change.metric),
+                    )
+
+        if batch:
+            await self.write(apply)
 
     async def monthly_counts(self, months: Sequence[str]) -> dict[str, dict[str, int]]:
         """{month: {metric: count, "active_members": n}} for the given "YYYY-MM" months;
@@ -345,13 +360,3 @@ class GuildStore(NetworkMixin, PracticeMixin):
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-    async def _salt(self) -> str:
-        """The server's random salt for member hashes, created on first use and kept."""
-        await self.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-            (SALT_KEY, secrets.token_hex(32)),
-        )
-        salt = await self._meta(SALT_KEY)
-        assert salt is not None
-        return salt

@@ -86,6 +86,9 @@ class MemberStore(
             self._recorded.update(due)
             await self._timer.record(self.user_id, due)
 
+    def _settles_on_commit(self) -> bool:
+        return bool(self._touched or self._recorded)
+
     async def _settle(self) -> None:
         ids = self._touched | self._recorded
         self._touched.clear()  # the pool's live set for this connection

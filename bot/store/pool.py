@@ -22,6 +22,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.clock import Clock
+from bot.domain.names import comparable_name
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,14 @@ CREATE TEMP TRIGGER reminder_changed AFTER UPDATE OF state, due_at ON main.remin
 BEGIN SELECT reminder_touched(NEW.id); END;
 CREATE TEMP TRIGGER reminder_removed AFTER DELETE ON main.reminders
 BEGIN SELECT reminder_touched(OLD.id); END;
+"""
+# A prospect's name as the bot compares names, kept beside it (member migration 7) by
+# the same Python function the lookups use, however the name is written.
+_NAME_KEY_TRIGGERS = """
+CREATE TEMP TRIGGER prospect_named AFTER INSERT ON main.prospects
+BEGIN UPDATE prospects SET name_key = comparable_name(NEW.name) WHERE id = NEW.id; END;
+CREATE TEMP TRIGGER prospect_renamed AFTER UPDATE OF name ON main.prospects
+BEGIN UPDATE prospects SET name_key = comparable_name(NEW.name) WHERE id = NEW.id; END;
 """
 
 
@@ -274,12 +283,16 @@ class StorePool:
             conn.row_factory = sqlite3.Row
             async with conn.executescript(_PRAGMAS):
                 pass
+            if kind == "users":
+                await conn.create_function(
+                    "comparable_name", 1, comparable_name, deterministic=True
+                )
             await self._migrate(conn, kind)
             if kind == "users":
                 touched = self._touched.setdefault((kind, key), set())
                 touched.clear()
                 await conn.create_function("reminder_touched", 1, touched.add)
-                async with conn.executescript(_REMINDER_TRIGGERS):
+                async with conn.executescript(_REMINDER_TRIGGERS + _NAME_KEY_TRIGGERS):
                     pass
         except BaseException:
             await conn.close()

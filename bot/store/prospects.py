@@ -81,15 +81,12 @@ class ProspectsMixin(StoreBase):
         now = ts(self.now())
         columns = ["name", *fields, "created_at", "updated_at"]
         values = [name, *fields.values(), now, now]
-        async with self.transaction():
-            new_id = await self.execute(
-                f"INSERT INTO prospects ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})",
-                values,
-            )
-        prospect = await self.get_prospect(new_id)
-        assert prospect is not None
-        return prospect
+        sql = (
+            f"INSERT INTO prospects ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)}) RETURNING *"
+        )
+        (row,) = await self.write(lambda raw: raw.execute(sql, values).fetchall())
+        return prospect_from_row(row)
 
     async def get_prospect(self, prospect_id: int) -> Prospect | None:
         """One prospect by id, or None (ids from another member simply aren't here).
@@ -196,17 +193,17 @@ class ProspectsMixin(StoreBase):
         """Prospects with this name as the bot compares names (case, accents, emoji and
         spacing ignored), oldest first."""
         wanted = comparable_name(name)
-        # Every name is compared, but only the namesakes' rows are read whole: /prospect
-        # add asks this each time, and 500 whole rows took longer than the rest of it.
-        rows = await self.fetchall("SELECT id, name FROM prospects")
-        ids = sorted(row["id"] for row in rows if comparable_name(row["name"]) == wanted)
-        if not ids:
-            return []
-        marks = ", ".join("?" * len(ids))
-        found = await self.fetchall(
-            f"SELECT * FROM prospects WHERE id IN ({marks}) ORDER BY id", ids
+        # Found through the kept name_key (migration 7); a row another tool wrote has
+        # none, and is compared by its name.
+        rows = await self.fetchall(
+            "SELECT * FROM prospects WHERE name_key = ? OR name_key IS NULL ORDER BY id",
+            (wanted,),
         )
-        return [prospect_from_row(row) for row in found]
+        return [
+            prospect_from_row(row)
+            for row in rows
+            if (row["name_key"] or comparable_name(row["name"])) == wanted
+        ]
 
     async def prospect_identities(self) -> list[ProspectIdentity]:
         """Every prospect's name, organization and profile URL, for duplicate checks."""

@@ -286,3 +286,10 @@ def test_too_much_for_one_message_goes_in_several_each_within_the_limit():
     read_back = [row for name in parts for row in read(inside[name])[1:]]
     assert all(read(inside[name])[0] == ["id", "notes"] for name in parts)
     assert read_back == read(csv_data)[1:]
+
+
+def test_the_name_key_a_prospect_is_found_by_is_bookkeeping():
+    ada = {"id": 1, "name": "Adá Lovelace", "origin": None, "name_key": "ada lovelace"}
+    export = member_export({"prospects": [ada]})
+    assert export.tables["prospects"] == [{"id": 1, "name": "Adá Lovelace", "origin": None}]
+    assert export.bookkeeping["prospects"] == [{"id": 1, "name_key": "ada lovelace"}]

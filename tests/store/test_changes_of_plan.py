@@ -8,6 +8,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.store import StorePool, Stores
+from bot.store.guild import ActivityChange
 from bot.store.pool import _migrations
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
@@ -94,9 +95,13 @@ async def test_a_request_repeats_one_logged_lately_or_sent_about_then(stores, cl
 
 async def test_a_count_taken_back_stops_at_zero_and_keeps_the_active_member(stores):
     async with stores.guild(GUILD) as club:
-        await club.record_activity("requests_sent", ALICE, NOW)
-        await club.take_back_activity("requests_sent", NOW)
-        await club.take_back_activity("requests_sent", NOW)
+        await club.count_activity(
+            [
+                ActivityChange("requests_sent", NOW, 1, ALICE),
+                ActivityChange("requests_sent", NOW, -1),
+                ActivityChange("requests_sent", NOW, -1),
+            ]
+        )
         counts = await club.monthly_counts(["2026-11"])
     assert counts["2026-11"] == {"requests_sent": 0, "active_members": 1}
 

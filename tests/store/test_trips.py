@@ -1,0 +1,143 @@
+"""Each store call is one trip to the connection's thread (a trip costs a command more
+than most statements take), and the name key that lets /prospect add find a namesake
+without reading every name stays right however a prospect is written."""
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.store import StorePool, Stores
+from bot.store.pool import _migrations
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def stores(tmp_path, clock):
+    stores = Stores(StorePool(tmp_path, clock))
+    yield stores
+    await stores.close()
+
+
+class Trips:
+    """Counts the calls run in a connection's thread."""
+
+    def __init__(self, monkeypatch, conn):
+        self.count = 0
+        real = conn._execute
+
+        async def counted(fn, *args, **kwargs):
+            self.count += 1
+            return await real(fn, *args, **kwargs)
+
+        monkeypatch.setattr(conn, "_execute", counted)
+
+
+async def test_a_prospect_is_added_in_one_trip_commit_included(stores, monkeypatch):
+    async with stores.member(1) as store:
+        trips = Trips(monkeypatch, store.conn)
+        prospect = await store.add_prospect("Ada Lovelace", organization="Acme")
+        assert trips.count == 1
+        assert not store.conn.in_transaction  # committed in that trip
+    async with stores.member(1) as store:
+        assert (await store.get_prospect(prospect.id)).organization == "Acme"
+
+
+async def test_begin_travels_with_the_first_statement_and_an_empty_transaction_costs_none(
+    stores, monkeypatch
+):
+    async with stores.member(1) as store:
+        trips = Trips(monkeypatch, store.conn)
+        async with store.transaction():
+            pass
+        assert trips.count == 0
+        async with store.transaction():
+            await store.add_prospect("Ada Lovelace")  # joins: no COMMIT of its own
+            assert store.conn.in_transaction
+            await store.add_prospect("Grace Hopper")
+        assert trips.count == 3  # BEGIN with the first insert, the second, COMMIT
+
+
+async def test_the_write_lock_is_taken_before_the_first_read(stores, tmp_path):
+    """BEGIN IMMEDIATE, though sent late, still comes before the transaction reads: a
+    writer elsewhere can't slip in between the read and the write it decides."""
+    async with stores.member(1) as store:
+        await store.add_prospect("Ada Lovelace")
+        async with store.transaction():
+            assert await store.count_prospects() == 1
+            other = sqlite3.connect(tmp_path / "users" / "1.sqlite3", timeout=0)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("INSERT INTO settings (key, value) VALUES ('x', '1')")
+            finally:
+                other.close()
+
+
+async def test_a_failed_one_trip_write_changes_nothing(stores):
+    async with stores.member(1) as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.add_prospect("Ada Lovelace", stage="senior")  # not a stage
+        assert not store.conn.in_transaction
+        assert await store.count_prospects() == 0
+
+
+async def test_a_write_that_touches_reminders_still_settles_them(stores, clock):
+    async with stores.member(1) as store:
+        prospect = await store.add_prospect("Ada Lovelace")
+        async with store.transaction():
+            meeting = await store.add_meeting(prospect.id, clock.now() + timedelta(days=2))
+            await store.add_reminder("prep", due_at=clock.now(), meeting_id=meeting.id)
+        assert [r.kind for r in await store.pending_reminders()] == ["prep"]
+
+
+async def test_namesakes_are_found_by_the_kept_key_case_accents_and_renames_included(stores):
+    async with stores.member(1) as store:
+        ada = await store.add_prospect("Ada Lovelace")
+        await store.add_prospect("Grace Hopper")
+        accented = await store.add_prospect("Adá  LOVELACE 🙂")
+        assert [p.id for p in await store.prospects_named("ada lovelace")] == [ada.id, accented.id]
+        await store.update_prospect(accented.id, name="Ada Byron")
+        assert [p.id for p in await store.prospects_named("Ada Lovelace")] == [ada.id]
+        assert [p.id for p in await store.prospects_named("ADA BYRON")] == [accented.id]
+
+
+async def test_a_prospect_written_by_another_tool_is_still_found_by_name(stores, tmp_path):
+    async with stores.member(1) as store:
+        await store.add_prospect("Grace Hopper")
+    at = "2026-11-01T10:00:00+00:00"
+    with sqlite3.connect(tmp_path / "users" / "1.sqlite3") as conn:  # no key kept here
+        conn.execute(
+            "INSERT INTO prospects (name, created_at, updated_at) VALUES ('Ada Lovelace', ?, ?)",
+            (at, at),
+        )
+    async with stores.member(1) as store:
+        assert [p.name for p in await store.prospects_named("ada lovelace")] == ["Ada Lovelace"]
+
+
+async def test_migration_7_keys_every_existing_name(tmp_path, clock):
+    users = tmp_path / "users"
+    users.mkdir(mode=0o700)
+    at = "2026-11-01T10:00:00+00:00"
+    with sqlite3.connect(users / "7.sqlite3") as conn:
+        for number, sql in _migrations("users"):
+            if number > 6:
+                break
+            conn.executescript(sql)
+        conn.execute(
+            "INSERT INTO prospects (name, created_at, updated_at) VALUES ('Zoë  Ng', ?, ?)",
+            (at, at),
+        )
+        conn.execute("PRAGMA user_version = 6")
+    stores = Stores(StorePool(tmp_path, clock))
+    try:
+        async with stores.member(7) as store:
+            keys = [row["name_key"] for row in await store.fetchall("SELECT * FROM prospects")]
+            assert [p.name for p in await store.prospects_named("zoe ng")] == ["Zoë  Ng"]
+    finally:
+        await stores.close()
+    assert keys == ["zoe ng"]
