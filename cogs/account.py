@@ -28,6 +28,7 @@ from bot.domain.export import member_export, split_for_upload
 from bot.domain.keeping_in_touch import CHECKIN_WEEKS_MAX
 from bot.domain.models import Reminder, ReminderKind, Settings
 from bot.domain.progress import (
+    NEXT_ACTIONS_SHOWN,
     NextAction,
     StageNudge,
     funnel,
@@ -196,7 +197,8 @@ class Account(commands.Cog):
             tz=ZoneInfo(settings.timezone),
             thanks_owed=await store.meetings_owing_thanks(),
             open_requests=await store.open_requests(),
-            pipeline=await store.pipeline(),
+            pipeline=await store.pipeline(shown=NEXT_ACTIONS_SHOWN),
+            limit=NEXT_ACTIONS_SHOWN,
         )
         met, thanked = await store.wins_since(now - WEEK)
         digest = weekly_digest(now=now, actions=actions, more=more, held=met, thanked=thanked)
@@ -420,24 +422,24 @@ class Account(commands.Cog):
         """Where you are with everyone, and the next actions that are due."""
         now = self.bot.clock.now()
         async with self.bot.stores.member(interaction.user.id) as store:
-            tz = ZoneInfo((await store.settings()).timezone)
-            pipeline = await store.pipeline()
-            owed = await store.meetings_owing_thanks()
-            requests = await store.open_requests()
-            undelivered = await store.undelivered_reminders()
-            names = await store.reminder_prospect_names([r.id for r in undelivered])
+            board = await store.dashboard(shown=NEXT_ACTIONS_SHOWN)
         actions, more = next_actions(
-            now=now, tz=tz, thanks_owed=owed, open_requests=requests, pipeline=pipeline
+            now=now,
+            tz=ZoneInfo(board.settings.timezone),
+            thanks_owed=board.thanks_owed,
+            open_requests=board.open_requests,
+            pipeline=board.pipeline,
+            limit=NEXT_ACTIONS_SHOWN,
         )
-        mix = stage_mix(pipeline)
+        mix = stage_mix(board.pipeline)
         embed = progress_embed(
-            funnel(pipeline),
+            funnel(board.pipeline),
             mix,
             stage_nudge(mix),
             actions,
             more,
-            [(reminder, names.get(reminder.id)) for reminder in undelivered],
-            unstaged=next((entry.name for entry in pipeline if not entry.stage), None),
+            board.undelivered,
+            unstaged=board.pipeline.unstaged,
         )
         await reply(interaction, embed=embed)
 

@@ -7,9 +7,9 @@ member's time zone are passed in.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -20,10 +20,12 @@ from bot.domain.models import STAGES, STATUSES
 __all__ = [
     "FIRST_CHECKPOINT_DAYS",
     "FUNNEL",
+    "NEXT_ACTIONS_SHOWN",
     "SECOND_CHECKPOINT_DAYS",
     "NextAction",
     "OpenMeeting",
     "OpenRequest",
+    "Pipeline",
     "PipelineEntry",
     "StageFix",
     "StageNudge",
@@ -46,6 +48,8 @@ FUNNEL = (
     ("thanked", ("thanked",)),
 )
 NOT_SET = "not set"
+NEXT_ACTIONS_SHOWN = 8  # the dashboard's next actions; the rest are counted
+_NEVER = datetime.max.replace(tzinfo=UTC)  # sorts after any real time
 
 
 # The records the store makes one of per row (500 prospects, 300 requests) are named
@@ -58,6 +62,34 @@ class PipelineEntry(NamedTuple):
     stage: str | None
     status: str
     created_at: datetime | None = None
+
+
+class Pipeline(NamedTuple):
+    """Every prospect as the dashboard needs them: how many at each (stage, status), the
+    first few never contacted (oldest first, as many as the dashboard can show) and the
+    oldest prospect with no stage. The store sums them up; `of` does it from entries."""
+
+    counts: Mapping[tuple[str | None, str], int]
+    never_contacted: Sequence[PipelineEntry] = ()
+    unstaged: str | None = None
+
+    @classmethod
+    def of(cls, entries: Iterable[PipelineEntry], shown: int = NEXT_ACTIONS_SHOWN) -> Pipeline:
+        """The summary of `entries`, keeping the `shown` oldest never contacted."""
+        entries = sorted(entries, key=lambda e: e.prospect_id)
+        never = sorted(
+            (entry for entry in entries if entry.status == "to-contact"),
+            key=lambda e: (e.created_at is None, e.created_at or _NEVER, e.prospect_id),
+        )
+        return cls(
+            Counter((entry.stage or None, entry.status) for entry in entries),
+            never[:shown],
+            next((entry.name for entry in entries if not entry.stage), None),
+        )
+
+    def total(self, status: str | None = None) -> int:
+        """How many prospects (with this status)."""
+        return sum(n for (_, s), n in self.counts.items() if status in (None, s))
 
 
 class OpenMeeting(NamedTuple):
@@ -93,15 +125,19 @@ class NextAction:
     organization: str | None = None
 
 
-def funnel(entries: Iterable[PipelineEntry]) -> list[tuple[str, int]]:
+def funnel(pipeline: Pipeline) -> list[tuple[str, int]]:
     """(step, how many prospects reached it) from prospects to thanked, in order."""
-    counts = Counter(entry.status for entry in entries)
+    counts: Counter[str] = Counter()
+    for (_, status), n in pipeline.counts.items():
+        counts[status] += n
     return [(step, sum(counts[s] for s in reached)) for step, reached in FUNNEL]
 
 
-def stage_mix(entries: Iterable[PipelineEntry]) -> list[tuple[str, int]]:
+def stage_mix(pipeline: Pipeline) -> list[tuple[str, int]]:
     """(career stage, count) for every stage, then "not set" when some have none."""
-    counts = Counter(entry.stage if entry.stage in STAGES else NOT_SET for entry in entries)
+    counts: Counter[str] = Counter()
+    for (stage, _), n in pipeline.counts.items():
+        counts[stage if stage in STAGES else NOT_SET] += n
     mix = [(stage, counts[stage]) for stage in STAGES]
     if counts[NOT_SET]:
         mix.append((NOT_SET, counts[NOT_SET]))
@@ -151,8 +187,17 @@ def stage_nudge(mix: Iterable[tuple[str, int]]) -> StageNudge | None:
 
 def _overdue_checkpoint(sent_at: datetime, now: datetime, tz: ZoneInfo) -> int | None:
     """7 or 3 when that 3B7 checkpoint has passed without a reply, else None."""
+    elapsed = now - sent_at
     for days in (SECOND_CHECKPOINT_DAYS, FIRST_CHECKPOINT_DAYS):
-        if add_business_days(sent_at, days, tz) <= now:
+        # `days` business days span at least `days` calendar days less a DST hour, and
+        # at most 2 × days + 3 (weekends, a weekend start): outside that window the
+        # answer is known without the calendar (most of a long list of old requests).
+        if elapsed > timedelta(days=2 * days + 3):
+            return days
+        if (
+            elapsed >= timedelta(days=days, hours=-2)
+            and add_business_days(sent_at, days, tz) <= now
+        ):
             return days
     return None
 
@@ -163,8 +208,8 @@ def next_actions(
     tz: ZoneInfo,
     thanks_owed: Iterable[OpenMeeting],
     open_requests: Iterable[OpenRequest],
-    pipeline: Iterable[PipelineEntry],
-    limit: int = 8,
+    pipeline: Pipeline,
+    limit: int = NEXT_ACTIONS_SHOWN,
 ) -> tuple[list[NextAction], int]:
     """What is due, most urgent first, and how many more were left off past `limit`.
 
@@ -187,9 +232,9 @@ def next_actions(
         followups.append((0 if kind == "follow-up" else 1, action))
     followups.sort(key=lambda pair: (pair[0], pair[1].since))
     actions += [action for _, action in followups]
-    never = sorted(
-        (entry for entry in pipeline if entry.status == "to-contact"),
-        key=lambda e: (e.created_at is None, e.created_at or now, e.prospect_id),
-    )
-    actions += [NextAction("contact", entry.name, entry.created_at) for entry in never]
-    return actions[:limit], max(0, len(actions) - limit)
+    due = len(actions) + pipeline.total("to-contact")
+    actions += [
+        NextAction("contact", entry.name, entry.created_at)
+        for entry in pipeline.never_contacted[: max(0, limit - len(actions))]
+    ]
+    return actions[:limit], max(0, due - limit)

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
 from bot.clock import Clock
 from bot.domain.digest import read_digest
-from bot.domain.models import Profile, Settings
+from bot.domain.models import Profile, Reminder, Settings
+from bot.domain.progress import NEXT_ACTIONS_SHOWN, OpenMeeting, OpenRequest, Pipeline
 from bot.store.base import StoreBase, ts
 from bot.store.keeping_in_touch import KeepingInTouchMixin
 from bot.store.meetings import MeetingsMixin
 from bot.store.outbox import ReceivingMixin
-from bot.store.outreach import OutreachMixin
+from bot.store.outreach import (
+    OutreachMixin,
+    read_open_requests,
+    read_owed,
+    read_pipeline,
+    read_reminder_prospect_names,
+)
 from bot.store.prospects import ProspectsMixin, TimelineMixin
-from bot.store.reminders import RemindersMixin, ReminderTimer
+from bot.store.reminders import RemindersMixin, ReminderTimer, reminder_from_row
 
 log = logging.getLogger(__name__)
 
@@ -131,23 +139,29 @@ class MemberStore(
 
     async def settings(self) -> Settings:
         """The member's preferences with defaults filled in."""
-        rows = await self.fetchall("SELECT key, value FROM settings")
-        raw = {row["key"]: json.loads(row["value"]) for row in rows}
-        d = _SETTING_DEFAULTS
-        return Settings(
-            timezone=raw.get("timezone", d.timezone),
-            thanks_after_hours=raw.get("thanks_after_hours", d.thanks_after_hours),
-            quiet_start=raw.get("quiet_start", d.quiet_start),
-            quiet_end=raw.get("quiet_end", d.quiet_end),
-            dms=raw.get("dms", d.dms),
-            checkin_weeks=raw.get("checkin_weeks", d.checkin_weeks),
-            digest=read_digest(raw.get("digest")),
-            profile=Profile(
-                name=raw.get("profile_name"),
-                school=raw.get("profile_school"),
-                interest=raw.get("profile_interest"),
-            ),
-        )
+        return await self.run(read_settings)
+
+    async def dashboard(self, shown: int = NEXT_ACTIONS_SHOWN) -> Dashboard:
+        """Everything /progress shows, read in one trip."""
+        now = self.now()
+
+        def read(raw: sqlite3.Connection) -> Dashboard:
+            undelivered = [
+                reminder_from_row(row)
+                for row in raw.execute(
+                    "SELECT * FROM reminders WHERE state = 'dm_closed' ORDER BY due_at, id"
+                )
+            ]
+            names = read_reminder_prospect_names(raw, [r.id for r in undelivered])
+            return Dashboard(
+                read_settings(raw),
+                read_pipeline(raw, ts(now), shown),
+                read_owed(raw, now),
+                read_open_requests(raw),
+                [(reminder, names.get(reminder.id)) for reminder in undelivered],
+            )
+
+        return await self.run(read)
 
     # -- notices ---------------------------------------------------------------
     async def add_notice(self, text: str, *, key: str | None = None) -> None:
@@ -184,3 +198,35 @@ class MemberStore(
             rows = await self.fetchall(f"SELECT * FROM {table} ORDER BY rowid")
             tables[table] = [dict(row) for row in rows]
         return tables
+
+
+class Dashboard(NamedTuple):
+    """What /progress shows, as the store holds it now."""
+
+    settings: Settings
+    pipeline: Pipeline
+    thanks_owed: list[OpenMeeting]
+    open_requests: list[OpenRequest]
+    undelivered: list[tuple[Reminder, str | None]]  # with the prospect's name, if any
+
+
+def read_settings(raw: sqlite3.Connection) -> Settings:
+    """MemberStore.settings's read."""
+    chosen = {
+        key: json.loads(value) for key, value in raw.execute("SELECT key, value FROM settings")
+    }
+    d = _SETTING_DEFAULTS
+    return Settings(
+        timezone=chosen.get("timezone", d.timezone),
+        thanks_after_hours=chosen.get("thanks_after_hours", d.thanks_after_hours),
+        quiet_start=chosen.get("quiet_start", d.quiet_start),
+        quiet_end=chosen.get("quiet_end", d.quiet_end),
+        dms=chosen.get("dms", d.dms),
+        checkin_weeks=chosen.get("checkin_weeks", d.checkin_weeks),
+        digest=read_digest(chosen.get("digest")),
+        profile=Profile(
+            name=chosen.get("profile_name"),
+            school=chosen.get("profile_school"),
+            interest=chosen.get("profile_interest"),
+        ),
+    )

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 
 import aiosqlite
 
 from bot.domain.models import Outcome, Outreach, OutreachVia, ProspectStatus, Stage
-from bot.domain.progress import OpenMeeting, OpenRequest, PipelineEntry
+from bot.domain.progress import (
+    NEXT_ACTIONS_SHOWN,
+    OpenMeeting,
+    OpenRequest,
+    Pipeline,
+    PipelineEntry,
+)
 from bot.store.base import StoreBase, dt, ts
-from bot.store.prospects import STATUS_SQL
+from bot.store.prospects import STATUS_OF_ALL_SQL
 
 _STAGES = {stage.value: stage for stage in Stage}
 _STATUSES = {status.value: status for status in ProspectStatus}
@@ -144,84 +151,118 @@ class OutreachMixin(StoreBase):
             )
 
     # -- /progress -------------------------------------------------------------
-    async def pipeline(self) -> list[PipelineEntry]:
-        """Every prospect with its stage and derived status."""
-        rows = await self.fetchall(
-            f"SELECT p.id, p.name, p.stage, p.created_at, {STATUS_SQL} AS status "
-            "FROM prospects p ORDER BY p.id",
-            {"now": ts(self.now())},
+    # Each read is a plain function of the connection, so /progress can take them all
+    # in one trip (MemberStore.dashboard); each also has its own method.
+    async def pipeline(self, shown: int = NEXT_ACTIONS_SHOWN) -> Pipeline:
+        """Every prospect summed up: counts by stage and status, the `shown` oldest never
+        contacted, the oldest with no stage."""
+        now = ts(self.now())
+        return await self.run(lambda raw: read_pipeline(raw, now, shown))
+
+    async def meetings_owing_thanks(self) -> list[OpenMeeting]:
+        """Meetings held (done, or started) and not cancelled, thanked or skipped."""
+        now = self.now()
+        return await self.run(lambda raw: read_owed(raw, now))
+
+    async def open_requests(self) -> list[OpenRequest]:
+        """Each prospect's latest request when it has no reply and no meeting followed."""
+        return await self.run(read_open_requests)
+
+    async def reminder_prospect_names(self, reminder_ids: list[int]) -> dict[int, str]:
+        """reminder id → the name of the prospect it is about (for /progress)."""
+        return await self.run(lambda raw: read_reminder_prospect_names(raw, reminder_ids))
+
+
+def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
+    """OutreachMixin.pipeline's read."""
+    counts = {
+        (stage, status): n
+        for stage, status, n in raw.execute(
+            f"SELECT stage, status, COUNT(*) FROM (SELECT p.stage, {STATUS_OF_ALL_SQL} AS "
+            "status FROM prospects p) GROUP BY stage, status",
+            {"now": now},
         )
-        # Looked up, not called: Stage(...) and ProspectStatus(...) per row were a third of
-        # the conversion of 500 rows.
-        return [
+    }
+    never = raw.execute(
+        f"SELECT p.id, p.name, p.stage, p.created_at FROM prospects p "
+        f"WHERE {STATUS_OF_ALL_SQL} = 'to-contact' ORDER BY p.created_at, p.id LIMIT :shown",
+        {"now": now, "shown": shown},
+    ).fetchall()
+    unstaged = raw.execute(
+        "SELECT name FROM prospects WHERE stage IS NULL OR stage = '' ORDER BY id LIMIT 1"
+    ).fetchone()
+    return Pipeline(
+        {
+            (_STAGES[stage] if stage else None, _STATUSES[status]): n
+            for (stage, status), n in counts.items()
+        },
+        [
             PipelineEntry(
                 row["id"],
                 row["name"],
                 _STAGES[row["stage"]] if row["stage"] else None,
-                _STATUSES[row["status"]],
+                ProspectStatus.TO_CONTACT,
                 datetime.fromisoformat(row["created_at"]),
             )
-            for row in rows
-        ]
+            for row in never
+        ],
+        unstaged["name"] if unstaged else None,
+    )
 
-    async def meetings_owing_thanks(self) -> list[OpenMeeting]:
-        """Meetings held (done, or started) and not cancelled, thanked or skipped."""
-        rows = await self.fetchall(
-            """
-            SELECT m.id, m.starts_at, m.minutes, m.done, p.name
-            FROM meetings m JOIN prospects p ON p.id = m.prospect_id
-            WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0
-              AND (m.done = 1 OR m.starts_at <= :now)
-            ORDER BY m.starts_at
-            """,
-            {"now": ts(self.now())},
-        )
-        now = self.now()
-        owed = []
-        for row in rows:
-            ends = dt(row["starts_at"]) + timedelta(minutes=row["minutes"])
-            # A meeting marked done before its planned end is over now.
-            if row["done"]:
-                ends = min(ends, now)
-            owed.append(OpenMeeting(meeting_id=row["id"], prospect_name=row["name"], ends_at=ends))
-        return owed
 
-    async def open_requests(self) -> list[OpenRequest]:
-        """Each prospect's latest request when it has no reply and no meeting followed."""
-        rows = await self.fetchall(
-            """
-            SELECT o.id, o.sent_at, p.name, p.organization
-            FROM outreach o JOIN prospects p ON p.id = o.prospect_id
-            WHERE o.outcome IS NULL
-              AND o.id = (SELECT o2.id FROM outreach o2 WHERE o2.prospect_id = o.prospect_id
-                          ORDER BY o2.sent_at DESC, o2.id DESC LIMIT 1)
-              AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.prospect_id = o.prospect_id
-                              AND m.cancelled_at IS NULL)
-            ORDER BY o.sent_at
-            """
-        )
-        return [
-            OpenRequest(
-                outreach_id=row["id"],
-                prospect_name=row["name"],
-                organization=row["organization"],
-                sent_at=dt(row["sent_at"]),
-            )
-            for row in rows
-        ]
+def read_owed(raw: sqlite3.Connection, now: datetime) -> list[OpenMeeting]:
+    """OutreachMixin.meetings_owing_thanks's read."""
+    rows = raw.execute(
+        """
+        SELECT m.id, m.starts_at, m.minutes, m.done, p.name
+        FROM meetings m JOIN prospects p ON p.id = m.prospect_id
+        WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0
+          AND (m.done = 1 OR m.starts_at <= :now)
+        ORDER BY m.starts_at
+        """,
+        {"now": ts(now)},
+    )
+    owed = []
+    for row in rows:
+        ends = dt(row["starts_at"]) + timedelta(minutes=row["minutes"])
+        # A meeting marked done before its planned end is over now.
+        if row["done"]:
+            ends = min(ends, now)
+        owed.append(OpenMeeting(meeting_id=row["id"], prospect_name=row["name"], ends_at=ends))
+    return owed
 
-    async def reminder_prospect_names(self, reminder_ids: list[int]) -> dict[int, str]:
-        """reminder id → the name of the prospect it is about (for /progress)."""
-        if not reminder_ids:
-            return {}
-        rows = await self.fetchall(
-            f"""
-            SELECT r.id, p.name FROM reminders r
-            LEFT JOIN meetings m ON m.id = r.meeting_id
-            LEFT JOIN outreach o ON o.id = r.outreach_id
-            JOIN prospects p ON p.id = COALESCE(m.prospect_id, o.prospect_id)
-            WHERE r.id IN ({", ".join("?" for _ in reminder_ids)})
-            """,
-            reminder_ids,
-        )
-        return {row["id"]: row["name"] for row in rows}
+
+def read_open_requests(raw: sqlite3.Connection) -> list[OpenRequest]:
+    """OutreachMixin.open_requests's read."""
+    rows = raw.execute(
+        """
+        SELECT o.id, o.sent_at, p.name, p.organization
+        FROM outreach o JOIN prospects p ON p.id = o.prospect_id
+        WHERE o.outcome IS NULL
+          AND o.id = (SELECT o2.id FROM outreach o2 WHERE o2.prospect_id = o.prospect_id
+                      ORDER BY o2.sent_at DESC, o2.id DESC LIMIT 1)
+          AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.prospect_id = o.prospect_id
+                          AND m.cancelled_at IS NULL)
+        ORDER BY o.sent_at
+        """
+    )
+    return [OpenRequest(row[0], row[2], row[3], datetime.fromisoformat(row[1])) for row in rows]
+
+
+def read_reminder_prospect_names(
+    raw: sqlite3.Connection, reminder_ids: list[int]
+) -> dict[int, str]:
+    """OutreachMixin.reminder_prospect_names's read."""
+    if not reminder_ids:
+        return {}
+    rows = raw.execute(
+        f"""
+        SELECT r.id, p.name FROM reminders r
+        LEFT JOIN meetings m ON m.id = r.meeting_id
+        LEFT JOIN outreach o ON o.id = r.outreach_id
+        JOIN prospects p ON p.id = COALESCE(m.prospect_id, o.prospect_id)
+        WHERE r.id IN ({", ".join("?" for _ in reminder_ids)})
+        """,
+        reminder_ids,
+    )
+    return {row["id"]: row["name"] for row in rows}

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bot.domain.business_days import add_business_days
 from bot.domain.progress import (
     OpenMeeting,
     OpenRequest,
+    Pipeline,
     PipelineEntry,
     StageFix,
     StageNudge,
+    _overdue_checkpoint,
     funnel,
     next_actions,
     stage_mix,
@@ -33,13 +39,15 @@ def actions(**kw):
         "open_requests": [],
         "pipeline": [],
     }
-    return next_actions(**{**defaults, **kw})
+    merged = {**defaults, **kw}
+    merged["pipeline"] = Pipeline.of(merged["pipeline"], merged.get("limit", 8))
+    return next_actions(**merged)
 
 
 # -- funnel -------------------------------------------------------------------------
 def test_funnel_counts_every_prospect_that_reached_each_step():
     statuses = ["to-contact", "contacted", "replied", "scheduled", "met", "thanked", "thanked"]
-    assert funnel([entry(i, s) for i, s in enumerate(statuses)]) == [
+    assert funnel(Pipeline.of([entry(i, s) for i, s in enumerate(statuses)])) == [
         ("prospects", 7),
         ("contacted", 6),
         ("replied", 5),  # a scheduled meeting means they replied
@@ -49,39 +57,39 @@ def test_funnel_counts_every_prospect_that_reached_each_step():
 
 
 def test_funnel_of_nobody_is_all_zeros():
-    assert [count for _, count in funnel([])] == [0, 0, 0, 0, 0]
+    assert [count for _, count in funnel(Pipeline.of([]))] == [0, 0, 0, 0, 0]
 
 
 # -- career stages --------------------------------------------------------------------
 def test_stage_mix_lists_every_stage_and_the_unset_ones():
-    mix = stage_mix([entry(1, stage="emerging"), entry(2, stage="emerging"), entry(3)])
+    mix = stage_mix(Pipeline.of([entry(1, stage="emerging"), entry(2, stage="emerging"), entry(3)]))
     assert mix == [("emerging", 2), ("mid-career", 0), ("established", 0), ("not set", 1)]
 
 
 def test_stage_mix_leaves_out_not_set_when_every_stage_is_known():
-    mix = stage_mix([entry(1, stage="established")])
+    mix = stage_mix(Pipeline.of([entry(1, stage="established")]))
     assert [stage for stage, _ in mix] == ["emerging", "mid-career", "established"]
 
 
 def test_nudge_names_the_missing_stages():
-    nudge = stage_nudge(stage_mix([entry(1, stage="emerging")]))
+    nudge = stage_nudge(stage_mix(Pipeline.of([entry(1, stage="emerging")])))
     assert nudge == StageNudge(("mid-career", "established"), 0, StageFix.ADD)
 
 
 def test_nudge_suggests_setting_stages_when_some_are_unset():
-    nudge = stage_nudge(stage_mix([entry(1, stage="emerging"), entry(2)]))
+    nudge = stage_nudge(stage_mix(Pipeline.of([entry(1, stage="emerging"), entry(2)])))
     assert nudge == StageNudge(("mid-career", "established"), 1, StageFix.SET_SOME)
 
 
 def test_nudge_when_no_prospect_has_a_stage_yet():
-    nudge = stage_nudge(stage_mix([entry(1), entry(2)]))
+    nudge = stage_nudge(stage_mix(Pipeline.of([entry(1), entry(2)])))
     assert nudge == StageNudge(("emerging", "mid-career", "established"), 2, StageFix.SET_ALL)
 
 
 def test_no_nudge_when_all_three_stages_are_there_or_nobody_yet():
     full = [entry(i, stage=s) for i, s in enumerate(("emerging", "mid-career", "established"))]
-    assert stage_nudge(stage_mix(full)) is None
-    assert stage_nudge(stage_mix([])) is None
+    assert stage_nudge(stage_mix(Pipeline.of(full))) is None
+    assert stage_nudge(stage_mix(Pipeline.of([]))) is None
 
 
 # -- next actions -----------------------------------------------------------------------
@@ -160,3 +168,54 @@ def test_long_lists_are_cut_and_say_how_many_more():
     found, more = actions(pipeline=pipeline, limit=5)
     assert len(found) == 5
     assert more == 7
+
+
+# -- the checkpoints' shortcut ------------------------------------------------------------
+ZONES = [UTC_ZONE, ZoneInfo("America/New_York"), ZoneInfo("Australia/Lord_Howe"),
+         ZoneInfo("Asia/Kathmandu"), ZoneInfo("Pacific/Kiritimati")]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@example(
+    sent=datetime(2026, 11, 23, 10), elapsed=timedelta(days=3), zone=UTC_ZONE
+)  # Monday → Thursday, on the dot
+@example(sent=datetime(2026, 11, 23, 10), elapsed=timedelta(days=3, seconds=-1), zone=UTC_ZONE)
+@example(
+    sent=datetime(2026, 11, 21, 10), elapsed=timedelta(days=11), zone=UTC_ZONE
+)  # Saturday → the 7th: Wednesday
+@example(
+    sent=datetime(2026, 3, 5, 15), elapsed=timedelta(days=5, hours=-1), zone=ZONES[1]
+)  # over spring-forward
+@given(
+    sent=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+    elapsed=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=20)),
+    zone=st.sampled_from(ZONES),
+)
+def test_the_checkpoint_shortcut_agrees_with_the_calendar(sent, elapsed, zone):
+    """Requests well past (or short of) a checkpoint skip the calendar walk: the answer
+    must be the one the walk gives, across weekends, DST nights and odd offsets."""
+    sent = sent.replace(tzinfo=UTC)
+    now = sent + elapsed
+    walked = next(
+        (d for d in (7, 3) if add_business_days(sent, d, zone) <= now),
+        None,
+    )
+    assert _overdue_checkpoint(sent, now, zone) == walked
+
+
+def test_a_pipeline_summed_up_counts_everyone_and_keeps_the_oldest_never_asked():
+    entries = [
+        entry(3, stage="emerging", created_at=FRIDAY - timedelta(days=3)),
+        entry(1, "met", created_at=FRIDAY - timedelta(days=9)),
+        entry(2, created_at=FRIDAY - timedelta(days=5)),
+        entry(4, created_at=FRIDAY - timedelta(days=1)),
+    ]
+    pipeline = Pipeline.of(entries, shown=2)
+    assert pipeline.counts == {("emerging", "to-contact"): 1, (None, "met"): 1,
+                               (None, "to-contact"): 2}  # fmt: skip
+    assert [e.prospect_id for e in pipeline.never_contacted] == [2, 3]
+    assert (pipeline.unstaged, pipeline.total(), pipeline.total("to-contact")) == ("Person 1", 4, 3)
+    found, more = next_actions(
+        now=FRIDAY, tz=UTC_ZONE, thanks_owed=[], open_requests=[], pipeline=pipeline, limit=2
+    )
+    assert ([a.name for a in found], more) == (["Person 2", "Person 3"], 1)

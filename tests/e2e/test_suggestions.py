@@ -13,7 +13,7 @@ import pytest
 
 from bot.domain.linkedin import ImportedConnection, ImportPlan
 from bot.domain.models import Prospect
-from bot.domain.progress import PipelineEntry, stage_mix, stage_nudge
+from bot.domain.progress import Pipeline, PipelineEntry, stage_mix, stage_nudge
 from bot.domain.thanks import ThanksGap
 from bot.ui.render import stage_nudge_text, thanks_gap_text
 from cogs.locate import import_summary
@@ -66,7 +66,7 @@ def _rare_replies() -> list[str]:
     texts += [thanks_gap_text(gap, prospect=nameless, meeting_id=3) for gap in ThanksGap]
     for stages in ((None, None), ("emerging", None), ("emerging",), ("emerging", "mid-career")):
         entries = [PipelineEntry(n, f"Person {n}", s, "to-contact") for n, s in enumerate(stages)]
-        nudge = stage_nudge(stage_mix(entries))
+        nudge = stage_nudge(stage_mix(Pipeline.of(entries)))
         assert nudge is not None
         unstaged = next((e.name for e in entries if e.stage is None), None)
         texts.append(stage_nudge_text(nudge, unstaged=unstaged))

@@ -141,3 +141,49 @@ async def test_migration_7_keys_every_existing_name(tmp_path, clock):
     finally:
         await stores.close()
     assert keys == ["zoe ng"]
+
+
+async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
+    stores, clock, monkeypatch
+):
+    """/progress's one-trip read, and the faster status of every prospect it counts
+    with, agree with each prospect's own status and the separate reads."""
+    now = clock.now()
+    async with stores.member(1) as store:
+        await store.set_settings(timezone="Europe/Paris")
+        ids = [(await store.add_prospect(f"P{n}", stage="emerging" if n % 2 else None)).id
+               for n in range(9)]  # fmt: skip
+        clock.advance(minutes=1)
+        async with store.transaction():
+            await store.add_outreach(ids[1], sent_at=now - timedelta(days=12))  # contacted
+            replied = await store.add_outreach(ids[2], sent_at=now - timedelta(days=4))
+            await store.add_meeting(ids[3], now + timedelta(days=2))  # scheduled
+            await store.add_meeting(ids[4], now - timedelta(hours=3))  # met, owes thanks
+            thanked = await store.add_meeting(ids[5], now - timedelta(days=3), done=True)
+            cancelled = await store.add_meeting(ids[6], now + timedelta(days=1))
+            await store.add_outreach(ids[7], sent_at=now - timedelta(days=1))
+        await store.record_reply(replied.id, "accepted", replied_at=now - timedelta(days=1))
+        await store.mark_thanked(thanked.id, None)
+        await store.cancel_meeting(cancelled.id)  # to-contact again
+        trips = Trips(monkeypatch, store.conn)
+        board = await store.dashboard(shown=3)
+        assert trips.count == 1
+        statuses = {p.id: s for p, s in await store.list_prospects()}
+        assert board.settings == await store.settings()
+        assert board.thanks_owed == await store.meetings_owing_thanks()
+        assert board.open_requests == await store.open_requests()
+        assert board.pipeline == await store.pipeline(shown=3)
+    assert [statuses[i] for i in ids] == [
+        "to-contact", "contacted", "replied", "scheduled", "met", "thanked", "to-contact",
+        "contacted", "to-contact",
+    ]  # fmt: skip
+    counted = {}
+    for (_, status), n in board.pipeline.counts.items():
+        counted[status] = counted.get(status, 0) + n
+    assert counted == {"to-contact": 3, "contacted": 2, "replied": 1, "scheduled": 1,
+                       "met": 1, "thanked": 1}  # fmt: skip
+    assert board.pipeline.counts[(None, "to-contact")] == 3  # P0, P6 (cancelled), P8
+    assert [e.name for e in board.pipeline.never_contacted] == ["P0", "P6", "P8"]
+    assert board.pipeline.unstaged == "P0"
+    assert [m.prospect_name for m in board.thanks_owed] == ["P4"]
+    assert [r.prospect_name for r in board.open_requests] == ["P1", "P7"]

@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.models import Prospect
 from bot.domain.prep import prep_checklist
-from bot.domain.progress import PipelineEntry, stage_mix, stage_nudge
+from bot.domain.progress import Pipeline, PipelineEntry, stage_mix, stage_nudge
 from bot.domain.thanks import ThanksGap, draft_thanks
 from bot.ui.render import (
     checklist_line,
@@ -112,7 +112,7 @@ def _nudge(*stages: str | None) -> str:
     entries = [
         PipelineEntry(n, f"Person {n}", stage, "to-contact") for n, stage in enumerate(stages)
     ]
-    nudge = stage_nudge(stage_mix(entries))
+    nudge = stage_nudge(stage_mix(Pipeline.of(entries)))
     assert nudge is not None
     unstaged = next((entry.name for entry in entries if entry.stage is None), None)
     return stage_nudge_text(nudge, unstaged=unstaged)

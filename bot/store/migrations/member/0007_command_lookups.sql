@@ -7,3 +7,10 @@
 ALTER TABLE prospects ADD COLUMN name_key TEXT;
 UPDATE prospects SET name_key = comparable_name(name);
 CREATE INDEX prospects_name_key ON prospects (name_key);
+
+-- /prospect list shows the newest first a page at a time: read in that order from an
+-- index, not by sorting every prospect for each page. Each prospect's latest request
+-- (open requests, /progress) is found the same way.
+CREATE INDEX prospects_created ON prospects (created_at, id);
+CREATE INDEX outreach_latest ON outreach (prospect_id, sent_at, id);
+DROP INDEX outreach_prospect;  -- the first column of outreach_latest serves its lookups
