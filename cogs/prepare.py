@@ -102,11 +102,16 @@ def proposed_questions(bank: list[BankRow] | None) -> list[PrepQuestion]:
 
 
 async def questions_for(
-    store: MemberStore, meeting_id: int, bank: list[BankRow] | None = None
+    store: MemberStore,
+    meeting_id: int,
+    bank: list[BankRow] | None = None,
+    *,
+    held: list[PrepQuestion] | None = None,
 ) -> list[PrepQuestion]:
-    """The questions chosen for a meeting. The first time, the proposal from `bank` is
-    copied in, so the sheet stays the same when the bank's votes change later."""
-    questions = await store.meeting_questions(meeting_id)
+    """The questions chosen for a meeting (`held`, when already read). The first time,
+    the proposal from `bank` is copied in, so the sheet stays the same when the bank's
+    votes change later."""
+    questions = held if held is not None else await store.meeting_questions(meeting_id)
     if questions:
         return questions
     questions = proposed_questions(bank)
@@ -554,11 +559,11 @@ class Prepare(commands.Cog, name=PREPARE_COG):
         user_id = interaction.user.id
         bank = await self._server_bank(interaction.guild_id)
         async with self.bot.stores.member(user_id) as store:
-            found = await store.get_meeting_with_prospect(meeting.id)
+            found = await store.prep_of(meeting.id)
             if found is None:
                 raise UserError("That meeting was removed in the meantime.")
-            meeting, prospect = found
-            questions = await questions_for(store, meeting.id, bank)
+            (meeting, prospect), held = found
+            questions = await questions_for(store, meeting.id, bank, held=held)
         view = prep_view(meeting.id, user_id, bank, questions)
         await reply(interaction, embed=prep_sheet(meeting, prospect, questions), view=view)
 

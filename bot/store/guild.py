@@ -120,8 +120,7 @@ class GuildStore(NetworkMixin, PracticeMixin):
         """The bank (or one category of it): most votes first, or newest first."""
         if sort not in _ORDER:
             raise ValueError(f"sort must be one of {tuple(_ORDER)}")
-        await self.ensure_seeded()
-        rows = await self.fetchall(
+        rows = await self._seeded_rows(
             f"{_QUESTION_SQL} WHERE (:category IS NULL OR q.category = :category) "
             f"ORDER BY {_ORDER[sort]}",
             {"category": category},
@@ -132,17 +131,31 @@ class GuildStore(NetworkMixin, PracticeMixin):
         """One question of this server's bank by id, or None."""
         if not is_row_id(question_id):
             return None
-        await self.ensure_seeded()
-        row = await self.fetchone(f"{_QUESTION_SQL} WHERE q.id = ?", (question_id,))
-        return None if row is None else _question(row)
+        rows = await self._seeded_rows(f"{_QUESTION_SQL} WHERE q.id = ?", (question_id,))
+        return _question(rows[0]) if rows else None
+
+    async def _seeded_rows(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
+        """A query's rows from the bank, seeded first if it never was: one trip once it
+        has been (the check travels with the query)."""
+
+        def read(raw: sqlite3.Connection) -> list[sqlite3.Row] | None:
+            if raw.execute("SELECT 1 FROM meta WHERE key = ?", (SEEDED_KEY,)).fetchone() is None:
+                return None
+            return raw.execute(sql, params).fetchall()
+
+        rows = await self.run(read)
+        if rows is None:
+            await self.ensure_seeded()
+            rows = await self.fetchall(sql, params)
+        return rows
 
     async def questions_by_ids(self, ids: Sequence[int]) -> list[BankQuestion]:
         """The questions with these ids, in the order given; unknown ids are left out."""
-        await self.ensure_seeded()
         if not ids:
+            await self.ensure_seeded()
             return []
         marks = ", ".join("?" for _ in ids)
-        rows = await self.fetchall(f"{_QUESTION_SQL} WHERE q.id IN ({marks})", list(ids))
+        rows = await self._seeded_rows(f"{_QUESTION_SQL} WHERE q.id IN ({marks})", list(ids))
         found = {row["id"]: _question(row) for row in rows}
         return [found[i] for i in ids if i in found]
 

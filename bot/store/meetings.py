@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -312,11 +313,29 @@ class MeetingsMixin(StoreBase):
 
     async def meeting_questions(self, meeting_id: int) -> list[PrepQuestion]:
         """The questions chosen for a meeting, in order."""
-        rows = await self.fetchall(
-            "SELECT text, category FROM meeting_questions WHERE meeting_id = ? ORDER BY position",
-            (meeting_id,),
-        )
-        return [PrepQuestion(row["text"], row["category"]) for row in rows]
+        return await self.run(lambda raw: _read_questions(raw, meeting_id))
+
+    async def prep_of(
+        self, meeting_id: int
+    ) -> tuple[MeetingWithProspect, list[PrepQuestion]] | None:
+        """A meeting, the person it is with and its chosen questions (a prep sheet), in
+        one trip; None if there is no such meeting."""
+        if not is_row_id(meeting_id):
+            return None
+
+        def read(raw: sqlite3.Connection) -> tuple[MeetingWithProspect, list[PrepQuestion]] | None:
+            row = raw.execute(f"{_JOINED} WHERE m.id = ?", (meeting_id,)).fetchone()
+            return None if row is None else (_joined(row), _read_questions(raw, meeting_id))
+
+        return await self.run(read)
+
+
+def _read_questions(raw: sqlite3.Connection, meeting_id: int) -> list[PrepQuestion]:
+    rows = raw.execute(
+        "SELECT text, category FROM meeting_questions WHERE meeting_id = ? ORDER BY position",
+        (meeting_id,),
+    )
+    return [PrepQuestion(text, category) for text, category in rows]
 
 
 def _when_order(prefer: str) -> str:
