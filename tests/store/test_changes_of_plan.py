@@ -1,7 +1,6 @@
 """The stores' side of changing plans: a meeting moved (one revision on), a request taken
 back with its reminders, a request that repeats another, and a count taken back."""
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.store import StorePool, Stores
 from bot.store.guild import ActivityChange
-from bot.store.pool import _migrations
+from tests.support.stores import member_store_at
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 ALICE = 712345678901234567
@@ -108,13 +107,8 @@ async def test_a_count_taken_back_stops_at_zero_and_keeps_the_active_member(stor
 
 async def test_a_store_from_before_the_migration_keeps_its_rows(stores, tmp_path):
     """A member's store at version 2 (before meetings.revision and outreach.guild_id)."""
-    (tmp_path / "users").mkdir(mode=0o700, exist_ok=True)
     path = tmp_path / "users" / f"{ALICE}.sqlite3"
-    with sqlite3.connect(path) as conn:
-        for number, sql in _migrations("users"):
-            if number <= 2:
-                conn.executescript(sql)
-        conn.execute("PRAGMA user_version = 2")
+    with member_store_at(tmp_path, ALICE, 2) as conn:
         conn.execute(
             "INSERT INTO prospects (id, name, created_at, updated_at) VALUES (1, 'Ada', ?, ?)",
             (NOW.isoformat(), NOW.isoformat()),

@@ -13,6 +13,7 @@ from bot.clock import FakeClock
 from bot.domain.models import DigestTime, Settings
 from bot.store import StorePool, Stores
 from bot.store.pool import _migrations
+from tests.support.stores import member_store_at
 
 START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday
 
@@ -31,12 +32,8 @@ async def stores(tmp_path, clock):
 
 async def test_migration_4_keeps_every_reminder_and_admits_the_digest(tmp_path, clock):
     users = tmp_path / "users"
-    users.mkdir(mode=0o700)
     stamp = "2026-11-01T10:00:00+00:00"
-    with sqlite3.connect(users / "77.sqlite3") as conn:
-        for number, sql in _migrations("users"):
-            if number <= 3:
-                conn.executescript(sql)
+    with member_store_at(tmp_path, 77, 3) as conn:
         conn.execute(
             "INSERT INTO prospects (id, name, created_at, updated_at) VALUES (1, 'Ada', ?, ?)",
             (stamp, stamp),
@@ -51,7 +48,6 @@ async def test_migration_4_keeps_every_reminder_and_admits_the_digest(tmp_path, 
             "VALUES (9, 'thanks', 5, ?, 'sent', 2, 1234, ?, ?, ?, 'abc def')",
             (stamp, stamp, stamp, stamp),
         )
-        conn.execute("PRAGMA user_version = 3")
     stores = Stores(StorePool(tmp_path, clock))
     try:
         async with stores.member(77) as store:

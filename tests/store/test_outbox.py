@@ -10,7 +10,7 @@ from bot.clock import FakeClock
 from bot.domain.models import ProspectStatus, ReminderKind, Source
 from bot.store import PROSPECT, StorePool, Stores
 from bot.store.member import MemberStore
-from bot.store.pool import _migrations
+from tests.support.stores import member_store_at
 
 GUILD = 7
 ALICE, BOB = 712345678901234567, 712345678901234568
@@ -101,15 +101,8 @@ async def test_start_up_hands_over_what_any_server_still_owes(stores):
 async def test_rebuilding_prospects_keeps_their_outreach_and_meetings(tmp_path, clock):
     """Migration 6 rebuilds `prospects`, which outreach and meetings refer to ON DELETE
     CASCADE: with foreign keys on, dropping the old table would have deleted them."""
-    users = tmp_path / "users"
-    users.mkdir(mode=0o700)
     at = "2026-11-01T10:00:00+00:00"
-    with sqlite3.connect(users / "77.sqlite3") as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        for number, sql in _migrations("users"):
-            if number > 5:
-                break
-            conn.executescript(sql)
+    with member_store_at(tmp_path, 77, 5) as conn:
         conn.execute(
             "INSERT INTO prospects (id, name, source, created_at, updated_at) "
             "VALUES (1, 'Ada', 'alumni', ?, ?)",
@@ -127,7 +120,6 @@ async def test_rebuilding_prospects_keeps_their_outreach_and_meetings(tmp_path, 
             "VALUES ('thanks', 1, ?, ?, ?)",
             (at, at, at),
         )
-        conn.execute("PRAGMA user_version = 5")
     stores = Stores(StorePool(tmp_path, clock))
     try:
         async with stores.member(77) as store:

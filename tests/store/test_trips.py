@@ -9,7 +9,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.store import StorePool, Stores
-from bot.store.pool import _migrations
+from tests.support.stores import member_store_at
 
 
 @pytest.fixture
@@ -120,19 +120,12 @@ async def test_a_prospect_written_by_another_tool_is_still_found_by_name(stores,
 
 
 async def test_migration_7_keys_every_existing_name(tmp_path, clock):
-    users = tmp_path / "users"
-    users.mkdir(mode=0o700)
     at = "2026-11-01T10:00:00+00:00"
-    with sqlite3.connect(users / "7.sqlite3") as conn:
-        for number, sql in _migrations("users"):
-            if number > 6:
-                break
-            conn.executescript(sql)
+    with member_store_at(tmp_path, 7, 6) as conn:
         conn.execute(
             "INSERT INTO prospects (name, created_at, updated_at) VALUES ('Zoë  Ng', ?, ?)",
             (at, at),
         )
-        conn.execute("PRAGMA user_version = 6")
     stores = Stores(StorePool(tmp_path, clock))
     try:
         async with stores.member(7) as store:
