@@ -148,11 +148,9 @@ class Locate(commands.Cog):
         if not clean_name:
             raise UserError('A prospect needs a name, e.g. `/prospect add name:"Ada Lovelace"`.')
         async with self.bot.stores.member(interaction.user.id) as store:
-            namesakes = await store.prospects_named(clean_name)
-            prospect = await store.add_prospect(
+            prospect, namesakes, count = await store.add_prospect_noting(
                 clean_name, **{k: v for k, v in fields.items() if v is not None}
             )
-            count = await store.count_prospects()
         tip = (
             ""
             if prospect.stage

@@ -185,18 +185,21 @@ def stage_nudge(mix: Iterable[tuple[str, int]]) -> StageNudge | None:
     return StageNudge(missing, not_set, fix)
 
 
+# `days` business days span at least `days` calendar days less a DST hour, and at most
+# 2 × days + 3 (weekends, a weekend start): outside that window whether a checkpoint has
+# passed is known without the calendar (most of a long list of old requests).
+_CHECKPOINT_WINDOWS = tuple(
+    (days, timedelta(days=days, hours=-2), timedelta(days=2 * days + 3))
+    for days in (SECOND_CHECKPOINT_DAYS, FIRST_CHECKPOINT_DAYS)
+)
+
+
 def _overdue_checkpoint(sent_at: datetime, now: datetime, tz: ZoneInfo) -> int | None:
     """7 or 3 when that 3B7 checkpoint has passed without a reply, else None."""
     elapsed = now - sent_at
-    for days in (SECOND_CHECKPOINT_DAYS, FIRST_CHECKPOINT_DAYS):
-        # `days` business days span at least `days` calendar days less a DST hour, and
-        # at most 2 × days + 3 (weekends, a weekend start): outside that window the
-        # answer is known without the calendar (most of a long list of old requests).
-        if elapsed > timedelta(days=2 * days + 3):
-            return days
-        if (
-            elapsed >= timedelta(days=days, hours=-2)
-            and add_business_days(sent_at, days, tz) <= now
+    for days, at_least, at_most in _CHECKPOINT_WINDOWS:
+        if elapsed > at_most or (
+            elapsed >= at_least and add_business_days(sent_at, days, tz) <= now
         ):
             return days
     return None
@@ -217,24 +220,29 @@ def next_actions(
     day), then 3B7 follow-ups whose checkpoint has passed (day 7 before day 3, oldest
     first), then prospects never contacted (oldest first).
     """
-    actions = [
+    thanks = [
         NextAction("thanks", meeting.prospect_name, meeting.ends_at)
         for meeting in sorted(thanks_owed, key=lambda m: m.ends_at)
         if meeting.ends_at <= now
     ]
-    followups: list[tuple[int, NextAction]] = []
-    for request in open_requests:
-        checkpoint = _overdue_checkpoint(request.sent_at, now, tz)
-        if checkpoint is None:
-            continue
-        kind = "follow-up" if checkpoint == SECOND_CHECKPOINT_DAYS else "second-contact"
-        action = NextAction(kind, request.prospect_name, request.sent_at, request.organization)
-        followups.append((0 if kind == "follow-up" else 1, action))
-    followups.sort(key=lambda pair: (pair[0], pair[1].since))
-    actions += [action for _, action in followups]
-    due = len(actions) + pipeline.total("to-contact")
+    # Hundreds of requests may be overdue with only a few shown: each is sorted as a
+    # (day 3 rather than 7, sent, index) key, and an action made only for those shown.
+    requests = list(open_requests)
+    overdue = sorted(
+        (checkpoint == FIRST_CHECKPOINT_DAYS, request.sent_at, n)
+        for n, request in enumerate(requests)
+        if (checkpoint := _overdue_checkpoint(request.sent_at, now, tz)) is not None
+    )
+    due = len(thanks) + len(overdue) + pipeline.total("to-contact")
+    actions = thanks[:limit]
+    for day_three, _, n in overdue[: limit - len(actions)]:
+        request = requests[n]
+        kind = "second-contact" if day_three else "follow-up"
+        actions.append(
+            NextAction(kind, request.prospect_name, request.sent_at, request.organization)
+        )
     actions += [
         NextAction("contact", entry.name, entry.created_at)
-        for entry in pipeline.never_contacted[: max(0, limit - len(actions))]
+        for entry in pipeline.never_contacted[: limit - len(actions)]
     ]
-    return actions[:limit], max(0, due - limit)
+    return actions, max(0, due - limit)

@@ -16,7 +16,7 @@ from bot.domain.progress import (
     PipelineEntry,
 )
 from bot.store.base import StoreBase, dt, ts
-from bot.store.prospects import STATUS_OF_ALL_SQL
+from bot.store.prospects import STATUS_OF_ALL_SQL, TO_CONTACT_SQL
 
 _STAGES = {stage.value: stage for stage in Stage}
 _STATUSES = {status.value: status for status in ProspectStatus}
@@ -185,7 +185,7 @@ def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     }
     never = raw.execute(
         f"SELECT p.id, p.name, p.stage, p.created_at FROM prospects p "
-        f"WHERE {STATUS_OF_ALL_SQL} = 'to-contact' ORDER BY p.created_at, p.id LIMIT :shown",
+        f"WHERE {TO_CONTACT_SQL} ORDER BY p.created_at, p.id LIMIT :shown",
         {"now": now, "shown": shown},
     ).fetchall()
     unstaged = raw.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -61,6 +61,11 @@ STATUS_SQL = _status_case(
 # For every prospect at once (/progress): each rule's prospects gathered once, then
 # looked up, about twice as fast over 500 prospects. The same rules, so the same status.
 STATUS_OF_ALL_SQL = _status_case("p.id IN (SELECT prospect_id FROM {table} WHERE {condition})")
+# Never contacted: no rule holds (what the CASE's ELSE means), tested without the CASE.
+TO_CONTACT_SQL = " AND ".join(
+    f"p.id NOT IN (SELECT prospect_id FROM {table} WHERE {condition})"
+    for _, table, condition in _STATUS_RULES
+)
 
 
 def prospect_from_row(row: aiosqlite.Row | Mapping[str, Any]) -> Prospect:
@@ -85,18 +90,36 @@ class ProspectsMixin(StoreBase):
 
     async def add_prospect(self, name: str, **fields: Any) -> Prospect:
         """Add one prospect; `fields` are any of PROSPECT_FIELDS."""
+        sql, values = self._insert(name, fields)
+        (row,) = await self.write(lambda raw: raw.execute(sql, values).fetchall())
+        return prospect_from_row(row)
+
+    async def add_prospect_noting(self, name: str, **fields: Any) -> Added:
+        """Add one prospect as /prospect add does, in one trip: noting who already had
+        that name (as the bot compares names) and how many prospects there are now."""
+        sql, values = self._insert(name, fields)
+        wanted = comparable_name(name)
+
+        def add(raw: sqlite3.Connection) -> Added:
+            namesakes = _read_named(raw, wanted)
+            (row,) = raw.execute(sql, values).fetchall()
+            (total,) = raw.execute("SELECT COUNT(*) FROM prospects").fetchone()
+            return Added(prospect_from_row(row), namesakes, total)
+
+        return await self.write(add)
+
+    def _insert(self, name: str, fields: dict[str, Any]) -> tuple[str, list[Any]]:
+        """The INSERT ... RETURNING of a new prospect, and its values."""
         unknown = set(fields) - set(PROSPECT_FIELDS)
         if unknown:
             raise TypeError(f"unknown prospect fields: {sorted(unknown)}")
         now = ts(self.now())
         columns = ["name", *fields, "created_at", "updated_at"]
-        values = [name, *fields.values(), now, now]
         sql = (
             f"INSERT INTO prospects ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' for _ in columns)}) RETURNING *"
         )
-        (row,) = await self.write(lambda raw: raw.execute(sql, values).fetchall())
-        return prospect_from_row(row)
+        return sql, [name, *fields.values(), now, now]
 
     async def get_prospect(self, prospect_id: int) -> Prospect | None:
         """One prospect by id, or None (ids from another member simply aren't here).
@@ -206,17 +229,7 @@ class ProspectsMixin(StoreBase):
         """Prospects with this name as the bot compares names (case, accents, emoji and
         spacing ignored), oldest first."""
         wanted = comparable_name(name)
-        # Found through the kept name_key (migration 7); a row another tool wrote has
-        # none, and is compared by its name.
-        rows = await self.fetchall(
-            "SELECT * FROM prospects WHERE name_key = ? OR name_key IS NULL ORDER BY id",
-            (wanted,),
-        )
-        return [
-            prospect_from_row(row)
-            for row in rows
-            if (row["name_key"] or comparable_name(row["name"])) == wanted
-        ]
+        return await self.run(lambda raw: _read_named(raw, wanted))
 
     async def prospect_identities(self) -> list[ProspectIdentity]:
         """Every prospect's name, organization and profile URL, for duplicate checks."""
@@ -255,6 +268,27 @@ class ProspectsMixin(StoreBase):
     async def count_prospects(self) -> int:
         """How many prospects the member has."""
         return await self.count("SELECT COUNT(*) FROM prospects")
+
+
+class Added(NamedTuple):
+    """A prospect just added, who already had that name, and how many there are now."""
+
+    prospect: Prospect
+    namesakes: list[Prospect]
+    total: int
+
+
+def _read_named(raw: sqlite3.Connection, wanted: str) -> list[Prospect]:
+    """Prospects whose name compares as `wanted`, oldest first: found through the kept
+    name_key (migration 7); a row another tool wrote has none, and is compared by name."""
+    rows = raw.execute(
+        "SELECT * FROM prospects WHERE name_key = ? OR name_key IS NULL ORDER BY id", (wanted,)
+    )
+    return [
+        prospect_from_row(row)
+        for row in rows
+        if (row["name_key"] or comparable_name(row["name"])) == wanted
+    ]
 
 
 def _with_status(rows: list[sqlite3.Row]) -> list[ProspectWithStatus]:

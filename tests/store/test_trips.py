@@ -48,6 +48,21 @@ async def test_a_prospect_is_added_in_one_trip_commit_included(stores, monkeypat
         assert (await store.get_prospect(prospect.id)).organization == "Acme"
 
 
+async def test_prospect_add_learns_namesakes_and_the_count_in_the_same_trip(stores, monkeypatch):
+    async with stores.member(1) as store:
+        ada = await store.add_prospect("Ada Lovelace")
+        await store.add_prospect("Grace Hopper")
+        trips = Trips(monkeypatch, store.conn)
+        added, namesakes, total = await store.add_prospect_noting("ADA lovelace", role="CTO")
+        assert trips.count == 1
+    assert (added.name, added.role, [p.id for p in namesakes], total) == (
+        "ADA lovelace",
+        "CTO",
+        [ada.id],
+        3,
+    )
+
+
 async def test_begin_travels_with_the_first_statement_and_an_empty_transaction_costs_none(
     stores, monkeypatch
 ):
