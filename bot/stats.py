@@ -8,6 +8,7 @@ No member's own store is ever read here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -49,21 +50,25 @@ class ClubActivity:
     """Counts what members do in a server, written after their answer has gone.
 
     A command counts (`count`, `uncount`) without waiting: the server's store is written
-    by a background writer, one per server, batching what arrived meanwhile into one
-    transaction. The member's answer never waits for a second store, and a burst (an
-    import, a busy evening) costs one write per batch, not one per event. Reading the
-    counts (`monthly`) first waits for that server's writer, so /club stats includes
-    everything counted before it was asked; `close` writes what is still queued.
+    by a background writer, one per server, which gathers what arrives for up to
+    `gather` seconds and writes it in one transaction. The member's answer never waits
+    for a second store nor shares the moment it goes out with that write, and a burst
+    (an import, a busy evening) costs one write per batch, not one per event. Reading
+    the counts (`monthly`) first has that server's writer write at once, so /club stats
+    includes everything counted before it was asked; `close` writes what is queued
+    (what a crash loses is at most `gather` seconds of counts).
 
     Counting is best-effort: a storage failure is logged, never shown to the member
     whose own action already succeeded.
     """
 
-    def __init__(self, stores: Stores, clock: Clock) -> None:
+    def __init__(self, stores: Stores, clock: Clock, *, gather: float = 1.0) -> None:
         self.stores = stores
         self.clock = clock
+        self.gather = gather
         self._queued: dict[int, list[ActivityChange]] = {}
         self._writers: dict[int, asyncio.Task[None]] = {}
+        self._write_now: dict[int, asyncio.Event] = {}
 
     def count(self, guild_id: int | None, user_id: int, metric: str, *, amount: int = 1) -> None:
         """Count what a member did in a server (nothing in DMs, where guild_id is None).
@@ -103,8 +108,10 @@ class ClubActivity:
 
     async def settled(self, guild_id: int | None = None) -> None:
         """Wait until what was counted (in one server, or in all) is written."""
-        while writers := [task for key, task in self._writers.items() if guild_id in (None, key)]:
-            await asyncio.wait(writers)
+        while waited := [key for key in self._writers if guild_id in (None, key)]:
+            for key in waited:
+                self._write_now[key].set()
+            await asyncio.wait([self._writers[key] for key in waited])
 
     async def close(self) -> None:
         """Write what is still queued (at shutdown, before the stores close)."""
@@ -113,12 +120,15 @@ class ClubActivity:
     def _queue(self, guild_id: int, change: ActivityChange) -> None:
         self._queued.setdefault(guild_id, []).append(change)
         if guild_id not in self._writers:
+            self._write_now[guild_id] = asyncio.Event()
             self._writers[guild_id] = asyncio.create_task(
                 self._write(guild_id), name=f"club activity {guild_id}"
             )
 
     async def _write(self, guild_id: int) -> None:
         try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._write_now[guild_id].wait(), self.gather)
             while batch := self._queued.pop(guild_id, None):
                 try:
                     async with self.stores.guild(guild_id) as store:
@@ -127,6 +137,7 @@ class ClubActivity:
                     log.exception("could not count %s changes for server %s", len(batch), guild_id)
         finally:
             del self._writers[guild_id]
+            del self._write_now[guild_id]
 
 
 def _check(metric: str) -> None:

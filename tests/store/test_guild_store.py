@@ -13,7 +13,7 @@ from bot.domain.prep import default_prep_questions
 from bot.domain.questions import load_default_questions
 from bot.stats import METRICS, ClubActivity, MonthlyActivity, recent_months
 from bot.store import StorePool, Stores
-from bot.store.guild import SALT_KEY, SEEDED_KEY
+from bot.store.guild import SALT_KEY, SEEDED_KEY, GuildStore
 
 GUILD = 7
 ALICE, BOB = 712345678901234567, 712345678901234568  # realistic snowflakes
@@ -356,3 +356,19 @@ async def test_a_count_the_store_cant_take_is_logged_and_the_next_ones_land(
     counts.count(GUILD, BOB, "prospects_added")
     (month, *_) = await counts.monthly(GUILD)
     assert (month.prospects_added, month.active_members) == (1, 1)
+
+
+async def test_counts_that_arrive_together_are_written_in_one_batch(stores, clock, monkeypatch):
+    batches = []
+    real = GuildStore.count_activity
+
+    async def recorded(self, changes):
+        batches.append(len(changes))
+        await real(self, changes)
+
+    monkeypatch.setattr(GuildStore, "count_activity", recorded)
+    counts = ClubActivity(stores, clock, gather=60)
+    for user_id in range(20):
+        counts.count(GUILD, user_id, "prospects_added")
+    (month, *_) = await counts.monthly(GUILD)  # asks the writer to write now, not in 60 s
+    assert (batches, month.prospects_added) == ([20], 20)
