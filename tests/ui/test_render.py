@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 
 import discord
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.models import Prospect
 from bot.domain.prep import prep_checklist
 from bot.domain.progress import Pipeline, PipelineEntry, stage_mix, stage_nudge
 from bot.domain.thanks import ThanksGap, draft_thanks
 from bot.ui.render import (
+    _escaped,
     checklist_line,
     command_hint,
     format_date_time,
@@ -161,3 +164,11 @@ def test_checklist_names_the_thank_you_command():
     lines = [checklist_line(item) for item in prep_checklist("video", 30)]
     assert lines[-1] == "Send your thank-you within 24 hours (/thanks draft)."
     assert lines[0] == "Research their organization and its recent news."
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("Aé 1.\n\\*_~|`[]>#-:<@/hs")))
+def test_text_with_nothing_to_escape_is_passed_through_as_every_escape_would(text):
+    """member_text skips its escapes when no character any of them needs is there:
+    never for text one of them would have changed."""
+    assert member_text(text) == _escaped(text)
