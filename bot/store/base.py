@@ -95,8 +95,7 @@ class StoreBase:
         except BaseException:
             try:
                 self._begin = False
-                if self.conn.in_transaction:
-                    await self.conn.rollback()
+                await roll_back(self.conn)
             finally:
                 # Settled from what the store holds now: the rows as they were, or as
                 # committed if the commit went through before a cancellation arrived.
@@ -182,6 +181,21 @@ class StoreBase:
         """Run one statement for each of `rows`, in one trip."""
         batch = [tuple(row) for row in rows]
         await self.run(lambda raw: raw.executemany(sql, batch))
+
+
+async def roll_back(conn: aiosqlite.Connection) -> None:
+    """Roll back what is open on `conn`, once everything queued before has run.
+
+    Checked in the connection's thread, not here: a statement cancelled while it waited
+    for that thread still runs there later (aiosqlite doesn't withdraw it), and may be the
+    one that begins the transaction, after a check here would have found none open."""
+    raw: sqlite3.Connection = conn._conn
+
+    def roll_back_open() -> None:
+        if raw.in_transaction:
+            raw.rollback()
+
+    await conn._execute(roll_back_open)
 
 
 def _params(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:

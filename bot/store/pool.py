@@ -23,6 +23,7 @@ import aiosqlite
 
 from bot.clock import Clock
 from bot.domain.names import comparable_name
+from bot.store.base import roll_back
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +166,10 @@ class StorePool:
                 conn = await self._open_store(kind, int(key))
                 self._open[store_key] = conn
             self._open.move_to_end(store_key)
+            failed = True
             try:
                 yield conn
+                failed = False
             except sqlite3.DatabaseError as error:
                 if is_damage(error):
                     # A damaged page met in use: the store is set aside like an unreadable
@@ -175,9 +178,10 @@ class StorePool:
                     await self._set_aside_locked(store_key, str(error))
                 raise
             finally:
-                if conn.in_transaction and store_key in self._open:
-                    # A caller raised mid-transaction: nothing half-written survives.
-                    await conn.rollback()
+                if store_key in self._open and (failed or conn.in_transaction):
+                    # A caller raised mid-transaction (or was cancelled with a statement
+                    # still queued): nothing half-written survives.
+                    await roll_back(conn)
             await self._evict()
 
     async def set_aside(self, kind: str, key: int, reason: str) -> Path | None:

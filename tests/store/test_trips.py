@@ -2,7 +2,9 @@
 than most statements take), and the name key that lets /prospect add find a namesake
 without reading every name stays right however a prospect is written."""
 
+import asyncio
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -195,3 +197,28 @@ async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
     assert board.pipeline.unstaged == "P0"
     assert [m.prospect_name for m in board.thanks_owed] == ["P4"]
     assert [r.prospect_name for r in board.open_requests] == ["P1", "P7"]
+
+
+async def test_a_transaction_cancelled_while_its_first_statement_waits_leaves_nothing_open(
+    stores,
+):
+    """A statement cancelled while it waits for the connection's thread still runs there
+    later, BEGIN included: the rollback must come after it, not be skipped because no
+    transaction was open yet when the cancellation arrived."""
+    async with stores.member(1) as store:
+        gate = threading.Event()
+        blocker = asyncio.ensure_future(store.run(lambda raw: gate.wait(5)))
+
+        async def add():
+            async with store.transaction():
+                await store.add_prospect("Ada Lovelace")
+
+        adding = asyncio.ensure_future(add())
+        await asyncio.sleep(0)  # the insert is queued behind the blocker
+        adding.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await adding
+        gate.set()
+        await blocker
+        assert not store.conn.in_transaction
+        assert await store.count_prospects() == 0
