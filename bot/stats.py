@@ -16,7 +16,8 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.store import Stores
-from bot.store.guild import ACTIVE_MEMBERS, ActivityChange, month_of
+from bot.store.counts import month_of
+from bot.store.guild import ACTIVE_MEMBERS, ActivityChange
 from bot.store.pool import PoolClosedError
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ METRICS = (
     "requests_sent",
     "meetings_held",
     "thanks_sent",
+    "network_requests",  # club network requests sent (the request counts it, bot/store/network.py)
     "practice_pairs",  # practice pairs made (a round counts them, bot/store/practice.py)
     "practice_met",  # practice pairs that met (the first "We met" of each)
 )
@@ -41,6 +43,7 @@ class MonthlyActivity:
     requests_sent: int = 0
     meetings_held: int = 0
     thanks_sent: int = 0
+    network_requests: int = 0
     practice_pairs: int = 0
     practice_met: int = 0
     active_members: int = 0

@@ -35,6 +35,7 @@ METRIC_LABELS = {
     "requests_sent": "Requests sent",
     "meetings_held": "Meetings held",
     "thanks_sent": "Thank-yous sent",
+    "network_requests": "Network requests",
     "practice_pairs": "Practice pairs made",
     "practice_met": "Practice pairs met",
     "active_members": "Active members",

@@ -13,7 +13,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import aiosqlite
@@ -21,6 +21,7 @@ import aiosqlite
 from bot.domain.models import CATEGORIES, BankRow, BankSort, QuestionText, Vote
 from bot.domain.questions import find_near_duplicate, load_default_questions, normalize
 from bot.store.base import dt, is_row_id, ts
+from bot.store.counts import ADD_TO_COUNT_SQL, month_of
 from bot.store.network import NetworkMixin
 from bot.store.practice import PracticeMixin
 
@@ -72,13 +73,6 @@ def _question(row: aiosqlite.Row) -> BankQuestion:
         created_at=dt(row["created_at"]),
         votes=row["votes"],
     )
-
-
-def month_of(when: datetime) -> str:
-    """The UTC month a moment falls in, as the counters key it: "2026-11"."""
-    if when.tzinfo is None:
-        raise ValueError("naive datetime given to the store")
-    return when.astimezone(UTC).strftime("%Y-%m")
 
 
 def _member_hash(salt: str, month: str, user_id: int) -> str:
@@ -325,11 +319,7 @@ class GuildStore(NetworkMixin, PracticeMixin):
             for change in batch:
                 month = month_of(change.at)
                 if change.amount > 0:
-                    raw.execute(
-                        "INSERT INTO stats (month, metric, count) VALUES (?, ?, ?) ON CONFLICT "
-                        "(month, metric) DO UPDATE SET count = count + excluded.count",
-                        (month, change.metric, change.amount),
-                    )
+                    raw.execute(ADD_TO_COUNT_SQL, (month, change.metric, change.amount))
                     raw.execute(
                         "INSERT OR IGNORE INTO active_members (month, member_hash) VALUES (?, ?)",
                         (month, _member_hash(salt, month, change.user_id)),

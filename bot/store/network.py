@@ -34,6 +34,7 @@ from bot.domain.network import (
     refusal,
 )
 from bot.store.base import dt, is_row_id, ts
+from bot.store.counts import CountsMixin
 from bot.store.outbox import PROSPECT, OutboxMixin
 
 # The step of a NETWORK_ANSWER reminder: the answer itself, or the 7-day expiry check.
@@ -79,7 +80,7 @@ def _request(row: aiosqlite.Row, now: datetime) -> NetworkRequest:
     )
 
 
-class NetworkMixin(OutboxMixin):
+class NetworkMixin(OutboxMixin, CountsMixin):
     """Listings, requests and blocks in a server's store."""
 
     # -- the directory ---------------------------------------------------------------
@@ -246,6 +247,7 @@ class NetworkMixin(OutboxMixin):
                     ts(expires_at),
                 ),
             )
+            await self._count("network_requests", now)
             if not silent:
                 await self.post(
                     listed_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -28,6 +28,7 @@ from bot.domain.practice import (
     PracticeSchedule,
 )
 from bot.store.base import dt, is_row_id, ts
+from bot.store.counts import CountsMixin
 from bot.store.outbox import OutboxMixin
 
 
@@ -41,7 +42,7 @@ def _member(row: aiosqlite.Row) -> PracticeMember:
     )
 
 
-class PracticeMixin(OutboxMixin):
+class PracticeMixin(OutboxMixin, CountsMixin):
     """Practice pairings in a server's store."""
 
     # -- sign-ups ------------------------------------------------------------------
@@ -262,17 +263,6 @@ class PracticeMixin(OutboxMixin):
                 (pair_id, user_id),
             )
             return await self.practice_pair(pair_id)
-
-    async def _count(self, metric: str, when: datetime, amount: int) -> None:
-        """Add to the server's anonymous monthly count of `metric` (no member recorded:
-        a pair is counted, not who was in it)."""
-        if amount < 1:
-            return
-        await self.execute(
-            "INSERT INTO stats (month, metric, count) VALUES (?, ?, ?) "
-            "ON CONFLICT (month, metric) DO UPDATE SET count = count + excluded.count",
-            (when.astimezone(UTC).strftime("%Y-%m"), metric, amount),
-        )
 
     # -- a member's data -------------------------------------------------------------
     async def practice_marks(self, user_id: int) -> dict[str, list[dict[str, Any]]]:

@@ -178,6 +178,20 @@ async def test_one_open_request_per_pair(driver, bot, alice, bob, guild):
     assert len(sent) == 1
 
 
+async def test_club_stats_counts_the_requests_sent_not_the_refused(
+    driver, bot, alice, bob, officer, guild
+):
+    await join(driver, alice, guild, "monthly_limit:5")
+    stale = await driver.run("/network find", user=bob, guild=guild)
+    assert "Sent to" in (await ask(driver, bob, guild, "alice")).text
+    form = await driver.select(stale, ["1. alice"], user=bob)
+    await driver.submit_modal(form, {"Your message (under 100 words)": MESSAGE}, user=bob)
+    stats = await driver.run("/club stats", user=officer, guild=guild)
+    assert "Network requests: **1**" in stats.embeds[0]["fields"][0]["value"]
+    for private in ("alice", "bob", MESSAGE[:20]):
+        assert private not in stats.text
+
+
 async def test_at_most_three_open_requests_per_asker(driver, bot, emu, alice, officer, bob, guild):
     others = [emu.add_user(name, guild=guild) for name in ("carol", "dave")]
     for member in (alice, officer, *others):
