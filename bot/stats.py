@@ -72,6 +72,12 @@ class ClubActivity:
         self._queued: dict[int, list[ActivityChange]] = {}
         self._writers: dict[int, asyncio.Task[None]] = {}
         self._write_now: dict[int, asyncio.Event] = {}
+        # Per server, how many changes were queued and how many written (or given up on):
+        # waiting for a number, not for the writer, a reader never waits on counts made
+        # after it asked, however busy the server.
+        self._queued_total: dict[int, int] = {}
+        self._written_total: dict[int, int] = {}
+        self._progress = asyncio.Condition()
 
     def count(self, guild_id: int | None, user_id: int, metric: str, *, amount: int = 1) -> None:
         """Count what a member did in a server (nothing in DMs, where guild_id is None).
@@ -110,11 +116,20 @@ class ClubActivity:
         ]
 
     async def settled(self, guild_id: int | None = None) -> None:
-        """Wait until what was counted (in one server, or in all) is written."""
-        while waited := [key for key in self._writers if guild_id in (None, key)]:
-            for key in waited:
-                self._write_now[key].set()
-            await asyncio.wait([self._writers[key] for key in waited])
+        """Wait until what was counted so far (in one server, or in all) is written."""
+        wanted = {
+            key: total
+            for key, total in self._queued_total.items()
+            if guild_id in (None, key) and self._written_total.get(key, 0) < total
+        }
+        for key in wanted:
+            self._write_now[key].set()
+
+        def written() -> bool:
+            return all(self._written_total.get(key, 0) >= total for key, total in wanted.items())
+
+        async with self._progress:
+            await self._progress.wait_for(written)
 
     async def close(self) -> None:
         """Write what is still queued (at shutdown, before the stores close)."""
@@ -122,6 +137,7 @@ class ClubActivity:
 
     def _queue(self, guild_id: int, change: ActivityChange) -> None:
         self._queued.setdefault(guild_id, []).append(change)
+        self._queued_total[guild_id] = self._queued_total.get(guild_id, 0) + 1
         if guild_id not in self._writers:
             self._write_now[guild_id] = asyncio.Event()
             self._writers[guild_id] = asyncio.create_task(
@@ -138,6 +154,11 @@ class ClubActivity:
                         await store.count_activity(batch)
                 except (sqlite3.Error, OSError, PoolClosedError):
                     log.exception("could not count %s changes for server %s", len(batch), guild_id)
+                finally:
+                    async with self._progress:
+                        written = self._written_total.get(guild_id, 0) + len(batch)
+                        self._written_total[guild_id] = written
+                        self._progress.notify_all()
         finally:
             del self._writers[guild_id]
             del self._write_now[guild_id]

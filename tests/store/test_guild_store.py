@@ -372,3 +372,17 @@ async def test_counts_that_arrive_together_are_written_in_one_batch(stores, cloc
         counts.count(GUILD, user_id, "prospects_added")
     (month, *_) = await counts.monthly(GUILD)  # asks the writer to write now, not in 60 s
     assert (batches, month.prospects_added) == ([20], 20)
+
+
+async def test_a_reader_waits_for_what_was_counted_before_it_asked_not_after(stores, clock):
+    counts = ClubActivity(stores, clock, gather=60)
+    counts.count(GUILD, ALICE, "prospects_added")
+    reading = asyncio.ensure_future(counts.monthly(GUILD))
+    for user_id in range(5):  # counts keep arriving while the reader waits
+        await asyncio.sleep(0)
+        counts.count(GUILD, user_id, "thanks_sent")
+    (month, *_) = await asyncio.wait_for(reading, 5)
+    assert month.prospects_added == 1
+    await counts.close()
+    (month, *_) = await counts.monthly(GUILD)
+    assert month.thanks_sent == 5
