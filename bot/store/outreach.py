@@ -16,7 +16,7 @@ from bot.domain.progress import (
     PipelineEntry,
 )
 from bot.store.base import StoreBase, dt, ts
-from bot.store.prospects import STATUS_OF_ALL_SQL, TO_CONTACT_SQL
+from bot.store.prospects import STATUS_SQL
 
 _STAGES = {stage.value: stage for stage in Stage}
 _STATUSES = {status.value: status for status in ProspectStatus}
@@ -178,14 +178,14 @@ def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     counts = {
         (stage, status): n
         for stage, status, n in raw.execute(
-            f"SELECT stage, status, COUNT(*) FROM (SELECT p.stage, {STATUS_OF_ALL_SQL} AS "
-            "status FROM prospects p) GROUP BY stage, status",
+            f"SELECT p.stage, {STATUS_SQL} AS status, COUNT(*) FROM prospects p "
+            "GROUP BY p.stage, status",
             {"now": now},
         )
     }
     never = raw.execute(
-        f"SELECT p.id, p.name, p.stage, p.created_at FROM prospects p "
-        f"WHERE {TO_CONTACT_SQL} ORDER BY p.created_at, p.id LIMIT :shown",
+        "SELECT p.id, p.name, p.stage, p.created_at FROM prospects p "
+        "WHERE p.kept_status = 'to-contact' ORDER BY p.created_at, p.id LIMIT :shown",
         {"now": now, "shown": shown},
     ).fetchall()
     unstaged = raw.execute(

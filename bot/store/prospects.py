@@ -35,36 +35,13 @@ PROSPECT_FIELDS = (
     "connected_on",
 )
 
-# A prospect's status follows from its records, most advanced first: the first of these
-# (status, table, condition on the table's row) that one of its rows meets.
-_STATUS_RULES = (
-    ("thanked", "meetings", "thanked_at IS NOT NULL"),
-    ("met", "meetings", "cancelled_at IS NULL AND (done = 1 OR starts_at <= :now)"),
-    ("scheduled", "meetings", "cancelled_at IS NULL"),
-    ("replied", "outreach", "outcome IS NOT NULL"),
-    ("contacted", "outreach", "1"),
-)
-
-
-def _status_case(test: str) -> str:
-    whens = "\n".join(
-        f"    WHEN {test.format(table=table, condition=condition)} THEN '{status}'"
-        for status, table, condition in _STATUS_RULES
-    )
-    return f"CASE\n{whens}\n    ELSE 'to-contact'\nEND"
-
-
-# For a few prospects (a page, one card): each one's rows, found through their index.
-STATUS_SQL = _status_case(
-    "EXISTS (SELECT 1 FROM {table} x WHERE x.prospect_id = p.id AND {condition})"
-)
-# For every prospect at once (/progress): each rule's prospects gathered once, then
-# looked up, about twice as fast over 500 prospects. The same rules, so the same status.
-STATUS_OF_ALL_SQL = _status_case("p.id IN (SELECT prospect_id FROM {table} WHERE {condition})")
-# Never contacted: no rule holds (what the CASE's ELSE means), tested without the CASE.
-TO_CONTACT_SQL = " AND ".join(
-    f"p.id NOT IN (SELECT prospect_id FROM {table} WHERE {condition})"
-    for _, table, condition in _STATUS_RULES
+# A prospect's status, as the store keeps it from its records (member migration 8, whose
+# triggers hold the rules): kept whole, but for a meeting not cancelled, which is met
+# from `met_from` on and scheduled before.
+STATUS_SQL = (
+    "CASE p.kept_status WHEN 'meeting' THEN "
+    "CASE WHEN p.met_from <= :now THEN 'met' ELSE 'scheduled' END "
+    "ELSE p.kept_status END"
 )
 
 

@@ -1,10 +1,12 @@
 """Each store call is one trip to the connection's thread (a trip costs a command more
-than most statements take), and the name key that lets /prospect add find a namesake
-without reading every name stays right however a prospect is written."""
+than most statements take); what the store keeps so commands needn't derive it each time
+(a prospect's name key, its status) stays right however the rows change."""
 
 import asyncio
+import random
 import sqlite3
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -222,3 +224,83 @@ async def test_a_transaction_cancelled_while_its_first_statement_waits_leaves_no
         await blocker
         assert not store.conn.in_transaction
         assert await store.count_prospects() == 0
+
+
+def reference_status(meetings: list[dict], outreach: list[dict], now: str) -> str:
+    """A prospect's status straight from PRODUCT.md's funnel, from its rows."""
+    live = [m for m in meetings if m["cancelled_at"] is None]
+    if any(m["thanked_at"] is not None for m in meetings):
+        return "thanked"
+    if any(m["done"] or m["starts_at"] <= now for m in live):
+        return "met"
+    if live:
+        return "scheduled"
+    if any(o["outcome"] is not None for o in outreach):
+        return "replied"
+    return "contacted" if outreach else "to-contact"
+
+
+async def rows_of(store, table, prospect_id):
+    rows = await store.fetchall(f"SELECT * FROM {table} WHERE prospect_id = ?", (prospect_id,))
+    return [dict(row) for row in rows]
+
+
+async def change_something(store, clock, rng, prospect_id):
+    """One random change to a prospect's records, or time passing."""
+    now = clock.now()
+    meetings = [m["id"] for m in await rows_of(store, "meetings", prospect_id)]
+    requests = [o["id"] for o in await rows_of(store, "outreach", prospect_id)]
+    action = rng.randrange(9)
+    if action == 0:
+        await store.add_outreach(prospect_id, sent_at=now - timedelta(days=rng.randrange(9)))
+    elif action == 1 and requests:
+        outcome = rng.choice(["accepted", "declined", "later"])
+        await store.record_reply(rng.choice(requests), outcome, replied_at=now)
+    elif action == 2 and requests:
+        await store.remove_outreach(rng.choice(requests))
+    elif action == 3:
+        await store.add_meeting(prospect_id, now + timedelta(hours=rng.randrange(-48, 48)))
+    elif action == 4 and meetings:
+        await store.cancel_meeting(rng.choice(meetings))
+    elif action == 5 and meetings:
+        await store.mark_meeting_done(rng.choice(meetings))
+    elif action == 6 and meetings:
+        await store.mark_thanked(rng.choice(meetings), None)
+    elif action == 7 and meetings:
+        await store.move_meeting(
+            rng.choice(meetings), now + timedelta(hours=rng.randrange(-24, 72))
+        )
+    else:
+        clock.advance(hours=rng.randrange(1, 30))
+
+
+@pytest.mark.parametrize("seed", range(12))
+async def test_the_kept_status_follows_every_change_of_a_prospects_records(stores, clock, seed):
+    """Member migration 8 keeps each prospect's status as its meetings and requests
+    change; after any sequence of changes, and as time passes, it reads as the funnel's
+    rules say, in lists, filters, counts and a single prospect's status."""
+    rng = random.Random(seed)
+    async with stores.member(1) as store:
+        ids = [(await store.add_prospect(f"P{n}")).id for n in range(6)]
+        for _ in range(40):
+            changed = rng.choice(ids)
+            await change_something(store, clock, rng, changed)
+            now = clock.now().isoformat(timespec="seconds")
+            expected = {
+                pid: reference_status(
+                    await rows_of(store, "meetings", pid),
+                    await rows_of(store, "outreach", pid),
+                    now,
+                )
+                for pid in ids
+            }
+            assert {p.id: s for p, s in await store.list_prospects()} == expected
+            assert await store.prospect_status(changed) == expected[changed]
+            wanted = Counter(expected.values())
+            counted: Counter[str] = Counter()
+            for (_, status), n in (await store.pipeline()).counts.items():
+                counted[status] += n
+            assert counted == wanted
+            some = rng.choice(list(expected.values()))
+            total, page = await store.prospect_page(status=some, offset=0, limit=10)
+            assert total == wanted[some] == len(page)
