@@ -138,10 +138,11 @@ class ConsistencyPass:
             batch = members[start : start + LOOK_BATCH]
             paths = [self.stores.pool.path("users", user_id) for user_id in batch]
             looks = await asyncio.to_thread(_look_all, paths)
+            indexed = await _index_op(self.index.of_members(batch))
             for user_id, look in zip(batch, looks, strict=True):
                 if not self._running():
                     break
-                if await self._agrees(user_id, look):
+                if self._agrees(user_id, look, indexed.get(user_id, {})):
                     continue
                 a, d, r = await self._check_member(user_id)
                 armed, dropped, resumed = armed + a, dropped + d, resumed + r
@@ -160,16 +161,17 @@ class ConsistencyPass:
         )
         return report
 
-    async def _agrees(self, user_id: int, look: _Look | None) -> bool:
-        """Whether a look at a store (taken without its lock) shows it agreeing with the
-        index: then there is nothing to repair, and its notices are noted. Anything else
+    def _agrees(self, user_id: int, look: _Look | None, indexed: dict[int, datetime]) -> bool:
+        """Whether a look at a store (taken without its lock) agrees with the index's
+        entries for it (`indexed`, read for the whole batch in one trip just after the
+        looks): then there is nothing to repair, and its notices are noted. Anything else
         (drift, a 'sending' row, a store that couldn't be looked at) gets the full check
         under the store's lock, which also sees what a command changed since the look (a
         command keeps the index in step itself, so a store and index that agreed at the
         look need nothing from the pass)."""
         if look is None or look.sending:
             return False
-        if await _index_op(self.index.of_member(user_id)) != look.pending:
+        if indexed != look.pending:
             return False
         if look.notices:
             self.stores.notices_waiting.add(user_id)

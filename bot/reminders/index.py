@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -173,6 +173,22 @@ class DueIndex:
             "SELECT reminder_id, due_at FROM due WHERE user_id = ?", (user_id,)
         ) as cursor:
             return {row[0]: datetime.fromisoformat(row[1]) for row in await cursor.fetchall()}
+
+    @_one_at_a_time
+    async def of_members(self, user_ids: Sequence[int]) -> dict[int, dict[int, datetime]]:
+        """Several members' entries at once (one trip): user_id → reminder_id → due_at;
+        a member with none is left out."""
+        found: dict[int, dict[int, datetime]] = {}
+        if not user_ids:
+            return found
+        marks = ", ".join("?" for _ in user_ids)
+        async with self.conn.execute(
+            f"SELECT user_id, reminder_id, due_at FROM due WHERE user_id IN ({marks})",
+            list(user_ids),
+        ) as cursor:
+            for user_id, reminder_id, due_at in await cursor.fetchall():
+                found.setdefault(user_id, {})[reminder_id] = datetime.fromisoformat(due_at)
+        return found
 
     @_one_at_a_time
     async def all(self) -> list[IndexEntry]:

@@ -234,3 +234,17 @@ async def test_no_fault_leaves_a_reminder_without_a_timer(
     assert set(await indexed(second, ALICE)) == truth
     await second.stop()
     await restarted.close()
+
+
+async def test_the_index_gives_a_batch_of_members_entries_in_one_read(tmp_path):
+    """What the consistency pass compares each batch of 32 looks with."""
+    index = DueIndex(tmp_path)
+    await index.open()
+    try:
+        await index.put(1, [(10, START), (11, START + timedelta(hours=1))])
+        await index.put(2, [(20, START)])
+        await index.put(3, [(30, START)])
+        found = await index.of_members([1, 2, 4])
+    finally:
+        await index.close()
+    assert found == {1: {10: START, 11: START + timedelta(hours=1)}, 2: {20: START}}
