@@ -3,28 +3,12 @@ back with its reminders, a request that repeats another, and a count taken back.
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.clock import FakeClock
-from bot.store import StorePool, Stores
 from bot.store.guild import ActivityChange
 from tests.support.stores import member_store_at
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 ALICE = 712345678901234567
 GUILD = 7
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(NOW)
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 async def test_moving_a_meeting_ahead_counts_a_revision(stores):

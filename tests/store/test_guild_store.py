@@ -7,28 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.domain.models import CATEGORIES, TIARA
 from bot.domain.prep import default_prep_questions
 from bot.domain.questions import load_default_questions
 from bot.stats import METRICS, ClubActivity, MonthlyActivity, recent_months
-from bot.store import StorePool, Stores
 from bot.store.guild import SALT_KEY, SEEDED_KEY, GuildStore
 
 GUILD = 7
 ALICE, BOB = 712345678901234567, 712345678901234568  # realistic snowflakes
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 # -- seeding --------------------------------------------------------------------------

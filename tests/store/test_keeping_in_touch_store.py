@@ -9,25 +9,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.domain.models import DigestTime, Settings
 from bot.store import StorePool, Stores
 from bot.store.pool import _migrations
 from tests.support.stores import member_store_at
 
 START = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(START)
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 async def test_migration_4_keeps_every_reminder_and_admits_the_digest(tmp_path, clock):

@@ -6,9 +6,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.clock import FakeClock
 from bot.domain.models import Stage
 from bot.domain.network import Answer, Refusal, RequestStatus, Share
 from bot.store import PROSPECT, StorePool, Stores
@@ -19,18 +16,6 @@ GUILD = 7
 ALICE, BOB, CAROL, DAVE, ERIN = 11, 12, 13, 14, 15
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 MESSAGE = "Would you have 20 minutes to tell me how you got into data science?"
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(NOW)
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 async def list_member(stores, user_id, name, **given):

@@ -4,9 +4,6 @@ and the migration that made room for it keeps every member's rows."""
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.clock import FakeClock
 from bot.domain.models import ProspectStatus, ReminderKind, Source
 from bot.store import PROSPECT, StorePool, Stores
 from bot.store.member import MemberStore
@@ -15,18 +12,6 @@ from tests.support.stores import member_store_at
 GUILD = 7
 ALICE, BOB = 712345678901234567, 712345678901234568
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(NOW)
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 async def test_a_post_becomes_a_reminder_in_the_members_store_and_leaves_the_outbox(stores):

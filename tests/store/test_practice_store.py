@@ -7,29 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.domain.models import ReminderKind
 from bot.domain.practice import CheckBack
 from bot.stats import ClubActivity
-from bot.store import StorePool, Stores
 
 GUILD = 7
 ALICE, BOB, CAROL = 712345678901234567, 712345678901234568, 712345678901234569
 NAMES = {ALICE: "Alice", BOB: "Bob", CAROL: "Carol"}
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 CHECKBACK = NOW + timedelta(days=5)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(NOW)
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 async def join(stores, *users):

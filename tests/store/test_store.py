@@ -4,25 +4,11 @@ import asyncio
 import sqlite3
 import stat
 import threading
-from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.store import StorePool, Stores
 from bot.store.pool import _migrations
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 async def test_migrations_bring_a_new_store_to_the_latest_version(stores, tmp_path):

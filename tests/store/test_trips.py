@@ -7,25 +7,12 @@ import random
 import sqlite3
 import threading
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.store import StorePool, Stores
 from tests.support.stores import member_store_at
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock))
-    yield stores
-    await stores.close()
 
 
 class Trips:
