@@ -61,7 +61,10 @@ from bot.ui.views import ask_to_confirm
 from cogs._common import EVERYWHERE, SHORT_MAX, text_option
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.client import InterviewBot
+    from bot.store.member import Dashboard
 
 CLOCK_INPUT_MAX = 20  # "10:30 pm" and friends; anything longer isn't a time of day
 DIGEST_INPUT_MAX = 40  # "wednesday at 10:30 pm" and friends
@@ -165,6 +168,19 @@ def _zone_label(name: str, typed: str, meant: str | None, shown: str) -> str:
     return name
 
 
+def due_actions(board: Dashboard, now: datetime) -> tuple[list[NextAction], int]:
+    """What is due (the first NEXT_ACTIONS_SHOWN) and how many more, from one read of
+    the member's store: /progress and the weekly digest list the same."""
+    return next_actions(
+        now=now,
+        tz=ZoneInfo(board.settings.timezone),
+        thanks_owed=board.thanks_owed,
+        open_requests=board.open_requests,
+        pipeline=board.pipeline,
+        limit=NEXT_ACTIONS_SHOWN,
+    )
+
+
 class Account(commands.Cog):
     """Help, preferences and the member's own data."""
 
@@ -192,14 +208,7 @@ class Account(commands.Cog):
             return None
         await store.ensure_next_digest(settings)
         now = store.now()
-        actions, more = next_actions(
-            now=now,
-            tz=ZoneInfo(settings.timezone),
-            thanks_owed=await store.meetings_owing_thanks(),
-            open_requests=await store.open_requests(),
-            pipeline=await store.pipeline(shown=NEXT_ACTIONS_SHOWN),
-            limit=NEXT_ACTIONS_SHOWN,
-        )
+        actions, more = due_actions(await store.dashboard(shown=NEXT_ACTIONS_SHOWN), now)
         met, thanked = await store.wins_since(now - WEEK)
         digest = weekly_digest(now=now, actions=actions, more=more, held=met, thanked=thanked)
         if digest is None:
@@ -423,14 +432,7 @@ class Account(commands.Cog):
         now = self.bot.clock.now()
         async with self.bot.stores.member(interaction.user.id) as store:
             board = await store.dashboard(shown=NEXT_ACTIONS_SHOWN)
-        actions, more = next_actions(
-            now=now,
-            tz=ZoneInfo(board.settings.timezone),
-            thanks_owed=board.thanks_owed,
-            open_requests=board.open_requests,
-            pipeline=board.pipeline,
-            limit=NEXT_ACTIONS_SHOWN,
-        )
+        actions, more = due_actions(board, now)
         mix = stage_mix(board.pipeline)
         embed = progress_embed(
             funnel(board.pipeline),

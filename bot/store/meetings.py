@@ -122,8 +122,7 @@ class MeetingsMixin(StoreBase):
         """A meeting and the person it is with, or None."""
         if not is_row_id(meeting_id):
             return None
-        row = await self.fetchone(f"{_JOINED} WHERE m.id = ?", (meeting_id,))
-        return None if row is None else _joined(row)
+        return await self.run(lambda raw: _read_joined(raw, meeting_id))
 
     async def list_meetings(self, range_: str = "upcoming") -> list[MeetingWithProspect]:
         """Meetings in a range (upcoming: soonest first; past and all: latest first;
@@ -324,10 +323,15 @@ class MeetingsMixin(StoreBase):
             return None
 
         def read(raw: sqlite3.Connection) -> tuple[MeetingWithProspect, list[PrepQuestion]] | None:
-            row = raw.execute(f"{_JOINED} WHERE m.id = ?", (meeting_id,)).fetchone()
-            return None if row is None else (_joined(row), _read_questions(raw, meeting_id))
+            found = _read_joined(raw, meeting_id)
+            return None if found is None else (found, _read_questions(raw, meeting_id))
 
         return await self.run(read)
+
+
+def _read_joined(raw: sqlite3.Connection, meeting_id: int) -> MeetingWithProspect | None:
+    row = raw.execute(f"{_JOINED} WHERE m.id = ?", (meeting_id,)).fetchone()
+    return None if row is None else _joined(row)
 
 
 def _read_questions(raw: sqlite3.Connection, meeting_id: int) -> list[PrepQuestion]:

@@ -26,7 +26,7 @@ from bot.store.outreach import (
     read_reminder_prospect_names,
 )
 from bot.store.prospects import ProspectsMixin, TimelineMixin
-from bot.store.reminders import RemindersMixin, ReminderTimer, reminder_from_row
+from bot.store.reminders import RemindersMixin, ReminderTimer, read_undelivered
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +146,7 @@ class MemberStore(
         now = self.now()
 
         def read(raw: sqlite3.Connection) -> Dashboard:
-            undelivered = [
-                reminder_from_row(row)
-                for row in raw.execute(
-                    "SELECT * FROM reminders WHERE state = 'dm_closed' ORDER BY due_at, id"
-                )
-            ]
+            undelivered = read_undelivered(raw)
             names = read_reminder_prospect_names(raw, [r.id for r in undelivered])
             return Dashboard(
                 read_settings(raw),

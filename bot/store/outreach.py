@@ -168,10 +168,6 @@ class OutreachMixin(StoreBase):
         """Each prospect's latest request when it has no reply and no meeting followed."""
         return await self.run(read_open_requests)
 
-    async def reminder_prospect_names(self, reminder_ids: list[int]) -> dict[int, str]:
-        """reminder id → the name of the prospect it is about (for /progress)."""
-        return await self.run(lambda raw: read_reminder_prospect_names(raw, reminder_ids))
-
 
 def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     """OutreachMixin.pipeline's read."""
@@ -252,7 +248,7 @@ def read_open_requests(raw: sqlite3.Connection) -> list[OpenRequest]:
 def read_reminder_prospect_names(
     raw: sqlite3.Connection, reminder_ids: list[int]
 ) -> dict[int, str]:
-    """OutreachMixin.reminder_prospect_names's read."""
+    """reminder id → the name of the prospect it is about (/progress's undelivered DMs)."""
     if not reminder_ids:
         return {}
     rows = raw.execute(

@@ -14,6 +14,7 @@ member's DM channel before sending again (Discord forgets a nonce after a few mi
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -175,10 +176,7 @@ class RemindersMixin(StoreBase):
 
     async def undelivered_reminders(self) -> list[Reminder]:
         """Reminders that couldn't be sent because the member's DMs are closed (/progress)."""
-        rows = await self.fetchall(
-            "SELECT * FROM reminders WHERE state = 'dm_closed' ORDER BY due_at, id"
-        )
-        return [reminder_from_row(row) for row in rows]
+        return await self.run(read_undelivered)
 
     async def reminder_ids_for_prospect(self, prospect_id: int) -> list[int]:
         """Every reminder about this prospect's outreach or meetings."""
@@ -312,3 +310,9 @@ class RemindersMixin(StoreBase):
                     (ts(self.now()), reminder_id),
                 )
         return reset
+
+
+def read_undelivered(raw: sqlite3.Connection) -> list[Reminder]:
+    """RemindersMixin.undelivered_reminders's read (also part of MemberStore.dashboard)."""
+    rows = raw.execute("SELECT * FROM reminders WHERE state = 'dm_closed' ORDER BY due_at, id")
+    return [reminder_from_row(row) for row in rows]
