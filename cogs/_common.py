@@ -9,6 +9,7 @@ from discord import app_commands
 from bot.domain.prospects import NAME_MAX as NAME_MAX
 from bot.domain.prospects import SHORT_MAX as SHORT_MAX
 from bot.domain.prospects import InvalidName, prospect_name
+from bot.types import AnyInteraction
 from bot.ui.errors import UserError
 
 
@@ -54,3 +55,11 @@ def checked_name(value: str | None, *, example: str) -> str | None:
     except InvalidName as error:
         reason = error.reason[:1].upper() + error.reason[1:]
         raise UserError(f"{reason}. Give a name you can read, e.g. {example}.") from None
+
+
+def server_id(interaction: AnyInteraction, refusal: str) -> int:
+    """The server a command runs in; in DMs, `refusal` (where the command works, and what
+    the member can do here instead) as the member's error."""
+    if interaction.guild_id is None:
+        raise UserError(refusal)
+    return interaction.guild_id

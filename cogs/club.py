@@ -26,6 +26,7 @@ from bot.ui.errors import UserError
 from bot.ui.render import format_when
 from bot.ui.respond import reply
 from bot.ui.time_zone import local_time, require_timezone, rerun
+from cogs._common import server_id
 
 if TYPE_CHECKING:
     from bot.client import InterviewBot
@@ -49,13 +50,12 @@ DayOption = app_commands.Transform[Weekday, EnumChoices(Weekday, "day")]
 def officers_only(interaction: Interaction, command: str, instead: str) -> int:
     """The server an officer's command runs in. Default permissions are only a hint a
     server can change: this check is the rule."""
-    if interaction.guild_id is None:
-        raise UserError(f"`/club {command}` works in a server: it's about that club.")
+    guild_id = server_id(interaction, f"`/club {command}` works in a server: it's about that club.")
     if not interaction.permissions.manage_guild:
         raise UserError(
             f"Only members with the Manage Server permission can use /club {command}. {instead}"
         )
-    return interaction.guild_id
+    return guild_id
 
 
 def schedule_example(schedule: PracticeSchedule | None) -> str:
@@ -137,15 +137,16 @@ class Club(commands.Cog):
     @club.command(name="stats")
     async def stats(self, interaction: Interaction) -> None:
         """Anonymous monthly counts of the club's activity (Manage Server only)."""
-        if interaction.guild_id is None:
-            raise UserError("`/club stats` works in a server: it shows that club's activity.")
+        guild_id = server_id(
+            interaction, "`/club stats` works in a server: it shows that club's activity."
+        )
         # Default permissions are only a hint a server can change; this check is the rule.
         if not interaction.permissions.manage_guild:
             raise UserError(
                 "Only members with the Manage Server permission can see the club's stats. "
                 "Your own progress is in `/progress`."
             )
-        months = await self.bot.club_counts.monthly(interaction.guild_id)
+        months = await self.bot.club_counts.monthly(guild_id)
         server = interaction.guild.name if interaction.guild else "this server"
         await reply(interaction, embed=stats_embed(server, months))
 

@@ -62,7 +62,7 @@ from bot.ui.limits import CHOICE_NAME, CONTENT, SELECT_LABEL, clip
 from bot.ui.render import format_when, member_code, member_link, member_text
 from bot.ui.respond import reply
 from bot.ui.time_zone import require_timezone, rerun, zone_line
-from cogs._common import EVERYWHERE, text_option
+from cogs._common import EVERYWHERE, server_id, text_option
 
 if TYPE_CHECKING:
     from bot.client import InterviewBot
@@ -88,13 +88,12 @@ SHARE_WORDS = {
 
 def in_a_server(interaction: AnyInteraction) -> int:
     """The server's id, or a refusal: the directory belongs to a server."""
-    if interaction.guild_id is None:
-        raise UserError(
-            "The club network lives in a server: run **/network** there, where its "
-            "members list themselves and find each other. Here in DMs your own pipeline "
-            "works as usual, e.g. `/prospect list`."
-        )
-    return interaction.guild_id
+    return server_id(
+        interaction,
+        "The club network lives in a server: run **/network** there, where its members "
+        "list themselves and find each other. Here in DMs your own pipeline works as "
+        "usual, e.g. `/prospect list`.",
+    )
 
 
 def display_name(interaction: AnyInteraction) -> str:

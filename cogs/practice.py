@@ -31,7 +31,7 @@ from bot.ui.limits import CONTENT, clip
 from bot.ui.render import format_when, member_text
 from bot.ui.respond import reply
 from bot.ui.time_zone import require_timezone, rerun
-from cogs._common import EVERYWHERE
+from cogs._common import EVERYWHERE, server_id
 
 if TYPE_CHECKING:
     from bot.client import InterviewBot
@@ -49,12 +49,11 @@ NOT_YOUR_PAIR = "This check-back isn't about a practice pair of yours; it change
 
 def in_a_server(interaction: Interaction, command: str) -> int:
     """The server the command runs in; in DMs, a refusal saying where it works."""
-    if interaction.guild_id is None:
-        raise UserError(
-            f"`/practice {command}` works in a server: practice partners are members of "
-            "the same club. Run it in your club's server."
-        )
-    return interaction.guild_id
+    return server_id(
+        interaction,
+        f"`/practice {command}` works in a server: practice partners are members of the "
+        "same club. Run it in your club's server.",
+    )
 
 
 def partner_names(partners: list[PairMember]) -> str:

@@ -32,7 +32,7 @@ from bot.ui.meeting_options import row_id
 from bot.ui.render import member_text
 from bot.ui.respond import reply, with_notices
 from bot.ui.views import ask_to_confirm
-from cogs._common import EVERYWHERE
+from cogs._common import EVERYWHERE, server_id
 
 if TYPE_CHECKING:
     from bot.client import InterviewBot
@@ -62,14 +62,13 @@ def default_bank() -> tuple[Entry, ...]:
 
 def in_a_server(interaction: AnyInteraction) -> int:
     """The server's id, or a refusal saying the command needs the server's shared bank."""
-    if interaction.guild_id is None:
-        name = interaction.command.qualified_name if interaction.command else "questions"
-        raise UserError(
-            f"**/{name}** works in a server, where the club shares its question bank. "
-            "Here in DMs you can browse the default questions with `/questions list` "
-            "or `/questions random`."
-        )
-    return interaction.guild_id
+    name = interaction.command.qualified_name if interaction.command else "questions"
+    return server_id(
+        interaction,
+        f"**/{name}** works in a server, where the club shares its question bank. Here in "
+        "DMs you can browse the default questions with `/questions list` or "
+        "`/questions random`.",
+    )
 
 
 # -- rendering (pure) ------------------------------------------------------------------
