@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.clock import FakeClock
+from bot.store import StorePool, Stores
 from tests.support.suggestions import RECORD_ENV, summary
 
 _OWNS_RECORDS = pytest.StashKey[bool]()
@@ -44,3 +47,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """Remove this run's records."""
     if config.stash.get(_OWNS_RECORDS, False):
         shutil.rmtree(os.environ.pop(RECORD_ENV), ignore_errors=True)
+
+
+# What the store and reminder tests start from (end-to-end tests have their own clock).
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The stores' clock, at Friday 2026-11-27 15:00 UTC until a test moves it."""
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+async def stores(tmp_path, clock):
+    """Member and server stores in a temporary DATA_DIR, closed after the test."""
+    stores = Stores(StorePool(tmp_path, clock, max_open=8))
+    yield stores
+    await stores.close()

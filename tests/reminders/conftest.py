@@ -23,7 +23,6 @@ from discord.ext import commands
 from bot.clock import FakeClock
 from bot.reminders import Outgoing, ReminderEngine
 from bot.store import Stores
-from bot.store.pool import StorePool
 from tests.support.reminders import START, http_error
 
 BOT_USER = 4242
@@ -186,18 +185,6 @@ class FakeDiscord:
             while not predicate():
                 self._changed.clear()
                 await self._changed.wait()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-async def stores(tmp_path, clock):
-    stores = Stores(StorePool(tmp_path, clock, max_open=8))
-    yield stores
-    await stores.close()
 
 
 @pytest.fixture
