@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar, overload
 
 import aiosqlite
@@ -13,6 +17,10 @@ import aiosqlite
 from bot.clock import Clock
 
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
+# Commits never checkpoint by themselves (wal_autocheckpoint is off, see bot/store/pool.py):
+# once a store's write-ahead log passes this size (SQLite's own default, 1,000 pages), the
+# next commit has it copied into the store, in the connection's thread.
+CHECKPOINT_BYTES = 4 * 1024 * 1024
 T = TypeVar("T")
 Params = Iterable[Any] | Mapping[str, Any]
 
@@ -49,20 +57,67 @@ def dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+class StoreConnection(aiosqlite.Connection):
+    """An aiosqlite connection that knows whether its thread has work queued.
+
+    aiosqlite runs a connection's statements in a thread of its own, and a trip there and
+    back costs about 0.09 ms of CPU, more than most statements take (a looked-up row or a
+    page of ten costs microseconds). While its thread is idle, and the store's lock is
+    held, the connection may be used on the event loop's thread instead (see
+    StoreBase.run): SQLite allows it (`check_same_thread=False`), and nothing else uses the
+    connection at that moment.
+    """
+
+    def __init__(self, path: Path) -> None:
+        def connector() -> sqlite3.Connection:
+            return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+        super().__init__(connector, iter_chunk_size=64)
+        self.wal_path = Path(f"{path}-wal")
+        # Counted on each side by one thread only, so neither count can lose an update.
+        self._queued = 0  # by the event loop, as work is queued
+        self._finished = 0  # by the connection's thread, as work ends (even a cancelled trip's)
+
+    @property
+    def idle(self) -> bool:
+        """Whether the connection's thread has nothing queued or running."""
+        return self._queued == self._finished
+
+    async def _execute(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """aiosqlite's, counting the work in and out."""
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        function = partial(fn, *args, **kwargs)
+
+        def counted() -> T:
+            try:
+                return function()
+            finally:
+                self._finished += 1
+
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queued += 1
+        self._tx.put_nowait((future, counted))
+        return await future
+
+
 class StoreBase:
     """A connection to one store, used only while its lock is held.
 
-    aiosqlite runs each connection's statements in its own thread, and every trip there
-    and back costs a command 0.05 to 0.2 ms, more than most statements take. So each
-    method below is one trip: a transaction's BEGIN travels with its first statement,
-    and `run` takes several statements (a whole read, a whole small write) in one.
+    Each method below runs its statements in one go: a transaction's BEGIN travels with
+    its first statement, and `run` takes several statements (a whole read, a whole small
+    write) at once. Quick work (a few rows, by index) runs right here on the event loop,
+    which costs less than handing it to the connection's thread and back; anything that
+    may read or write many rows (a search over every prospect, an export, an import) goes
+    to the thread, so other members' commands go on meanwhile.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, key: int, clock: Clock) -> None:
+    def __init__(self, conn: StoreConnection, key: int, clock: Clock) -> None:
         self.conn = conn
         self.key = key
         self.clock = clock
         self._begin = False  # a transaction was asked for: BEGIN goes with its first statement
+        self._threaded = False  # the open transaction did work in the connection's thread
 
     def now(self) -> datetime:
         """The injected clock's time."""
@@ -87,11 +142,15 @@ class StoreBase:
             yield  # already inside one: join it
             return
         self._begin = True
+        self._threaded = False
         try:
             yield
             await self._before_commit()
             if self.conn.in_transaction:
-                await self.conn.commit()
+                # A commit after quick work only appends its pages to the log: here. One
+                # after bulk work (the thread's) writes many: there, like the work.
+                await self.run(_commit, quick=not self._threaded)
+                await self._checkpoint_if_due()
         except BaseException:
             try:
                 self._begin = False
@@ -110,55 +169,79 @@ class StoreBase:
     async def _settle(self) -> None:
         """Runs once the transaction has ended, committed or not (a subclass's hook)."""
 
-    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """`work(connection)` in the connection's thread: one trip, however many
-        statements it runs (inside the transaction, if one is open or asked for)."""
+    async def run(self, work: Callable[[sqlite3.Connection], T], *, quick: bool = False) -> T:
+        """`work(connection)`, however many statements it runs, in one go (inside the
+        transaction, if one is open or asked for).
+
+        `quick` work (a few rows, found by index) runs here on the event loop when the
+        connection's thread is idle; the rest, in the connection's thread (one trip).
+        """
         raw: sqlite3.Connection = self.conn._conn
-        if not self._begin:
+        begin = self._begin
+        if begin:
+            work = partial(_begun, work)
+        try:
+            if quick and self.conn.idle:
+                return work(raw)
+            if self.in_transaction:
+                self._threaded = True
             result: T = await self.conn._execute(work, raw)
             return result
-
-        def begun(raw: sqlite3.Connection) -> T:
-            raw.execute("BEGIN IMMEDIATE")
-            return work(raw)
-
-        try:
-            result = await self.conn._execute(begun, raw)
         finally:
-            if self.conn.in_transaction:
+            if begin and self.conn.in_transaction:
                 self._begin = False
-        return result
 
-    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """`work(connection)` as a transaction of its own (or inside the open one): one
-        trip, COMMIT included, unless what it changed must be settled first (reminders,
-        see MemberStore), which then takes the usual way."""
+    async def write(self, work: Callable[[sqlite3.Connection], T], *, quick: bool = False) -> T:
+        """`work(connection)` as a transaction of its own (or inside the open one), in
+        one go, COMMIT included, unless what it changed must be settled first
+        (reminders, see MemberStore), which then takes the usual way. `quick` as `run`."""
         if self.in_transaction:
-            return await self.run(work)
+            return await self.run(work, quick=quick)
+
+        committed = False
 
         def alone(raw: sqlite3.Connection) -> T:
+            nonlocal committed
             result = work(raw)
             if not self._settles_on_commit():
                 raw.execute("COMMIT")
+                committed = True
             return result
 
         async with self.transaction():
-            return await self.run(alone)
+            result = await self.run(alone, quick=quick)
+        if committed:  # (else the transaction committed, and checkpointed if due)
+            await self._checkpoint_if_due()
+        return result
+
+    async def _checkpoint_if_due(self) -> None:
+        """Once the write-ahead log has grown past CHECKPOINT_BYTES, copy it into the
+        store (and sync it) in the connection's thread: the slow part of a commit."""
+        try:
+            grown = os.stat(self.conn.wal_path).st_size >= CHECKPOINT_BYTES
+        except OSError:
+            return
+        if grown:
+            await self.run(_checkpoint)
 
     def _settles_on_commit(self) -> bool:
         """Whether `_before_commit` or `_settle` has work to do (read in the connection's
         thread, just before a one-trip COMMIT): a subclass's hook."""
         return False
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """All rows of a query."""
+    async def fetchall(
+        self, sql: str, params: Params = (), *, quick: bool = False
+    ) -> list[sqlite3.Row]:
+        """All rows of a query (`quick`: a few, see `run`)."""
         args = _params(params)
-        return await self.run(lambda raw: raw.execute(sql, args).fetchall())
+        return await self.run(lambda raw: raw.execute(sql, args).fetchall(), quick=quick)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """The first row of a query, or None."""
         args = _params(params)
-        row: sqlite3.Row | None = await self.run(lambda raw: raw.execute(sql, args).fetchone())
+        row: sqlite3.Row | None = await self.run(
+            lambda raw: raw.execute(sql, args).fetchone(), quick=True
+        )
         return row
 
     async def count(self, sql: str, params: Params = ()) -> int:
@@ -169,18 +252,37 @@ class StoreBase:
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the last row id (0 when it inserted none)."""
         args = _params(params)
-        row_id: int | None = await self.run(lambda raw: raw.execute(sql, args).lastrowid)
+        row_id: int | None = await self.run(
+            lambda raw: raw.execute(sql, args).lastrowid, quick=True
+        )
         return row_id or 0
 
     async def changes(self, sql: str, params: Params = ()) -> int:
         """Run one statement; how many rows it changed."""
         args = _params(params)
-        return await self.run(lambda raw: raw.execute(sql, args).rowcount)
+        return await self.run(lambda raw: raw.execute(sql, args).rowcount, quick=True)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each of `rows`, in one trip."""
         batch = [tuple(row) for row in rows]
         await self.run(lambda raw: raw.executemany(sql, batch))
+
+
+def _begun(work: Callable[[sqlite3.Connection], T], raw: sqlite3.Connection) -> T:
+    """`work` as the first statements of a transaction (BEGIN IMMEDIATE: the write lock
+    is taken before anything is read)."""
+    raw.execute("BEGIN IMMEDIATE")
+    return work(raw)
+
+
+def _commit(raw: sqlite3.Connection) -> None:
+    raw.execute("COMMIT")
+
+
+def _checkpoint(raw: sqlite3.Connection) -> None:
+    # PASSIVE: never waits on a reader (the consistency pass); a log it couldn't copy in
+    # whole is tried again at the next commit.
+    raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 async def roll_back(conn: aiosqlite.Connection) -> None:

@@ -137,7 +137,7 @@ class GuildStore(NetworkMixin, PracticeMixin):
                 return None
             return raw.execute(sql, params).fetchall()
 
-        rows = await self.run(read)
+        rows = await self.run(read, quick=True)
         if rows is None:
             await self.ensure_seeded()
             rows = await self.fetchall(sql, params)

@@ -122,7 +122,7 @@ class MeetingsMixin(StoreBase):
         """A meeting and the person it is with, or None."""
         if not is_row_id(meeting_id):
             return None
-        return await self.run(lambda raw: _read_joined(raw, meeting_id))
+        return await self.run(lambda raw: _read_joined(raw, meeting_id), quick=True)
 
     async def list_meetings(self, range_: str = "upcoming") -> list[MeetingWithProspect]:
         """Meetings in a range (upcoming: soonest first; past and all: latest first;
@@ -312,7 +312,7 @@ class MeetingsMixin(StoreBase):
 
     async def meeting_questions(self, meeting_id: int) -> list[PrepQuestion]:
         """The questions chosen for a meeting, in order."""
-        return await self.run(lambda raw: _read_questions(raw, meeting_id))
+        return await self.run(lambda raw: _read_questions(raw, meeting_id), quick=True)
 
     async def prep_of(
         self, meeting_id: int
@@ -326,7 +326,7 @@ class MeetingsMixin(StoreBase):
             found = _read_joined(raw, meeting_id)
             return None if found is None else (found, _read_questions(raw, meeting_id))
 
-        return await self.run(read)
+        return await self.run(read, quick=True)
 
 
 def _read_joined(raw: sqlite3.Connection, meeting_id: int) -> MeetingWithProspect | None:

@@ -8,13 +8,11 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.domain.digest import read_digest
 from bot.domain.models import Profile, Reminder, Settings
 from bot.domain.progress import NEXT_ACTIONS_SHOWN, OpenMeeting, OpenRequest, Pipeline
-from bot.store.base import StoreBase, ts
+from bot.store.base import StoreBase, StoreConnection, ts
 from bot.store.keeping_in_touch import KeepingInTouchMixin
 from bot.store.meetings import MeetingsMixin
 from bot.store.outbox import ReceivingMixin
@@ -66,7 +64,7 @@ class MemberStore(
 
     def __init__(
         self,
-        conn: aiosqlite.Connection,
+        conn: StoreConnection,
         user_id: int,
         clock: Clock,
         *,
@@ -139,7 +137,7 @@ class MemberStore(
 
     async def settings(self) -> Settings:
         """The member's preferences with defaults filled in."""
-        return await self.run(read_settings)
+        return await self.run(read_settings, quick=True)
 
     async def dashboard(self, shown: int = NEXT_ACTIONS_SHOWN) -> Dashboard:
         """Everything /progress shows, read in one trip."""
@@ -156,7 +154,7 @@ class MemberStore(
                 [(reminder, names.get(reminder.id)) for reminder in undelivered],
             )
 
-        return await self.run(read)
+        return await self.run(read, quick=True)
 
     # -- notices ---------------------------------------------------------------
     async def add_notice(self, text: str, *, key: str | None = None) -> None:

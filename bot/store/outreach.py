@@ -157,7 +157,7 @@ class OutreachMixin(StoreBase):
         """Every prospect summed up: counts by stage and status, the `shown` oldest never
         contacted, the oldest with no stage."""
         now = ts(self.now())
-        return await self.run(lambda raw: read_pipeline(raw, now, shown))
+        return await self.run(lambda raw: read_pipeline(raw, now, shown), quick=True)
 
     async def meetings_owing_thanks(self) -> list[OpenMeeting]:
         """Meetings held (done, or started) and not cancelled, thanked or skipped."""

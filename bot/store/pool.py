@@ -19,11 +19,9 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
-import aiosqlite
-
 from bot.clock import Clock
 from bot.domain.names import comparable_name
-from bot.store.base import roll_back
+from bot.store.base import StoreConnection, roll_back
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +30,13 @@ _MIGRATION_SETS = {"users": "member", "guilds": "guild"}
 BUSY_TIMEOUT_MS = 5000
 # secure_delete: what is deleted is overwritten, not left in free pages, so a member's
 # deleted rows (a prospect removed, their votes after /mydata delete) are really gone.
+# No commit checkpoints by itself (the stores do it in the connection's thread once the
+# log has grown, bot/store/base.py), and a log copied in is cut back to nothing, so its
+# size says how much is waiting to be copied.
 _PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; "
-    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;"
+    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; "
+    "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 0;"
 )
 # Every change to a member's reminder rows, however it happens (a cog's write, the
 # engine's, a cascade from removing a prospect), names the row to the store in Python,
@@ -96,7 +98,7 @@ class StorePool:
         self.data_dir = Path(data_dir)
         self.clock = clock
         self.max_open = max_open
-        self._open: OrderedDict[tuple[str, int], aiosqlite.Connection] = OrderedDict()
+        self._open: OrderedDict[tuple[str, int], StoreConnection] = OrderedDict()
         self._locks: weakref.WeakValueDictionary[tuple[str, int], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -144,7 +146,7 @@ class StorePool:
     @asynccontextmanager
     async def connection(
         self, kind: str, key: int, *, create: bool = True
-    ) -> AsyncIterator[aiosqlite.Connection]:
+    ) -> AsyncIterator[StoreConnection]:
         """Hold one store's lock and yield its open connection.
 
         Raises PoolClosedError once the pool is closing: a late command or reminder
@@ -260,7 +262,7 @@ class StorePool:
             self._touched.pop(store_key, None)
             await conn.close()
 
-    async def _open_store(self, kind: str, key: int) -> aiosqlite.Connection:
+    async def _open_store(self, kind: str, key: int) -> StoreConnection:
         path = self.path(kind, key)
         try:
             return await self._connect(path, kind, key)
@@ -280,7 +282,7 @@ class StorePool:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return moved
 
-    async def _connect(self, path: Path, kind: str, key: int) -> aiosqlite.Connection:
+    async def _connect(self, path: Path, kind: str, key: int) -> StoreConnection:
         created = not path.exists()
         conn = await open_connection(path)
         try:
@@ -305,7 +307,7 @@ class StorePool:
             os.chmod(path, 0o600)
         return conn
 
-    async def _migrate(self, conn: aiosqlite.Connection, kind: str) -> None:
+    async def _migrate(self, conn: StoreConnection, kind: str) -> None:
         async with conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         version = row[0] if row is not None else 0
@@ -333,6 +335,10 @@ class StorePool:
                     f"a migration left {len(broken)} broken foreign keys, e.g. {tuple(broken[0])}"
                 )
             await conn.commit()
+            # A store's schema reaches its file at once (commits leave checkpoints to
+            # the stores, bot/store/base.py).
+            async with conn.execute("PRAGMA wal_checkpoint(PASSIVE)"):
+                pass
         except BaseException:
             if conn.in_transaction:
                 await conn.rollback()
@@ -343,9 +349,11 @@ class StorePool:
                     pass
 
 
-async def open_connection(path: Path) -> aiosqlite.Connection:
+async def open_connection(path: Path) -> StoreConnection:
     """An aiosqlite connection in autocommit mode (transactions are explicit)."""
-    return await aiosqlite.connect(path, isolation_level=None)
+    conn = StoreConnection(path)
+    await conn  # starts its thread and opens the file there
+    return conn
 
 
 def _private_dir(path: Path) -> None:

@@ -68,7 +68,7 @@ class ProspectsMixin(StoreBase):
     async def add_prospect(self, name: str, **fields: Any) -> Prospect:
         """Add one prospect; `fields` are any of PROSPECT_FIELDS."""
         sql, values = self._insert(name, fields)
-        (row,) = await self.write(lambda raw: raw.execute(sql, values).fetchall())
+        (row,) = await self.write(lambda raw: raw.execute(sql, values).fetchall(), quick=True)
         return prospect_from_row(row)
 
     async def add_prospect_noting(self, name: str, **fields: Any) -> Added:
@@ -83,7 +83,7 @@ class ProspectsMixin(StoreBase):
             (total,) = raw.execute("SELECT COUNT(*) FROM prospects").fetchone()
             return Added(prospect_from_row(row), namesakes, total)
 
-        return await self.write(add)
+        return await self.write(add, quick=True)
 
     def _insert(self, name: str, fields: dict[str, Any]) -> tuple[str, list[Any]]:
         """The INSERT ... RETURNING of a new prospect, and its values."""
@@ -147,7 +147,7 @@ class ProspectsMixin(StoreBase):
             (total,) = raw.execute(count_sql, params).fetchone()
             return total, raw.execute(sql, params).fetchall() if offset < total else []
 
-        total, rows = await self.run(read)
+        total, rows = await self.run(read, quick=True)
         return total, _with_status(rows)
 
     def _page_query(
@@ -206,7 +206,7 @@ class ProspectsMixin(StoreBase):
         """Prospects with this name as the bot compares names (case, accents, emoji and
         spacing ignored), oldest first."""
         wanted = comparable_name(name)
-        return await self.run(lambda raw: _read_named(raw, wanted))
+        return await self.run(lambda raw: _read_named(raw, wanted), quick=True)
 
     async def prospect_identities(self) -> list[ProspectIdentity]:
         """Every prospect's name, organization and profile URL, for duplicate checks."""

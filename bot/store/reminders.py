@@ -167,7 +167,9 @@ class RemindersMixin(StoreBase):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = await self.fetchall(
-                f"SELECT id, state, due_at FROM reminders WHERE id IN ({marks})", chunk
+                f"SELECT id, state, due_at FROM reminders WHERE id IN ({marks})",
+                chunk,
+                quick=True,
             )
             found.update({row["id"]: (row["state"], row["due_at"]) for row in rows})
         due = {rid: dt(at) for rid, (state, at) in found.items() if state == "pending"}
@@ -176,7 +178,7 @@ class RemindersMixin(StoreBase):
 
     async def undelivered_reminders(self) -> list[Reminder]:
         """Reminders that couldn't be sent because the member's DMs are closed (/progress)."""
-        return await self.run(read_undelivered)
+        return await self.run(read_undelivered, quick=True)
 
     async def reminder_ids_for_prospect(self, prospect_id: int) -> list[int]:
         """Every reminder about this prospect's outreach or meetings."""

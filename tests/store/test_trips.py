@@ -1,6 +1,7 @@
-"""Each store call is one trip to the connection's thread (a trip costs a command more
-than most statements take); what the store keeps so commands needn't derive it each time
-(a prospect's name key, its status) stays right however the rows change."""
+"""Each store call runs its statements in one go, quick ones on the event loop (a trip
+to the connection's thread costs a command more than most statements take), bulk ones in
+the thread; what the store keeps so commands needn't derive it each time (a prospect's
+name key, its status) stays right however the rows change."""
 
 import asyncio
 import random
@@ -16,25 +17,32 @@ from tests.support.stores import member_store_at
 
 
 class Trips:
-    """Counts the calls run in a connection's thread."""
+    """Counts a store's goes at its connection (`run`), and the calls run in the
+    connection's thread."""
 
-    def __init__(self, monkeypatch, conn):
+    def __init__(self, monkeypatch, store):
         self.count = 0
-        real = conn._execute
+        self.threaded = 0
+        run, execute = store.run, store.conn._execute
 
-        async def counted(fn, *args, **kwargs):
+        async def counted_run(work, *, quick=False):
             self.count += 1
-            return await real(fn, *args, **kwargs)
+            return await run(work, quick=quick)
 
-        monkeypatch.setattr(conn, "_execute", counted)
+        async def counted_execute(fn, *args, **kwargs):
+            self.threaded += 1
+            return await execute(fn, *args, **kwargs)
+
+        monkeypatch.setattr(store, "run", counted_run)
+        monkeypatch.setattr(store.conn, "_execute", counted_execute)
 
 
-async def test_a_prospect_is_added_in_one_trip_commit_included(stores, monkeypatch):
+async def test_a_prospect_is_added_in_one_go_commit_included_on_the_event_loop(stores, monkeypatch):
     async with stores.member(1) as store:
-        trips = Trips(monkeypatch, store.conn)
+        trips = Trips(monkeypatch, store)
         prospect = await store.add_prospect("Ada Lovelace", organization="Acme")
-        assert trips.count == 1
-        assert not store.conn.in_transaction  # committed in that trip
+        assert (trips.count, trips.threaded) == (1, 0)
+        assert not store.conn.in_transaction  # committed in that go
     async with stores.member(1) as store:
         assert (await store.get_prospect(prospect.id)).organization == "Acme"
 
@@ -43,9 +51,9 @@ async def test_prospect_add_learns_namesakes_and_the_count_in_the_same_trip(stor
     async with stores.member(1) as store:
         ada = await store.add_prospect("Ada Lovelace")
         await store.add_prospect("Grace Hopper")
-        trips = Trips(monkeypatch, store.conn)
+        trips = Trips(monkeypatch, store)
         added, namesakes, total = await store.add_prospect_noting("ADA lovelace", role="CTO")
-        assert trips.count == 1
+        assert (trips.count, trips.threaded) == (1, 0)
     assert (added.name, added.role, [p.id for p in namesakes], total) == (
         "ADA lovelace",
         "CTO",
@@ -58,7 +66,7 @@ async def test_begin_travels_with_the_first_statement_and_an_empty_transaction_c
     stores, monkeypatch
 ):
     async with stores.member(1) as store:
-        trips = Trips(monkeypatch, store.conn)
+        trips = Trips(monkeypatch, store)
         async with store.transaction():
             pass
         assert trips.count == 0
@@ -67,6 +75,63 @@ async def test_begin_travels_with_the_first_statement_and_an_empty_transaction_c
             assert store.conn.in_transaction
             await store.add_prospect("Grace Hopper")
         assert trips.count == 3  # BEGIN with the first insert, the second, COMMIT
+
+
+async def test_quick_work_runs_on_the_event_loop_and_bulk_work_in_the_thread(stores, monkeypatch):
+    async with stores.member(1) as store:
+        await store.add_prospect("Ada Lovelace")
+        ran_in = []
+        await store.run(lambda raw: ran_in.append(threading.get_ident()), quick=True)
+        await store.run(lambda raw: ran_in.append(threading.get_ident()))
+        assert ran_in[0] == threading.get_ident() != ran_in[1]
+        trips = Trips(monkeypatch, store)
+        assert [p.name for p in await store.search_prospects("ada")] == ["Ada Lovelace"]
+        assert trips.threaded == 1  # every prospect is read: in the thread
+
+
+async def test_quick_work_waits_for_what_the_thread_still_has_queued(stores):
+    """Work still queued for the thread (a trip whose caller was cancelled, say) runs
+    before any later statement: a quick read then takes the thread too, in turn."""
+    async with stores.member(1) as store:
+        gate = threading.Event()
+
+        def slow_write(raw):
+            gate.wait(5)
+            raw.execute("INSERT INTO settings (key, value) VALUES ('late', '1')")
+
+        writing = asyncio.ensure_future(store.run(slow_write))
+        await asyncio.sleep(0)  # queued in the thread, and blocked there
+        assert not store.conn.idle
+        reading = asyncio.ensure_future(store.get_setting("late"))
+        await asyncio.sleep(0.01)
+        assert not reading.done()  # not read on the loop ahead of the write
+        gate.set()
+        await writing
+        assert await reading == 1
+        assert store.conn.idle
+
+
+async def test_a_commit_only_appends_to_the_log_until_it_has_grown_then_it_is_copied_in(
+    stores, monkeypatch, tmp_path
+):
+    """No commit checkpoints by itself (that syncs the disk, and would on the event
+    loop); once the log passes CHECKPOINT_BYTES the store copies it in, in the thread."""
+    path = tmp_path / "users" / "1.sqlite3"
+
+    def in_the_file_itself() -> list[str]:
+        copy = tmp_path / "copy.sqlite3"  # the store file without its log
+        copy.write_bytes(path.read_bytes())
+        with sqlite3.connect(copy) as conn:
+            return [row[0] for row in conn.execute("SELECT name FROM prospects")]
+
+    async with stores.member(1) as store:
+        await store.add_prospect("Ada Lovelace")
+        assert "Ada Lovelace" not in in_the_file_itself()
+        monkeypatch.setattr("bot.store.base.CHECKPOINT_BYTES", 1)
+        trips = Trips(monkeypatch, store)
+        await store.add_prospect("Grace Hopper")
+        assert trips.threaded == 1  # the checkpoint
+        assert in_the_file_itself() == ["Ada Lovelace", "Grace Hopper"]
 
 
 async def test_the_write_lock_is_taken_before_the_first_read(stores, tmp_path):
@@ -164,9 +229,9 @@ async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
         await store.record_reply(replied.id, "accepted", replied_at=now - timedelta(days=1))
         await store.mark_thanked(thanked.id, None)
         await store.cancel_meeting(cancelled.id)  # to-contact again
-        trips = Trips(monkeypatch, store.conn)
+        trips = Trips(monkeypatch, store)
         board = await store.dashboard(shown=3)
-        assert trips.count == 1
+        assert (trips.count, trips.threaded) == (1, 0)
         statuses = {p.id: s for p, s in await store.list_prospects()}
         assert board.settings == await store.settings()
         assert board.thanks_owed == await store.meetings_owing_thanks()
