@@ -174,8 +174,8 @@ def due_actions(board: Dashboard, now: datetime) -> tuple[list[NextAction], int]
     return next_actions(
         now=now,
         tz=ZoneInfo(board.settings.timezone),
-        thanks_owed=board.thanks_owed,
-        open_requests=board.open_requests,
+        thanks=board.thanks,
+        requests=board.requests,
         pipeline=board.pipeline,
         limit=NEXT_ACTIONS_SHOWN,
     )

@@ -22,6 +22,8 @@ __all__ = [
     "FUNNEL",
     "NEXT_ACTIONS_SHOWN",
     "SECOND_CHECKPOINT_DAYS",
+    "DueRequests",
+    "DueThanks",
     "NextAction",
     "OpenMeeting",
     "OpenRequest",
@@ -29,6 +31,7 @@ __all__ = [
     "PipelineEntry",
     "StageFix",
     "StageNudge",
+    "checkpoint_window",
     "funnel",
     "next_actions",
     "stage_mix",
@@ -103,10 +106,44 @@ class OpenMeeting(NamedTuple):
 class OpenRequest(NamedTuple):
     """The latest request to a prospect, still without a reply."""
 
-    outreach_id: int
+    prospect_id: int
     prospect_name: str
     organization: str | None
     sent_at: datetime
+
+
+class DueThanks(NamedTuple):
+    """Meetings that have ended with no thank-you sent or skipped: how many, and the
+    first `shown` to have ended, in that order (what the store reads)."""
+
+    ended: int
+    oldest: list[OpenMeeting]
+
+    @classmethod
+    def of(cls, owed: Iterable[OpenMeeting], now: datetime, shown: int) -> DueThanks:
+        """From every meeting owing thanks, as the store sums them up."""
+        ended = sorted((m for m in owed if m.ends_at <= now), key=lambda m: m.ends_at)
+        return cls(len(ended), ended[:shown])
+
+
+class DueRequests(NamedTuple):
+    """Open requests as the dashboard needs them (what the store reads, see
+    `checkpoint_window`): how many were sent so long ago that their day-7 checkpoint has
+    passed whatever the calendar, the oldest `shown` of those, and every one sent in the
+    window where the calendar decides."""
+
+    past_day_seven: int
+    oldest: list[OpenRequest]
+    undecided: list[OpenRequest]
+
+    @classmethod
+    def of(cls, requests: Iterable[OpenRequest], now: datetime, shown: int) -> DueRequests:
+        """From every open request, as the store sums them up."""
+        surely, not_yet = checkpoint_window(now)
+        ordered = sorted(requests, key=lambda r: r.sent_at)
+        past = [r for r in ordered if r.sent_at < surely]
+        undecided = [r for r in ordered if surely <= r.sent_at <= not_yet]
+        return cls(len(past), past[:shown], undecided)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,13 +222,31 @@ def stage_nudge(mix: Iterable[tuple[str, int]]) -> StageNudge | None:
     return StageNudge(missing, not_set, fix)
 
 
-# `days` business days span at least `days` calendar days less a DST hour, and at most
-# 2 × days + 3 (weekends, a weekend start): outside that window whether a checkpoint has
-# passed is known without the calendar (most of a long list of old requests).
+def _calendar_span(days: int) -> tuple[timedelta, timedelta]:
+    """The shortest and longest time `days` business days can take (days < 10): each
+    five cross a weekend, a weekend start adds up to two days more, and a DST night an
+    hour either way (two, to be safe). Outside that span whether a checkpoint has passed
+    is known without the calendar (most of a long list of old requests)."""
+    weekends = 2 * (days // 5)
+    return (
+        timedelta(days=days + weekends, hours=-2),
+        timedelta(days=days + weekends + 2, hours=2),
+    )
+
+
 _CHECKPOINT_WINDOWS = tuple(
-    (days, timedelta(days=days, hours=-2), timedelta(days=2 * days + 3))
-    for days in (SECOND_CHECKPOINT_DAYS, FIRST_CHECKPOINT_DAYS)
+    (days, *_calendar_span(days)) for days in (SECOND_CHECKPOINT_DAYS, FIRST_CHECKPOINT_DAYS)
 )
+
+
+def checkpoint_window(now: datetime) -> tuple[datetime, datetime]:
+    """(surely, not_yet): a request sent before `surely` has passed its day-7 checkpoint
+    whatever the calendar, and one sent after `not_yet` hasn't reached day 3; in between,
+    the member's calendar decides."""
+    return (
+        now - _calendar_span(SECOND_CHECKPOINT_DAYS)[1],
+        now - _calendar_span(FIRST_CHECKPOINT_DAYS)[0],
+    )
 
 
 def _overdue_checkpoint(sent_at: datetime, now: datetime, tz: ZoneInfo) -> int | None:
@@ -209,8 +264,8 @@ def next_actions(
     *,
     now: datetime,
     tz: ZoneInfo,
-    thanks_owed: Iterable[OpenMeeting],
-    open_requests: Iterable[OpenRequest],
+    thanks: DueThanks,
+    requests: DueRequests,
     pipeline: Pipeline,
     limit: int = NEXT_ACTIONS_SHOWN,
 ) -> tuple[list[NextAction], int]:
@@ -220,23 +275,22 @@ def next_actions(
     day), then 3B7 follow-ups whose checkpoint has passed (day 7 before day 3, oldest
     first), then prospects never contacted (oldest first).
     """
-    thanks = [
+    actions = [
         NextAction("thanks", meeting.prospect_name, meeting.ends_at)
-        for meeting in sorted(thanks_owed, key=lambda m: m.ends_at)
-        if meeting.ends_at <= now
+        for meeting in thanks.oldest[:limit]
     ]
-    # Hundreds of requests may be overdue with only a few shown: each is sorted as a
-    # (day 3 rather than 7, sent, index) key, and an action made only for those shown.
-    requests = list(open_requests)
-    overdue = sorted(
+    # The requests sent long ago are all past day 7, and older than any the calendar
+    # decides: they come first. The others sort as (day 3 rather than 7, sent).
+    decided = sorted(
         (checkpoint == FIRST_CHECKPOINT_DAYS, request.sent_at, n)
-        for n, request in enumerate(requests)
+        for n, request in enumerate(requests.undecided)
         if (checkpoint := _overdue_checkpoint(request.sent_at, now, tz)) is not None
     )
-    due = len(thanks) + len(overdue) + pipeline.total("to-contact")
-    actions = thanks[:limit]
-    for day_three, _, n in overdue[: limit - len(actions)]:
-        request = requests[n]
+    overdue = [(False, request) for request in requests.oldest] + [
+        (day_three, requests.undecided[n]) for day_three, _, n in decided
+    ]
+    due = thanks.ended + requests.past_day_seven + len(decided) + pipeline.total("to-contact")
+    for day_three, request in overdue[: max(0, limit - len(actions))]:
         kind = "second-contact" if day_three else "follow-up"
         actions.append(
             NextAction(kind, request.prospect_name, request.sent_at, request.organization)

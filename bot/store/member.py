@@ -11,15 +11,15 @@ from typing import Any, NamedTuple
 from bot.clock import Clock
 from bot.domain.digest import read_digest
 from bot.domain.models import Profile, Reminder, Settings
-from bot.domain.progress import NEXT_ACTIONS_SHOWN, OpenMeeting, OpenRequest, Pipeline
+from bot.domain.progress import NEXT_ACTIONS_SHOWN, DueRequests, DueThanks, Pipeline
 from bot.store.base import StoreBase, StoreConnection, ts
 from bot.store.keeping_in_touch import KeepingInTouchMixin
 from bot.store.meetings import MeetingsMixin
 from bot.store.outbox import ReceivingMixin
 from bot.store.outreach import (
     OutreachMixin,
-    read_open_requests,
-    read_owed,
+    read_due_requests,
+    read_due_thanks,
     read_pipeline,
     read_reminder_prospect_names,
 )
@@ -149,8 +149,8 @@ class MemberStore(
             return Dashboard(
                 read_settings(raw),
                 read_pipeline(raw, ts(now), shown),
-                read_owed(raw, now),
-                read_open_requests(raw),
+                read_due_thanks(raw, now, shown),
+                read_due_requests(raw, now, shown),
                 [(reminder, names.get(reminder.id)) for reminder in undelivered],
             )
 
@@ -198,8 +198,8 @@ class Dashboard(NamedTuple):
 
     settings: Settings
     pipeline: Pipeline
-    thanks_owed: list[OpenMeeting]
-    open_requests: list[OpenRequest]
+    thanks: DueThanks
+    requests: DueRequests
     undelivered: list[tuple[Reminder, str | None]]  # with the prospect's name, if any
 
 

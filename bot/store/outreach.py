@@ -10,10 +10,13 @@ import aiosqlite
 from bot.domain.models import Outcome, Outreach, OutreachVia, ProspectStatus, Stage
 from bot.domain.progress import (
     NEXT_ACTIONS_SHOWN,
+    DueRequests,
+    DueThanks,
     OpenMeeting,
     OpenRequest,
     Pipeline,
     PipelineEntry,
+    checkpoint_window,
 )
 from bot.store.base import StoreBase, dt, ts
 from bot.store.prospects import STATUS_SQL
@@ -206,43 +209,77 @@ def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     )
 
 
+_OWED = """
+    FROM meetings m JOIN prospects p ON p.id = m.prospect_id
+    WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0
+"""
+_OWED_COLUMNS = "SELECT m.id, m.starts_at, m.minutes, m.done, p.name"
+# When a meeting ends, in seconds: its planned end, or now if it was marked done sooner.
+_ENDS = (
+    "MIN(CAST(strftime('%s', m.starts_at) AS INTEGER) + m.minutes * 60, "
+    "CASE WHEN m.done = 1 THEN :now ELSE 1e18 END)"
+)
+
+
+def _owed_meeting(row: sqlite3.Row, now: datetime) -> OpenMeeting:
+    ends = dt(row["starts_at"]) + timedelta(minutes=row["minutes"])
+    # A meeting marked done before its planned end is over now.
+    if row["done"]:
+        ends = min(ends, now)
+    return OpenMeeting(meeting_id=row["id"], prospect_name=row["name"], ends_at=ends)
+
+
 def read_owed(raw: sqlite3.Connection, now: datetime) -> list[OpenMeeting]:
     """OutreachMixin.meetings_owing_thanks's read."""
     rows = raw.execute(
-        """
-        SELECT m.id, m.starts_at, m.minutes, m.done, p.name
-        FROM meetings m JOIN prospects p ON p.id = m.prospect_id
-        WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0
-          AND (m.done = 1 OR m.starts_at <= :now)
-        ORDER BY m.starts_at
-        """,
+        f"{_OWED_COLUMNS} {_OWED} AND (m.done = 1 OR m.starts_at <= :now) ORDER BY m.starts_at",
         {"now": ts(now)},
     )
-    owed = []
-    for row in rows:
-        ends = dt(row["starts_at"]) + timedelta(minutes=row["minutes"])
-        # A meeting marked done before its planned end is over now.
-        if row["done"]:
-            ends = min(ends, now)
-        owed.append(OpenMeeting(meeting_id=row["id"], prospect_name=row["name"], ends_at=ends))
-    return owed
+    return [_owed_meeting(row, now) for row in rows]
+
+
+def read_due_thanks(raw: sqlite3.Connection, now: datetime, shown: int) -> DueThanks:
+    """The meetings that have ended owing thanks: how many, and the `shown` that ended
+    first (the dashboard's; see DueThanks)."""
+    params = {"now": int(now.timestamp()), "shown": shown}
+    ended = f"{_OWED} AND {_ENDS} <= :now"
+    (count,) = raw.execute(f"SELECT COUNT(*) {ended}", params).fetchone()
+    rows = raw.execute(
+        f"{_OWED_COLUMNS} {ended} ORDER BY {_ENDS}, m.starts_at, m.id LIMIT :shown", params
+    )
+    return DueThanks(count, [_owed_meeting(row, now) for row in rows])
+
+
+_OPEN = "SELECT id, name, organization, open_since FROM prospects"
+
+
+def _open_request(row: sqlite3.Row) -> OpenRequest:
+    return OpenRequest(row[0], row[1], row[2], datetime.fromisoformat(row[3]))
 
 
 def read_open_requests(raw: sqlite3.Connection) -> list[OpenRequest]:
-    """OutreachMixin.open_requests's read."""
-    rows = raw.execute(
-        """
-        SELECT o.id, o.sent_at, p.name, p.organization
-        FROM outreach o JOIN prospects p ON p.id = o.prospect_id
-        WHERE o.outcome IS NULL
-          AND o.id = (SELECT o2.id FROM outreach o2 WHERE o2.prospect_id = o.prospect_id
-                      ORDER BY o2.sent_at DESC, o2.id DESC LIMIT 1)
-          AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.prospect_id = o.prospect_id
-                          AND m.cancelled_at IS NULL)
-        ORDER BY o.sent_at
-        """
+    """OutreachMixin.open_requests's read: as kept (member migration 9)."""
+    rows = raw.execute(f"{_OPEN} WHERE open_since IS NOT NULL ORDER BY open_since, id")
+    return [_open_request(row) for row in rows]
+
+
+def read_due_requests(raw: sqlite3.Connection, now: datetime, shown: int) -> DueRequests:
+    """The open requests the dashboard needs (see DueRequests): the old ones counted, and
+    read only as far as shown; those in the calendar's window, all."""
+    surely, not_yet = checkpoint_window(now)
+    params = {"surely": ts(surely), "not_yet": ts(not_yet), "shown": shown}
+    (past,) = raw.execute(
+        "SELECT COUNT(*) FROM prospects WHERE open_since < :surely", params
+    ).fetchone()
+    oldest = raw.execute(
+        f"{_OPEN} WHERE open_since < :surely ORDER BY open_since, id LIMIT :shown", params
     )
-    return [OpenRequest(row[0], row[2], row[3], datetime.fromisoformat(row[1])) for row in rows]
+    undecided = raw.execute(
+        f"{_OPEN} WHERE open_since BETWEEN :surely AND :not_yet ORDER BY open_since, id", params
+    )
+    return DueRequests(
+        past, [_open_request(row) for row in oldest], [_open_request(row) for row in undecided]
+    )
 
 
 def read_reminder_prospect_names(

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from bot.domain.business_days import add_business_days
 from bot.domain.progress import (
+    DueRequests,
+    DueThanks,
     OpenMeeting,
     OpenRequest,
     Pipeline,
@@ -40,7 +42,10 @@ def actions(**kw):
         "pipeline": [],
     }
     merged = {**defaults, **kw}
-    merged["pipeline"] = Pipeline.of(merged["pipeline"], merged.get("limit", 8))
+    shown = merged.get("limit", 8)
+    merged["pipeline"] = Pipeline.of(merged["pipeline"], shown)
+    merged["thanks"] = DueThanks.of(merged.pop("thanks_owed"), merged["now"], shown)
+    merged["requests"] = DueRequests.of(merged.pop("open_requests"), merged["now"], shown)
     return next_actions(**merged)
 
 
@@ -186,6 +191,12 @@ ZONES = [UTC_ZONE, ZoneInfo("America/New_York"), ZoneInfo("Australia/Lord_Howe")
 @example(
     sent=datetime(2026, 3, 5, 15), elapsed=timedelta(days=5, hours=-1), zone=ZONES[1]
 )  # over spring-forward
+@example(
+    sent=datetime(2026, 11, 21, 23, 59), elapsed=timedelta(days=11, seconds=-1), zone=UTC_ZONE
+)  # Saturday night: the 7th is 11 days later, the longest it can take
+@example(
+    sent=datetime(2026, 11, 20, 23, 59), elapsed=timedelta(days=5, seconds=-1), zone=UTC_ZONE
+)  # Friday night: the 3rd is Wednesday, 5 days later
 @given(
     sent=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
     elapsed=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=20)),
@@ -216,6 +227,60 @@ def test_a_pipeline_summed_up_counts_everyone_and_keeps_the_oldest_never_asked()
     assert [e.prospect_id for e in pipeline.never_contacted] == [2, 3]
     assert (pipeline.unstaged, pipeline.total(), pipeline.total("to-contact")) == ("Person 1", 4, 3)
     found, more = next_actions(
-        now=FRIDAY, tz=UTC_ZONE, thanks_owed=[], open_requests=[], pipeline=pipeline, limit=2
+        now=FRIDAY,
+        tz=UTC_ZONE,
+        thanks=DueThanks(0, []),
+        requests=DueRequests(0, [], []),
+        pipeline=pipeline,
+        limit=2,
     )
     assert ([a.name for a in found], more) == (["Person 2", "Person 3"], 1)
+
+
+def walked_actions(now, tz, owed, requests, pipeline, limit):
+    """next_actions as first written: every request walked through the calendar."""
+    thanks = [("thanks", m.prospect_name) for m in sorted(owed, key=lambda m: m.ends_at)
+              if m.ends_at <= now]  # fmt: skip
+    overdue = []
+    for n, request in enumerate(sorted(requests, key=lambda r: r.sent_at)):
+        for days, kind in ((7, "follow-up"), (3, "second-contact")):
+            if add_business_days(request.sent_at, days, tz) <= now:
+                overdue.append((days == 3, request.sent_at, n, kind, request.prospect_name))
+                break
+    found = thanks + [(kind, name) for *_, kind, name in sorted(overdue)]
+    found += [("contact", e.name) for e in pipeline.never_contacted]
+    due = len(thanks) + len(overdue) + pipeline.total("to-contact")
+    return found[:limit], max(0, due - limit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    now=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+    ages=st.lists(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=30)), max_size=30),
+    ended=st.lists(
+        st.timedeltas(min_value=timedelta(days=-2), max_value=timedelta(days=9)), max_size=12
+    ),
+    zone=st.sampled_from(ZONES),
+    limit=st.integers(min_value=1, max_value=12),
+)
+def test_what_the_store_sums_up_gives_the_actions_every_request_walked_would(
+    now, ages, ended, zone, limit
+):
+    """The store counts the old requests and reads only those shown (DueRequests), and
+    the ended meetings likewise (DueThanks): the actions and the count left off must be
+    those of deciding every request and meeting."""
+    now = now.replace(tzinfo=UTC)
+    requests = [OpenRequest(n, f"R{n}", None, now - age) for n, age in enumerate(ages)]
+    owed = [OpenMeeting(n, f"M{n}", now - age) for n, age in enumerate(ended)]
+    pipeline = Pipeline.of([entry(i, created_at=now - timedelta(days=i)) for i in range(3)], limit)
+    found, more = next_actions(
+        now=now,
+        tz=zone,
+        thanks=DueThanks.of(owed, now, limit),
+        requests=DueRequests.of(requests, now, limit),
+        pipeline=pipeline,
+        limit=limit,
+    )
+    assert ([(a.kind, a.name) for a in found], more) == walked_actions(
+        now, zone, owed, requests, pipeline, limit
+    )

@@ -12,7 +12,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.progress import DueRequests, DueThanks
 from bot.store import StorePool, Stores
+from bot.store.base import ts
 from tests.support.stores import member_store_at
 
 
@@ -207,6 +209,27 @@ async def test_migration_7_keys_every_existing_name(tmp_path, clock):
     assert keys == ["zoe ng"]
 
 
+async def test_migration_9_keeps_the_open_request_of_every_existing_prospect(tmp_path, clock):
+    at, later = "2026-11-01T10:00:00+00:00", "2026-11-05T10:00:00+00:00"
+    with member_store_at(tmp_path, 7, 8) as conn:
+        for n in (1, 2):
+            conn.execute(
+                "INSERT INTO prospects (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (n, f"P{n}", at, at),
+            )
+        conn.executemany(
+            "INSERT INTO outreach (prospect_id, sent_at, outcome, created_at) VALUES (?, ?, ?, ?)",
+            [(1, at, "later", at), (1, later, None, later), (2, at, "declined", at)],
+        )
+    stores = Stores(StorePool(tmp_path, clock))
+    try:
+        async with stores.member(7) as store:
+            found = await store.open_requests()
+    finally:
+        await stores.close()
+    assert [(r.prospect_name, ts(r.sent_at)) for r in found] == [("P1", later)]
+
+
 async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
     stores, clock, monkeypatch
 ):
@@ -234,8 +257,9 @@ async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
         assert (trips.count, trips.threaded) == (1, 0)
         statuses = {p.id: s for p, s in await store.list_prospects()}
         assert board.settings == await store.settings()
-        assert board.thanks_owed == await store.meetings_owing_thanks()
-        assert board.open_requests == await store.open_requests()
+        assert board.thanks == DueThanks.of(await store.meetings_owing_thanks(), clock.now(), 3)
+        assert board.requests == DueRequests.of(await store.open_requests(), clock.now(), 3)
+        assert [r.prospect_name for r in await store.open_requests()] == ["P1", "P7"]
         assert board.pipeline == await store.pipeline(shown=3)
     assert [statuses[i] for i in ids] == [
         "to-contact", "contacted", "replied", "scheduled", "met", "thanked", "to-contact",
@@ -249,8 +273,37 @@ async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
     assert board.pipeline.counts[(None, "to-contact")] == 3  # P0, P6 (cancelled), P8
     assert [e.name for e in board.pipeline.never_contacted] == ["P0", "P6", "P8"]
     assert board.pipeline.unstaged == "P0"
-    assert [m.prospect_name for m in board.thanks_owed] == ["P4"]
-    assert [r.prospect_name for r in board.open_requests] == ["P1", "P7"]
+    assert [m.prospect_name for m in board.thanks.oldest] == ["P4"]
+    # P1's request, 12 days old, is past day 7 whatever the calendar; P7's is a day old.
+    assert board.requests == DueRequests(1, [board.requests.oldest[0]], [])
+    assert board.requests.oldest[0].prospect_name == "P1"
+
+
+@pytest.mark.parametrize("seed", range(4))
+async def test_progress_reads_only_what_it_shows_and_sums_up_as_reading_everything_would(
+    stores, clock, seed
+):
+    """The dashboard counts ended meetings and old requests in SQL and reads only the
+    few it shows, plus the requests the calendar decides: the same as every meeting
+    owing thanks and every open request, summed up (DueThanks.of, DueRequests.of)."""
+    rng = random.Random(seed)
+    now = clock.now()
+    async with stores.member(1) as store:
+        ids = [(await store.add_prospect(f"P{n}")).id for n in range(40)]
+        async with store.transaction():
+            for prospect_id in ids[:30]:
+                sent = now - timedelta(hours=rng.randrange(0, 24 * 20))
+                await store.add_outreach(prospect_id, sent_at=sent)
+            for prospect_id in ids[20:40]:
+                starts = now - timedelta(minutes=rng.randrange(-600, 6000))
+                await store.add_meeting(
+                    prospect_id, starts, minutes=rng.choice([20, 45]), done=rng.random() < 0.2
+                )
+        for shown in (1, 3, 8):
+            board = await store.dashboard(shown=shown)
+            owed = await store.meetings_owing_thanks()
+            assert board.thanks == DueThanks.of(owed, now, shown)
+            assert board.requests == DueRequests.of(await store.open_requests(), now, shown)
 
 
 async def test_a_transaction_cancelled_while_its_first_statement_waits_leaves_nothing_open(
@@ -276,6 +329,15 @@ async def test_a_transaction_cancelled_while_its_first_statement_waits_leaves_no
         await blocker
         assert not store.conn.in_transaction
         assert await store.count_prospects() == 0
+
+
+def reference_open_request(meetings: list[dict], outreach: list[dict]) -> str | None:
+    """When a prospect's open request was sent, straight from its rows: their latest
+    request, if it has no reply and no meeting (not cancelled) followed."""
+    if not outreach or any(m["cancelled_at"] is None for m in meetings):
+        return None
+    latest = max(outreach, key=lambda o: (o["sent_at"], o["id"]))
+    return latest["sent_at"] if latest["outcome"] is None else None
 
 
 def reference_status(meetings: list[dict], outreach: list[dict], now: str) -> str:
@@ -329,8 +391,9 @@ async def change_something(store, clock, rng, prospect_id):
 @pytest.mark.parametrize("seed", range(12))
 async def test_the_kept_status_follows_every_change_of_a_prospects_records(stores, clock, seed):
     """Member migration 8 keeps each prospect's status as its meetings and requests
-    change; after any sequence of changes, and as time passes, it reads as the funnel's
-    rules say, in lists, filters, counts and a single prospect's status."""
+    change (and migration 9 its open request); after any sequence of changes, and as
+    time passes, it reads as the funnel's rules say, in lists, filters, counts and a
+    single prospect's status."""
     rng = random.Random(seed)
     async with stores.member(1) as store:
         ids = [(await store.add_prospect(f"P{n}")).id for n in range(6)]
@@ -347,6 +410,15 @@ async def test_the_kept_status_follows_every_change_of_a_prospects_records(store
                 for pid in ids
             }
             assert {p.id: s for p, s in await store.list_prospects()} == expected
+            open_since = {
+                pid: reference_open_request(
+                    await rows_of(store, "meetings", pid), await rows_of(store, "outreach", pid)
+                )
+                for pid in ids
+            }
+            assert {r.prospect_id: ts(r.sent_at) for r in await store.open_requests()} == {
+                pid: since for pid, since in open_since.items() if since is not None
+            }
             assert await store.prospect_status(changed) == expected[changed]
             wanted = Counter(expected.values())
             counted: Counter[str] = Counter()

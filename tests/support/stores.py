@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from bot.domain.names import comparable_name
 from bot.store.pool import _migrations
 
 
@@ -15,6 +16,7 @@ def member_store_at(data_dir: Path, user_id: int, version: int) -> sqlite3.Conne
     users.mkdir(mode=0o700, exist_ok=True)
     conn = sqlite3.connect(users / f"{user_id}.sqlite3")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.create_function("comparable_name", 1, comparable_name, deterministic=True)  # (7)
     for number, sql in _migrations("users"):
         if number <= version:
             conn.executescript(sql)
