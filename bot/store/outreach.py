@@ -19,7 +19,6 @@ from bot.domain.progress import (
     checkpoint_window,
 )
 from bot.store.base import StoreBase, dt, ts
-from bot.store.prospects import STATUS_SQL
 
 _STAGES = {stage.value: stage for stage in Stage}
 _STATUSES = {status.value: status for status in ProspectStatus}
@@ -174,14 +173,16 @@ class OutreachMixin(StoreBase):
 
 def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     """OutreachMixin.pipeline's read."""
-    counts = {
-        (stage, status): n
-        for stage, status, n in raw.execute(
-            f"SELECT p.stage, {STATUS_SQL} AS status, COUNT(*) FROM prospects p "
-            "GROUP BY p.stage, status",
-            {"now": now},
-        )
-    }
+    # Grouped in the order of the prospects_kept_status index (no sorting), the prospects
+    # with a meeting split into met and scheduled as prospects.STATUS_SQL reads them.
+    counts: dict[tuple[str | None, str], int] = {}
+    for kept, stage, n, met in raw.execute(
+        "SELECT kept_status, stage, COUNT(*), COUNT(CASE WHEN met_from <= :now THEN 1 END) "
+        "FROM prospects GROUP BY kept_status, stage",
+        {"now": now},
+    ):
+        split = (("met", met), ("scheduled", n - met)) if kept == "meeting" else ((kept, n),)
+        counts.update(((stage, status), count) for status, count in split if count)
     never = raw.execute(
         "SELECT p.id, p.name, p.stage, p.created_at FROM prospects p "
         "WHERE p.kept_status = 'to-contact' ORDER BY p.created_at, p.id LIMIT :shown",
@@ -209,16 +210,14 @@ def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     )
 
 
-_OWED = """
-    FROM meetings m JOIN prospects p ON p.id = m.prospect_id
-    WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0
-"""
-_OWED_COLUMNS = "SELECT m.id, m.starts_at, m.minutes, m.done, p.name"
-# When a meeting ends, in seconds: its planned end, or now if it was marked done sooner.
-_ENDS = (
-    "MIN(CAST(strftime('%s', m.starts_at) AS INTEGER) + m.minutes * 60, "
-    "CASE WHEN m.done = 1 THEN :now ELSE 1e18 END)"
+_OWED = (
+    "FROM meetings m JOIN prospects p ON p.id = m.prospect_id "
+    "WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0"
 )
+_OWED_COLUMNS = "SELECT m.id, m.starts_at, m.minutes, m.done, p.name"
+# When a meeting is planned to end, in seconds since 1970: written as the index of the
+# meetings owing thanks is (member migration 9), so that it is found through the index.
+_ENDS = "CAST(strftime('%s', m.starts_at) AS INTEGER) + m.minutes * 60"
 
 
 def _owed_meeting(row: sqlite3.Row, now: datetime) -> OpenMeeting:
@@ -240,14 +239,23 @@ def read_owed(raw: sqlite3.Connection, now: datetime) -> list[OpenMeeting]:
 
 def read_due_thanks(raw: sqlite3.Connection, now: datetime, shown: int) -> DueThanks:
     """The meetings that have ended owing thanks: how many, and the `shown` that ended
-    first (the dashboard's; see DueThanks)."""
+    first (the dashboard's; see DueThanks). Those past their planned end are counted
+    and read in order through the index; those marked done sooner end now."""
     params = {"now": int(now.timestamp()), "shown": shown}
-    ended = f"{_OWED} AND {_ENDS} <= :now"
-    (count,) = raw.execute(f"SELECT COUNT(*) {ended}", params).fetchone()
+    past_end = f"{_OWED} AND {_ENDS} <= :now"
+    done_sooner = f"{_OWED} AND m.done = 1 AND {_ENDS} > :now"
+    (ended,) = raw.execute(
+        f"SELECT (SELECT COUNT(*) {past_end}) + (SELECT COUNT(*) {done_sooner})", params
+    ).fetchone()
     rows = raw.execute(
-        f"{_OWED_COLUMNS} {ended} ORDER BY {_ENDS}, m.starts_at, m.id LIMIT :shown", params
-    )
-    return DueThanks(count, [_owed_meeting(row, now) for row in rows])
+        f"{_OWED_COLUMNS} {past_end} ORDER BY {_ENDS}, m.starts_at, m.id LIMIT :shown", params
+    ).fetchall()
+    rows += raw.execute(
+        f"{_OWED_COLUMNS} {done_sooner} ORDER BY m.starts_at, m.id LIMIT :shown", params
+    ).fetchall()
+    owed = [(row, _owed_meeting(row, now)) for row in rows]
+    owed.sort(key=lambda pair: (pair[1].ends_at, pair[0]["starts_at"], pair[0]["id"]))
+    return DueThanks(ended, [meeting for _, meeting in owed[:shown]])
 
 
 _OPEN = "SELECT id, name, organization, open_since FROM prospects"

@@ -279,6 +279,27 @@ async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
     assert board.requests.oldest[0].prospect_name == "P1"
 
 
+async def test_progress_finds_old_requests_and_ended_meetings_through_their_indexes(stores):
+    """The dashboard's reads of open requests and meetings owing thanks go through the
+    indexes member migration 9 made for them (its SQL must match the index's)."""
+    async with stores.member(1) as store:
+        statements = []
+        store.conn._conn.set_trace_callback(statements.append)
+        try:
+            await store.dashboard()
+        finally:
+            store.conn._conn.set_trace_callback(None)
+        plans = {
+            sql: " ".join(row[3] for row in await store.fetchall(f"EXPLAIN QUERY PLAN {sql}"))
+            for sql in statements
+            if "open_since" in sql or "thanks_skipped" in sql
+        }
+    assert len(plans) == 6  # three reads each: how many, the oldest, the rest needed
+    for sql, plan in plans.items():
+        index = "prospects_open_since" if "open_since" in sql else "meetings_owing_thanks"
+        assert index in plan and "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), (sql, plan)
+
+
 @pytest.mark.parametrize("seed", range(4))
 async def test_progress_reads_only_what_it_shows_and_sums_up_as_reading_everything_would(
     stores, clock, seed

@@ -48,3 +48,9 @@ END;
 INSERT INTO prospect_status_refresh SELECT id FROM prospects;
 
 CREATE INDEX prospects_open_since ON prospects (open_since, id);
+
+-- The meetings owing thanks (not cancelled, thanked or skipped), by when each is planned
+-- to end, in seconds: the dashboard counts those that have ended, and reads the first few
+-- (bot/store/outreach.py writes the same expression, so that it finds them here).
+CREATE INDEX meetings_owing_thanks ON meetings (CAST(strftime('%s', starts_at) AS INTEGER) + minutes * 60)
+WHERE cancelled_at IS NULL AND thanked_at IS NULL AND thanks_skipped = 0;
