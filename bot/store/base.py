@@ -68,9 +68,18 @@ class StoreConnection(aiosqlite.Connection):
     connection at that moment.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, prepare: Callable[[sqlite3.Connection], None] | None = None
+    ) -> None:
         def connector() -> sqlite3.Connection:
-            return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            try:
+                if prepare is not None:
+                    prepare(raw)
+            except BaseException:
+                raw.close()
+                raise
+            return raw
 
         super().__init__(connector, iter_chunk_size=64)
         self.wal_path = Path(f"{path}-wal")

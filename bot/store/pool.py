@@ -14,7 +14,7 @@ import os
 import sqlite3
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -284,74 +284,71 @@ class StorePool:
 
     async def _connect(self, path: Path, kind: str, key: int) -> StoreConnection:
         created = not path.exists()
-        conn = await open_connection(path)
-        try:
-            conn.row_factory = sqlite3.Row
-            async with conn.executescript(_PRAGMAS):
-                pass
-            if kind == "users":
-                await conn.create_function(
-                    "comparable_name", 1, comparable_name, deterministic=True
-                )
-            await self._migrate(conn, kind)
-            if kind == "users":
-                touched = self._touched.setdefault((kind, key), set())
-                touched.clear()
-                await conn.create_function("reminder_touched", 1, touched.add)
-                async with conn.executescript(_REMINDER_TRIGGERS + _NAME_KEY_TRIGGERS):
-                    pass
-        except BaseException:
-            await conn.close()
-            raise
+        touched = None
+        if kind == "users":
+            touched = self._touched.setdefault((kind, key), set())
+            touched.clear()
+        migrations = self._migrations[kind]
+
+        def prepare(raw: sqlite3.Connection) -> None:
+            # In the connection's thread as it opens: a store opens in one trip.
+            raw.row_factory = sqlite3.Row
+            raw.executescript(_PRAGMAS)
+            if touched is not None:
+                raw.create_function("comparable_name", 1, comparable_name, deterministic=True)
+            _migrate(raw, migrations)
+            if touched is not None:
+                raw.create_function("reminder_touched", 1, touched.add)
+                raw.executescript(_REMINDER_TRIGGERS + _NAME_KEY_TRIGGERS)
+
+        conn = await open_connection(path, prepare)
         if created:
             os.chmod(path, 0o600)
         return conn
 
-    async def _migrate(self, conn: StoreConnection, kind: str) -> None:
-        async with conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        version = row[0] if row is not None else 0
-        pending = [(n, sql) for n, sql in self._migrations[kind] if n > version]
-        if not pending:
-            return
-        # All pending steps in one transaction: a store is never left half-migrated.
-        script = "BEGIN IMMEDIATE;\n"
-        for number, sql in pending:
-            script += f"{sql}\nPRAGMA user_version = {number};\n"
-        # A step that rebuilds a table others refer to asks for foreign keys off (SQLite
-        # ignores the pragma inside a transaction, so it is set before BEGIN); the keys
-        # are then checked before COMMIT, and a step that broke one is rolled back.
-        keys_off = any(sql.startswith(FOREIGN_KEYS_OFF) for _, sql in pending)
-        try:
-            if keys_off:
-                async with conn.execute("PRAGMA foreign_keys = OFF"):
-                    pass
-            async with conn.executescript(script):
-                pass
-            async with conn.execute("PRAGMA foreign_key_check") as cursor:
-                broken = list(await cursor.fetchall())
-            if broken:
-                raise sqlite3.IntegrityError(
-                    f"a migration left {len(broken)} broken foreign keys, e.g. {tuple(broken[0])}"
-                )
-            await conn.commit()
-            # A store's schema reaches its file at once (commits leave checkpoints to
-            # the stores, bot/store/base.py).
-            async with conn.execute("PRAGMA wal_checkpoint(PASSIVE)"):
-                pass
-        except BaseException:
-            if conn.in_transaction:
-                await conn.rollback()
-            raise
-        finally:
-            if keys_off:
-                async with conn.execute("PRAGMA foreign_keys = ON"):
-                    pass
+
+def _migrate(raw: sqlite3.Connection, migrations: list[tuple[int, str]]) -> None:
+    """Bring a store's schema up to date (in its connection's thread)."""
+    (version,) = raw.execute("PRAGMA user_version").fetchone()
+    pending = [(n, sql) for n, sql in migrations if n > version]
+    if not pending:
+        return
+    # All pending steps in one transaction: a store is never left half-migrated.
+    script = "BEGIN IMMEDIATE;\n"
+    for number, sql in pending:
+        script += f"{sql}\nPRAGMA user_version = {number};\n"
+    # A step that rebuilds a table others refer to asks for foreign keys off (SQLite
+    # ignores the pragma inside a transaction, so it is set before BEGIN); the keys are
+    # then checked before COMMIT, and a step that broke one is rolled back.
+    keys_off = any(sql.startswith(FOREIGN_KEYS_OFF) for _, sql in pending)
+    try:
+        if keys_off:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        raw.executescript(script)
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise sqlite3.IntegrityError(
+                f"a migration left {len(broken)} broken foreign keys, e.g. {tuple(broken[0])}"
+            )
+        raw.execute("COMMIT")
+        # A store's schema reaches its file at once (commits leave checkpoints to the
+        # stores, bot/store/base.py).
+        raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except BaseException:
+        if raw.in_transaction:
+            raw.rollback()
+        raise
+    finally:
+        if keys_off:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
-async def open_connection(path: Path) -> StoreConnection:
-    """An aiosqlite connection in autocommit mode (transactions are explicit)."""
-    conn = StoreConnection(path)
+async def open_connection(
+    path: Path, prepare: Callable[[sqlite3.Connection], None] | None = None
+) -> StoreConnection:
+    """An aiosqlite connection in autocommit mode (transactions are explicit), `prepare`d
+    in its thread as it opens."""
+    conn = StoreConnection(path, prepare)
     await conn  # starts its thread and opens the file there
     return conn
 
