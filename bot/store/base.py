@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 import aiosqlite
 
@@ -83,6 +83,8 @@ class StoreConnection(aiosqlite.Connection):
 
         super().__init__(connector, iter_chunk_size=64)
         self.wal_path = Path(f"{path}-wal")
+        # Reads remembered until the connection next changes a row (StoreBase.remembered).
+        self.remembered: dict[str, tuple[int, Any]] = {}
         # Counted on each side by one thread only, so neither count can lose an update.
         self._queued = 0  # by the event loop, as work is queued
         self._finished = 0  # by the connection's thread, as work ends (even a cancelled trip's)
@@ -237,6 +239,21 @@ class StoreBase:
         """Whether `_before_commit` or `_settle` has work to do (read in the connection's
         thread, just before a one-trip COMMIT): a subclass's hook."""
         return False
+
+    async def remembered(self, key: str, read: Callable[[], Awaitable[T]]) -> T:
+        """`await read()`, remembered with the connection until it next changes a row
+        (the connection is its store's only writer): a read that many commands repeat,
+        such as a server's question bank, costs nothing while the store stays the same.
+        Inside a transaction, read afresh and not remembered (it may yet roll back)."""
+        if self.in_transaction:
+            return await read()
+        kept = self.conn.remembered.get(key)
+        if kept is not None and kept[0] == self.conn._conn.total_changes:
+            return cast(T, kept[1])
+        value = await read()
+        if not self.in_transaction:
+            self.conn.remembered[key] = (self.conn._conn.total_changes, value)
+        return value
 
     async def fetchall(
         self, sql: str, params: Params = (), *, quick: bool = False

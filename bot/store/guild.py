@@ -193,8 +193,14 @@ class GuildStore(NetworkMixin, PracticeMixin):
 
     async def top_questions(self) -> list[BankRow]:
         """Every question with its votes, most votes first — the rows
-        `bot.domain.prep.default_prep_questions` picks a prep sheet's questions from."""
-        return [BankRow(q.id, q.text, q.category, q.votes) for q in await self.list_questions()]
+        `bot.domain.prep.default_prep_questions` picks a prep sheet's questions from
+        (every prep sheet reads them: remembered until the store changes)."""
+
+        async def read() -> tuple[BankRow, ...]:
+            questions = await self.list_questions()
+            return tuple(BankRow(q.id, q.text, q.category, q.votes) for q in questions)
+
+        return list(await self.remembered("top_questions", read))
 
     async def question_texts(self, ids: Iterable[int]) -> list[QuestionText]:
         """The chosen questions, in the order given; ids not in this server's bank are

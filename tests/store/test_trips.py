@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.models import CATEGORIES
 from bot.domain.progress import DueRequests, DueThanks
 from bot.store import StorePool, Stores
 from bot.store.base import ts
@@ -134,6 +135,29 @@ async def test_a_commit_only_appends_to_the_log_until_it_has_grown_then_it_is_co
         await store.add_prospect("Grace Hopper")
         assert trips.threaded == 1  # the checkpoint
         assert in_the_file_itself() == ["Ada Lovelace", "Grace Hopper"]
+
+
+async def test_the_bank_is_read_once_until_the_server_store_changes(stores, monkeypatch):
+    """Every prep sheet reads its server's bank: it is remembered, and read afresh after
+    any change (a question added, a vote), but never remembered from a transaction that
+    then rolls back."""
+    async with stores.guild(1) as bank:
+        first = await bank.top_questions()
+        trips = Trips(monkeypatch, bank)
+        assert await bank.top_questions() == first
+        assert trips.count == 0
+        question, added = await bank.add_question(
+            "What surprised you most in your first year?", CATEGORIES[0], author_id=5
+        )
+        assert added and question.id in [row.id for row in await bank.top_questions()]
+        await bank.toggle_vote(question.id, 7)
+        assert [r.votes for r in await bank.top_questions() if r.id == question.id] == [1]
+        with pytest.raises(RuntimeError):
+            async with bank.transaction():
+                await bank.remove_question(question.id)
+                assert question.id not in [row.id for row in await bank.top_questions()]
+                raise RuntimeError("rolled back")
+        assert question.id in [row.id for row in await bank.top_questions()]
 
 
 async def test_the_write_lock_is_taken_before_the_first_read(stores, tmp_path):
