@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
+import sys
+import threading
 from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
 
+from bot.reminders import consistency
 from bot.reminders.delivery import (
     DM_CHANNEL_SETTING,
     HISTORY_LIMIT,
@@ -464,6 +468,30 @@ async def test_the_consistency_pass_repairs_drift_both_ways(
     assert {(u, r) for u, r, _ in index_rows(tmp_path)} == {(ALICE, unarmed)}
     assert job_ids(engine) == {job_id(ALICE, unarmed)}
     assert not stores.pool.exists("users", BOB)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own priority is Linux's")
+async def test_the_pass_looks_at_stores_at_the_lowest_cpu_priority_and_the_loop_keeps_its_own(
+    make_engine, stores, clock, monkeypatch
+):
+    """On a busy machine the pass's looks take a core only when commands leave it idle."""
+    await add_meeting_reminder(stores, ALICE, due_in=timedelta(hours=1), clock=clock)
+    seen = []
+    real = consistency._look_all
+
+    def look_all(paths):
+        seen.append((threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0)))
+        return real(paths)
+
+    monkeypatch.setattr(consistency, "_look_all", look_all)
+    loop_priority = os.getpriority(os.PRIO_PROCESS, 0)
+    engine = make_engine()
+    await engine.start()
+    report = await engine.consistency
+    assert report.members == 1
+    assert [priority for _, priority in seen] == [19]
+    assert seen[0][0] != threading.get_native_id()
+    assert os.getpriority(os.PRIO_PROCESS, 0) == loop_priority
 
 
 async def test_a_send_interrupted_by_a_crash_is_not_repeated(
