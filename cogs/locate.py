@@ -202,20 +202,18 @@ class Locate(commands.Cog):
                 )
             except ConnectionsFileError as error:
                 raise UserError(_import_error(file.filename, str(error))) from None
-            async with store.transaction():
-                for person in plan.added:
-                    fields = {
-                        "role": person.role,
-                        "organization": person.organization,
-                        "linkedin": person.linkedin,
-                        "email": person.email,
-                        "connected_on": person.connected_on,
-                    }
-                    await store.add_prospect(
-                        person.name,
-                        source="linkedin",
-                        **{k: v for k, v in fields.items() if v is not None},
-                    )
+            people = []
+            for person in plan.added:
+                fields = {
+                    "role": person.role,
+                    "organization": person.organization,
+                    "linkedin": person.linkedin,
+                    "email": person.email,
+                    "connected_on": person.connected_on,
+                    "source": "linkedin",
+                }
+                people.append((person.name, {k: v for k, v in fields.items() if v is not None}))
+            await store.add_prospects(people)
         self.bot.club_counts.count(
             interaction.guild_id, interaction.user.id, "prospects_added", amount=len(plan.added)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import aiosqlite
@@ -84,6 +84,19 @@ class ProspectsMixin(StoreBase):
             return Added(prospect_from_row(row), namesakes, total)
 
         return await self.write(add, quick=True)
+
+    async def add_prospects(self, people: Sequence[tuple[str, dict[str, Any]]]) -> int:
+        """Add many prospects at once (an import: thousands), with their COMMIT, in the
+        connection's thread, so the event loop answers other members meanwhile; how
+        many were added. Each is (name, fields) as for `add_prospect`."""
+        inserts = [self._insert(name, fields) for name, fields in people]
+
+        def add(raw: sqlite3.Connection) -> int:
+            for sql, values in inserts:
+                raw.execute(sql, values).fetchall()
+            return len(inserts)
+
+        return await self.write(add)
 
     def _insert(self, name: str, fields: dict[str, Any]) -> tuple[str, list[Any]]:
         """The INSERT ... RETURNING of a new prospect, and its values."""

@@ -90,6 +90,11 @@ async def test_quick_work_runs_on_the_event_loop_and_bulk_work_in_the_thread(sto
         trips = Trips(monkeypatch, store)
         assert [p.name for p in await store.search_prospects("ada")] == ["Ada Lovelace"]
         assert trips.threaded == 1  # every prospect is read: in the thread
+        people = [(f"Person {n}", {"organization": "Acme"}) for n in range(500)]
+        assert await store.add_prospects(people) == 500
+        assert trips.threaded == 2  # an import, COMMIT included, in one trip there
+        assert not store.conn.in_transaction
+        assert [p.name for p in await store.prospects_named("person 499")] == ["Person 499"]
 
 
 async def test_quick_work_waits_for_what_the_thread_still_has_queued(stores):
