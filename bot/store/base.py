@@ -17,6 +17,9 @@ import aiosqlite
 from bot.clock import Clock
 
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
+# How long a statement in a connection's thread waits for a store another connection has
+# locked (an operator's tool); on the event loop, a statement never waits (see run).
+BUSY_TIMEOUT_MS = 5000
 # Commits never checkpoint by themselves (wal_autocheckpoint is off, see bot/store/pool.py):
 # once a store's write-ahead log passes this size (SQLite's own default, 1,000 pages), the
 # next commit has it copied into the store, in the connection's thread.
@@ -193,7 +196,13 @@ class StoreBase:
             work = partial(_begun, work)
         try:
             if quick and self.conn.idle:
-                return work(raw)
+                try:
+                    return _without_waiting(work, raw)
+                except sqlite3.OperationalError as error:
+                    if not _is_busy(error):
+                        raise
+                    # Another connection holds the store (nothing ran, BEGIN included):
+                    # the thread waits for it, while the loop answers everyone else.
             if self.in_transaction:
                 self._threaded = True
             result: T = await self.conn._execute(work, raw)
@@ -299,6 +308,20 @@ def _begun(work: Callable[[sqlite3.Connection], T], raw: sqlite3.Connection) -> 
     is taken before anything is read)."""
     raw.execute("BEGIN IMMEDIATE")
     return work(raw)
+
+
+def _without_waiting(work: Callable[[sqlite3.Connection], T], raw: sqlite3.Connection) -> T:
+    """`work`, failing at once (SQLITE_BUSY) rather than waiting for a lock."""
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        return work(raw)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _commit(raw: sqlite3.Connection) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.store.pool import BUSY_TIMEOUT_MS
+from bot.store.base import BUSY_TIMEOUT_MS
 from bot.store.reminders import OWED_STATES
 
 # How many of integrity_check's findings to read (a damaged page yields hundreds).

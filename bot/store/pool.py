@@ -21,13 +21,12 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.domain.names import comparable_name
-from bot.store.base import StoreConnection, roll_back
+from bot.store.base import BUSY_TIMEOUT_MS, StoreConnection, roll_back
 
 log = logging.getLogger(__name__)
 
 KINDS = ("users", "guilds")
 _MIGRATION_SETS = {"users": "member", "guilds": "guild"}
-BUSY_TIMEOUT_MS = 5000
 # secure_delete: what is deleted is overwritten, not left in free pages, so a member's
 # deleted rows (a prospect removed, their votes after /mydata delete) are really gone.
 # No commit checkpoints by itself (the stores do it in the connection's thread once the

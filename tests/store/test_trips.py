@@ -119,6 +119,27 @@ async def test_quick_work_waits_for_what_the_thread_still_has_queued(stores):
         assert store.conn.idle
 
 
+async def test_a_store_locked_by_another_connection_never_holds_up_the_event_loop(stores, tmp_path):
+    """Quick work never waits for a lock on the loop (an operator's tool holding the
+    store would stall every member): it waits in the connection's thread instead, and
+    goes through once the lock is let go."""
+    async with stores.member(1) as store:
+        await store.add_prospect("Ada Lovelace")
+        other = sqlite3.connect(tmp_path / "users" / "1.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # holds the write lock
+        try:
+            adding = asyncio.ensure_future(store.add_prospect("Grace Hopper"))
+            began = asyncio.get_running_loop().time()
+            await asyncio.sleep(0.05)
+            assert asyncio.get_running_loop().time() - began < 1  # the loop went on
+            assert not adding.done()  # waiting for the lock, in the thread
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        await adding
+        assert await store.count_prospects() == 2
+
+
 async def test_a_commit_only_appends_to_the_log_until_it_has_grown_then_it_is_copied_in(
     stores, monkeypatch, tmp_path
 ):
