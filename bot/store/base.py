@@ -245,8 +245,8 @@ class StoreBase:
             await self.run(_checkpoint)
 
     def _settles_on_commit(self) -> bool:
-        """Whether `_before_commit` or `_settle` has work to do (read in the connection's
-        thread, just before a one-trip COMMIT): a subclass's hook."""
+        """Whether `_before_commit` or `_settle` has work to do (read where the work runs,
+        just before a one-go COMMIT): a subclass's hook."""
         return False
 
     async def remembered(self, key: str, read: Callable[[], Awaitable[T]]) -> T:
