@@ -242,7 +242,7 @@ class StoreBase:
         except OSError:
             return
         if grown:
-            await self.run(_checkpoint)
+            await self.run(checkpoint)
 
     def _settles_on_commit(self) -> bool:
         """Whether `_before_commit` or `_settle` has work to do (read where the work runs,
@@ -260,8 +260,7 @@ class StoreBase:
         if kept is not None and kept[0] == self.conn._conn.total_changes:
             return cast(T, kept[1])
         value = await read()
-        if not self.in_transaction:
-            self.conn.remembered[key] = (self.conn._conn.total_changes, value)
+        self.conn.remembered[key] = (self.conn._conn.total_changes, value)
         return value
 
     async def fetchall(
@@ -328,10 +327,12 @@ def _commit(raw: sqlite3.Connection) -> None:
     raw.execute("COMMIT")
 
 
-def _checkpoint(raw: sqlite3.Connection) -> None:
-    # PASSIVE: never waits on a reader (the consistency pass); a log it couldn't copy in
-    # whole is tried again at the next commit.
-    raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+def checkpoint(raw: sqlite3.Connection, mode: str = "PASSIVE") -> None:
+    """Copy the store's write-ahead log into its file (in the connection's thread: it
+    syncs the disk). PASSIVE never waits on a reader (the consistency pass); a log it
+    couldn't copy in whole is tried again at the next commit. TRUNCATE also empties the
+    log, waiting for readers."""
+    raw.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
 
 
 async def roll_back(conn: aiosqlite.Connection) -> None:

@@ -20,7 +20,7 @@ import aiosqlite
 
 from bot.domain.models import CATEGORIES, BankRow, BankSort, QuestionText, Vote
 from bot.domain.questions import find_near_duplicate, load_default_questions, normalize
-from bot.store.base import dt, is_row_id, ts
+from bot.store.base import checkpoint, dt, is_row_id, ts
 from bot.store.counts import ADD_TO_COUNT_SQL, month_of
 from bot.store.network import NetworkMixin
 from bot.store.practice import PracticeMixin
@@ -304,7 +304,7 @@ class GuildStore(NetworkMixin, PracticeMixin):
             await self.forget_network_member(user_id)
             await self.forget_practice_member(user_id)
             await self.forget_posts_to(user_id)
-        await self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await self.run(lambda raw: checkpoint(raw, "TRUNCATE"))  # in the thread: it syncs
 
     # -- anonymous club counters ---------------------------------------------------
     async def count_activity(self, changes: Iterable[ActivityChange]) -> None:

@@ -186,6 +186,21 @@ async def test_the_bank_is_read_once_until_the_server_store_changes(stores, monk
         assert question.id in [row.id for row in await bank.top_questions()]
 
 
+async def test_emptying_the_log_after_forgetting_a_member_syncs_in_the_thread(stores):
+    """/mydata delete empties a server store's log (no copy of the rows stays in it):
+    a checkpoint that syncs the disk, so never on the event loop."""
+    async with stores.guild(1) as bank:
+        await bank.top_questions()  # seeded
+        ran = []
+        bank.conn._conn.set_trace_callback(lambda sql: ran.append((sql, threading.get_ident())))
+        try:
+            await bank.forget_member(5)
+        finally:
+            bank.conn._conn.set_trace_callback(None)
+    threads = [thread for sql, thread in ran if "wal_checkpoint(TRUNCATE)" in sql]
+    assert threads and threading.get_ident() not in threads
+
+
 async def test_the_write_lock_is_taken_before_the_first_read(stores, tmp_path):
     """BEGIN IMMEDIATE, though sent late, still comes before the transaction reads: a
     writer elsewhere can't slip in between the read and the write it decides."""
