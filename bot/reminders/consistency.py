@@ -147,13 +147,13 @@ class ConsistencyPass:
         await _index_op(self.index.check())
         members = await asyncio.to_thread(self.stores.pool.ids, "users")
         armed = dropped = resumed = 0
+        loop = asyncio.get_running_loop()
         with ThreadPoolExecutor(1, "consistency-pass", initializer=_yield_the_cpu) as looker:
             for start in range(0, len(members), LOOK_BATCH):
                 if not self._running():
                     break
                 batch = members[start : start + LOOK_BATCH]
                 paths = [self.stores.pool.path("users", user_id) for user_id in batch]
-                loop = asyncio.get_running_loop()
                 looks = await loop.run_in_executor(looker, _look_all, paths)
                 indexed = await _index_op(self.index.of_members(batch))
                 for user_id, look in zip(batch, looks, strict=True):

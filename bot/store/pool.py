@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.domain.names import comparable_name
-from bot.store.base import BUSY_TIMEOUT_MS, StoreConnection, roll_back
+from bot.store.base import BUSY_TIMEOUT_MS, StoreConnection, checkpoint, roll_back
 
 log = logging.getLogger(__name__)
 
@@ -332,7 +332,7 @@ def _migrate(raw: sqlite3.Connection, migrations: list[tuple[int, str]]) -> None
         raw.execute("COMMIT")
         # A store's schema reaches its file at once (commits leave checkpoints to the
         # stores, bot/store/base.py).
-        raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        checkpoint(raw)
     except BaseException:
         if raw.in_transaction:
             raw.rollback()
