@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -173,24 +174,35 @@ class OutreachMixin(StoreBase):
 
 def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     """OutreachMixin.pipeline's read."""
-    # Grouped in the order of the prospects_kept_status index (no sorting), the prospects
-    # with a meeting split into met and scheduled as prospects.STATUS_SQL reads them.
-    counts: dict[tuple[str | None, str], int] = {}
-    for kept, stage, n, met in raw.execute(
-        "SELECT kept_status, stage, COUNT(*), COUNT(CASE WHEN met_from <= :now THEN 1 END) "
-        "FROM prospects GROUP BY kept_status, stage",
+    # The counts are kept per (kept status, stage) (member migration 10); those with a
+    # meeting are split into met and scheduled as prospects.STATUS_SQL reads them.
+    met: Counter[str] = Counter()
+    for stage, n in raw.execute(
+        "SELECT stage, COUNT(*) FROM prospects "
+        "WHERE kept_status = 'meeting' AND met_from <= :now GROUP BY stage",
         {"now": now},
     ):
-        split = (("met", met), ("scheduled", n - met)) if kept == "meeting" else ((kept, n),)
-        counts.update(((stage, status), count) for status, count in split if count)
+        met[stage or ""] += n
+    counts: dict[tuple[str, str], int] = {}
+    for kept, stage, n in raw.execute("SELECT kept_status, stage, n FROM prospect_counts"):
+        split: tuple[tuple[str, int], ...]
+        if kept == "meeting":
+            split = (("met", met[stage]), ("scheduled", n - met[stage]))
+        else:
+            split = ((kept, n),)
+        counts.update(((stage, status), count) for status, count in split if count > 0)
     never = raw.execute(
         "SELECT p.id, p.name, p.stage, p.created_at FROM prospects p "
         "WHERE p.kept_status = 'to-contact' ORDER BY p.created_at, p.id LIMIT :shown",
-        {"now": now, "shown": shown},
+        {"shown": shown},
     ).fetchall()
-    unstaged = raw.execute(
-        "SELECT name FROM prospects WHERE stage IS NULL OR stage = '' ORDER BY id LIMIT 1"
-    ).fetchone()
+    unstaged = (
+        raw.execute(
+            "SELECT name FROM prospects WHERE stage IS NULL OR stage = '' ORDER BY id LIMIT 1"
+        ).fetchone()
+        if any(stage == "" for stage, _ in counts)
+        else None
+    )
     return Pipeline(
         {
             (_STAGES[stage] if stage else None, _STATUSES[status]): n
@@ -210,10 +222,9 @@ def read_pipeline(raw: sqlite3.Connection, now: str, shown: int) -> Pipeline:
     )
 
 
-_OWED = (
-    "FROM meetings m JOIN prospects p ON p.id = m.prospect_id "
-    "WHERE m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0"
-)
+_OWING = "m.cancelled_at IS NULL AND m.thanked_at IS NULL AND m.thanks_skipped = 0"
+_JOINED = "FROM meetings m JOIN prospects p ON p.id = m.prospect_id"
+_OWED = f"{_JOINED} WHERE {_OWING}"
 _OWED_COLUMNS = "SELECT m.id, m.starts_at, m.minutes, m.done, p.name"
 # When a meeting is planned to end, in seconds since 1970: written as the index of the
 # meetings owing thanks is (member migration 9), so that it is found through the index.
@@ -242,16 +253,25 @@ def read_due_thanks(raw: sqlite3.Connection, now: datetime, shown: int) -> DueTh
     first (the dashboard's; see DueThanks). Those past their planned end are counted
     and read in order through the index; those marked done sooner end now."""
     params = {"now": int(now.timestamp()), "shown": shown}
-    past_end = f"{_OWED} AND {_ENDS} <= :now"
-    done_sooner = f"{_OWED} AND m.done = 1 AND {_ENDS} > :now"
+    past_end = f"{_OWING} AND {_ENDS} <= :now"
+    done_sooner = f"{_OWING} AND m.done = 1 AND {_ENDS} > :now"
+    # Counted without the prospect: a meeting's prospect always exists (foreign key).
     (ended,) = raw.execute(
-        f"SELECT (SELECT COUNT(*) {past_end}) + (SELECT COUNT(*) {done_sooner})", params
+        f"SELECT (SELECT COUNT(*) FROM meetings m WHERE {past_end}) "
+        f"+ (SELECT COUNT(*) FROM meetings m WHERE {done_sooner})",
+        params,
     ).fetchone()
+    # Both read through the index: the first in its order; the second is those not yet
+    # at their planned end (few), sorted (`+` keeps SQLite from walking every meeting
+    # by starts_at to skip the sort).
     rows = raw.execute(
-        f"{_OWED_COLUMNS} {past_end} ORDER BY {_ENDS}, m.starts_at, m.id LIMIT :shown", params
+        f"{_OWED_COLUMNS} {_JOINED} WHERE {past_end} ORDER BY {_ENDS}, m.starts_at, m.id "
+        "LIMIT :shown",
+        params,
     ).fetchall()
     rows += raw.execute(
-        f"{_OWED_COLUMNS} {done_sooner} ORDER BY m.starts_at, m.id LIMIT :shown", params
+        f"{_OWED_COLUMNS} {_JOINED} WHERE {done_sooner} ORDER BY +m.starts_at, m.id LIMIT :shown",
+        params,
     ).fetchall()
     owed = [(row, _owed_meeting(row, now)) for row in rows]
     owed.sort(key=lambda pair: (pair[1].ends_at, pair[0]["starts_at"], pair[0]["id"]))

@@ -417,6 +417,59 @@ async def test_a_transaction_cancelled_while_its_first_statement_waits_leaves_no
         assert await store.count_prospects() == 0
 
 
+async def test_migration_10_counts_every_existing_prospect(tmp_path, clock):
+    at = "2026-11-01T10:00:00+00:00"
+    with member_store_at(tmp_path, 7, 9) as conn:
+        conn.executemany(
+            "INSERT INTO prospects (id, name, stage, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(1, "P1", "emerging", at, at), (2, "P2", None, at, at), (3, "P3", None, at, at)],
+        )
+        conn.execute(
+            "INSERT INTO outreach (prospect_id, sent_at, created_at) VALUES (1, ?, ?)", (at, at)
+        )
+    stores = Stores(StorePool(tmp_path, clock))
+    try:
+        async with stores.member(7) as store:
+            counts = (await store.pipeline()).counts
+    finally:
+        await stores.close()
+    assert counts == {("emerging", "contacted"): 1, (None, "to-contact"): 2}
+
+
+@pytest.mark.parametrize("seed", range(8))
+async def test_the_kept_counts_follow_every_change_of_prospects_and_their_records(
+    stores, clock, seed
+):
+    """Member migration 10 keeps how many prospects have each status and stage as
+    prospects are added, removed, given a stage and their records change: the funnel's
+    counts always equal counting every prospect by the funnel's rules."""
+    rng = random.Random(seed)
+    stages = [None, "emerging", "mid-career", "established"]
+    async with stores.member(1) as store:
+        ids = [(await store.add_prospect(f"P{n}", stage=rng.choice(stages))).id for n in range(5)]
+        for step in range(60):
+            action = rng.randrange(6)
+            if action == 0:
+                ids.append((await store.add_prospect(f"N{step}", stage=rng.choice(stages))).id)
+            elif action == 1 and len(ids) > 1:
+                await store.remove_prospect(ids.pop(rng.randrange(len(ids))))
+            elif action == 2:
+                await store.update_prospect(rng.choice(ids), stage=rng.choice(stages))
+            else:
+                await change_something(store, clock, rng, rng.choice(ids))
+            now = clock.now().isoformat(timespec="seconds")
+            expected: Counter[tuple[str | None, str]] = Counter()
+            for prospect in await store.list_prospects():
+                status = reference_status(
+                    await rows_of(store, "meetings", prospect[0].id),
+                    await rows_of(store, "outreach", prospect[0].id),
+                    now,
+                )
+                expected[(prospect[0].stage or None, status)] += 1
+            assert dict((await store.pipeline()).counts) == dict(expected)
+
+
 def reference_open_request(meetings: list[dict], outreach: list[dict]) -> str | None:
     """When a prospect's open request was sent, straight from its rows: their latest
     request, if it has no reply and no meeting (not cancelled) followed."""

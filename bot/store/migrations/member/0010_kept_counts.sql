@@ -1,0 +1,37 @@
+-- How many prospects have each kept status and career stage, kept as prospects change
+-- (issue 12): /progress's funnel reads these few rows instead of counting every
+-- prospect, which a member with thousands of imported connections would feel.
+-- stage is '' for a prospect with none. A row may fall to 0; it is read as absent.
+-- "met" and "scheduled" share kept_status 'meeting' (member migration 8): the store
+-- splits that one by time, through the prospects_kept_status index.
+CREATE TABLE prospect_counts (
+    kept_status TEXT NOT NULL,
+    stage       TEXT NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (kept_status, stage)
+) WITHOUT ROWID;
+
+CREATE TRIGGER prospect_counted AFTER INSERT ON prospects
+BEGIN
+    INSERT INTO prospect_counts VALUES (NEW.kept_status, coalesce(NEW.stage, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER prospect_uncounted AFTER DELETE ON prospects
+BEGIN
+    UPDATE prospect_counts SET n = n - 1
+        WHERE kept_status = OLD.kept_status AND stage = coalesce(OLD.stage, '');
+END;
+
+CREATE TRIGGER prospect_recounted AFTER UPDATE OF kept_status, stage ON prospects
+WHEN OLD.kept_status IS NOT NEW.kept_status
+    OR coalesce(OLD.stage, '') IS NOT coalesce(NEW.stage, '')
+BEGIN
+    UPDATE prospect_counts SET n = n - 1
+        WHERE kept_status = OLD.kept_status AND stage = coalesce(OLD.stage, '');
+    INSERT INTO prospect_counts VALUES (NEW.kept_status, coalesce(NEW.stage, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+INSERT INTO prospect_counts
+    SELECT kept_status, coalesce(stage, ''), COUNT(*) FROM prospects GROUP BY 1, 2;
