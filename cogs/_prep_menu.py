@@ -7,6 +7,7 @@ hands the pick to its `choose_questions`, so this module needn't import the cog.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any, NamedTuple, Protocol, cast
@@ -124,19 +125,37 @@ def prep_view(
 ) -> PersistentView | None:
     """The prep sheet's select over `bank` (None: the default bank, in DMs), with the
     meeting's current questions preselected; None when there is nothing to choose."""
-    rows = select_options(bank, chosen)
+    rows = _clipped_options(None if bank is None else tuple(bank), tuple(chosen))
     if not rows:
         return None
     options = [
         discord.SelectOption(
-            label=clip(row.text, SELECT_LABEL),
+            label=row.text,
             value=row.value,
-            description=clip(row.description, SELECT_LABEL) or None,
+            description=row.description or None,
             default=row.preselected,
         )
         for row in rows
     ]
     return PersistentView(PrepQuestionSelect(meeting_id, owner_id, bank is not None, options))
+
+
+@functools.lru_cache(maxsize=256)
+def _clipped_options(
+    bank: tuple[BankRow, ...] | None, chosen: tuple[PrepQuestion, ...]
+) -> tuple[PrepChoice, ...]:
+    """`select_options`, clipped to what a select shows. Remembered: a server's members
+    mostly open sheets over the same bank with the same questions (its top-voted), and a
+    member reopens their own; a vote or a pick changes the key."""
+    return tuple(
+        PrepChoice(
+            row.value,
+            clip(row.text, SELECT_LABEL),
+            clip(row.description, SELECT_LABEL),
+            row.preselected,
+        )
+        for row in select_options(None if bank is None else list(bank), list(chosen))
+    )
 
 
 def kept_question_value(text: str) -> str:
