@@ -38,7 +38,13 @@ from bot.types import AnyInteraction, Interaction
 from bot.ui.choices import MeetingFormatOption, RangeOption
 from bot.ui.embeds import make_embed, paginate
 from bot.ui.errors import UserError
-from bot.ui.meeting_options import MeetingTransformer, PastMeetingTransformer, row_id
+from bot.ui.meeting_options import (
+    MeetingTransformer,
+    PastMeetingTransformer,
+    PrepOf,
+    PrepSheetTransformer,
+    row_id,
+)
 from bot.ui.options import ProspectOption
 from bot.ui.render import (
     command_hint,
@@ -81,6 +87,7 @@ if TYPE_CHECKING:
 
 MeetingOption = app_commands.Transform[Meeting, MeetingTransformer]
 HeldMeetingOption = app_commands.Transform[Meeting, PastMeetingTransformer]
+PrepSheetOption = app_commands.Transform[PrepOf, PrepSheetTransformer]
 
 PLACE_MAX = 200
 # The member's secret for their calendar entries' UIDs (bot.domain.calendar.meeting_uid_seed).
@@ -554,18 +561,20 @@ class Prepare(commands.Cog, name=PREPARE_COG):
     # -- /meeting prep -------------------------------------------------------------
     @meeting.command(name="prep")
     @app_commands.describe(meeting="The meeting (start typing the person's name)")
-    async def prep(self, interaction: Interaction, meeting: MeetingOption) -> None:
+    async def prep(self, interaction: Interaction, meeting: PrepSheetOption) -> None:
         """Your prep sheet: who they are, your questions, a short checklist."""
         user_id = interaction.user.id
+        (found, prospect), questions = meeting
         bank = await self._server_bank(interaction.guild_id)
-        async with self.bot.stores.member(user_id) as store:
-            found = await store.prep_of(meeting.id)
-            if found is None:
-                raise UserError("That meeting was removed in the meantime.")
-            (meeting, prospect), held = found
-            questions = await questions_for(store, meeting.id, bank, held=held)
-        view = prep_view(meeting.id, user_id, bank, questions)
-        await reply(interaction, embed=prep_sheet(meeting, prospect, questions), view=view)
+        if not questions:  # the first sheet: the bank's proposal is copied in
+            async with self.bot.stores.member(user_id) as store:
+                again = await store.prep_of(found.id)
+                if again is None:
+                    raise UserError("That meeting was removed in the meantime.")
+                (found, prospect), held = again
+                questions = await questions_for(store, found.id, bank, held=held)
+        view = prep_view(found.id, user_id, bank, questions)
+        await reply(interaction, embed=prep_sheet(found, prospect, questions), view=view)
 
     async def choose_questions(
         self,

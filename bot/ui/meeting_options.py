@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from discord import app_commands
 from discord.utils import format_dt
 
-from bot.domain.models import Meeting, MeetingWithProspect, Prospect
+from bot.domain.models import Meeting, MeetingWithProspect, PrepQuestion, Prospect
 from bot.store.base import is_row_id
 from bot.types import AnyInteraction, bot_of
 from bot.ui.limits import CHOICE_NAME, CHOICES, clip
@@ -25,6 +25,12 @@ from bot.ui.naming import (
 )
 from bot.ui.options import choose_choice
 from bot.ui.render import member_code, member_text
+
+if TYPE_CHECKING:
+    from bot.store.member import MemberStore
+
+# A prep sheet's records: the meeting with its person, and the questions chosen for it.
+PrepOf = tuple[MeetingWithProspect, list[PrepQuestion]]
 
 # Row ids are SQLite INTEGERs: a longer number typed or forged can't name any row (and
 # would overflow the query), so it simply finds nothing.
@@ -100,18 +106,28 @@ class MeetingTransformer(app_commands.Transformer):
                 choices = [first, *choices][:CHOICES]
         return choices
 
-    async def transform(self, interaction: AnyInteraction, value: Any) -> Meeting:
+    async def read(self, store: MemberStore, meeting_id: int, found: Meeting | None = None) -> Any:
+        """What the option resolves to, given the meeting's id (and the meeting, when a
+        typed name already found it): the Meeting, or None when there is none. A
+        subclass reads more, in the same visit to the store."""
+        return found or await store.get_meeting(meeting_id)
+
+    async def transform(self, interaction: AnyInteraction, value: Any) -> Any:
         """The meeting with this id, or the one a typed name means, in the member's own
-        store; a UserError saying why not (which one? did you mean?) otherwise."""
+        store (as `read` gives it); a UserError saying why not (which one? did you mean?)
+        otherwise."""
         text = " ".join(str(value).split())
         async with bot_of(interaction).stores.member(interaction.user.id) as store:
             number = row_id(text)
-            meeting = await store.get_meeting(number) if number is not None else None
-            if meeting is not None:
-                return meeting
+            found = await self.read(store, number) if number is not None else None
+            if found is not None:
+                return found
             resolution = await store.resolve_meeting(text, prefer=self.prefer)
-        if resolution.found is not None:
-            return resolution.found.meeting
+            if resolution.found is not None:
+                meeting = resolution.found.meeting
+                found = await self.read(store, meeting.id, meeting)
+                if found is not None:
+                    return found
         raise unresolved(
             interaction,
             value,
@@ -142,3 +158,15 @@ class PastMeetingTransformer(MeetingTransformer):
     """`meeting` options of /meeting done and /thanks: the meetings held come first."""
 
     prefer = "past"
+
+
+class PrepSheetTransformer(MeetingTransformer):
+    """`meeting` of /meeting prep: resolves to the meeting, the person it is with and
+    its chosen questions (`MemberStore.prep_of`), in the one visit to the member's store
+    that finds the meeting."""
+
+    async def read(
+        self, store: MemberStore, meeting_id: int, found: Meeting | None = None
+    ) -> PrepOf | None:
+        """The prep sheet's records, or None when there is no such meeting."""
+        return await store.prep_of(meeting_id)

@@ -195,6 +195,32 @@ async def test_prep_sheet_shows_who_questions_and_checklist(driver, alice, guild
         assert expected in text, expected
 
 
+@pytest.mark.parametrize("typed", ['"Ada Lovelace"', "1"])
+async def test_a_prep_sheet_reopened_reads_the_members_store_once(
+    driver, bot, alice, guild, monkeypatch, typed
+):
+    """The option finds the meeting and reads the whole sheet in one visit to the
+    member's store (the first sheet also copies the bank's proposal in, in a second)."""
+    await add_prospect(driver, alice, guild)
+    await driver.run(
+        '/meeting schedule prospect:"Ada Lovelace" when:"2026-12-03 07:30"', user=alice, guild=guild
+    )
+    first = await driver.run(f"/meeting prep meeting:{typed}", user=alice, guild=guild)
+    visits: list[int] = []
+    member = bot.stores.member
+
+    def counted(user_id, *args, **kwargs):
+        visits.append(user_id)
+        return member(user_id, *args, **kwargs)
+
+    monkeypatch.setattr(bot.stores, "member", counted)
+    again = await driver.run(
+        f"/meeting prep meeting:{typed}", user=alice, guild=guild, pick_suggestions=False
+    )
+    assert again.text == first.text
+    assert visits.count(alice.id) == 1
+
+
 async def test_meeting_option_autocompletes_own_meetings(driver, alice, bob, guild):
     await add_prospect(driver, alice, guild)
     await add_prospect(driver, alice, guild, name="Grace Hopper")
