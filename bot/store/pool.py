@@ -16,6 +16,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -90,6 +91,10 @@ def _migrations(kind: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+# How many evicted connections may be closing at once before a release waits for one.
+MAX_CLOSING = 8
+
+
 class StorePool:
     """Hands out connections to stores, at most `max_open` kept open at once."""
 
@@ -106,6 +111,9 @@ class StorePool:
         # The reminder rows each open member connection changed since they were settled.
         self._touched: dict[tuple[str, int], set[int]] = {}
         self._closing = False
+        # Evicted connections still closing (in their threads), by store: whoever opens,
+        # deletes or sets aside that store again waits for its close first.
+        self._evicted: dict[tuple[str, int], asyncio.Task[None]] = {}
         for kind in KINDS:
             _private_dir(self.data_dir / kind)
 
@@ -164,6 +172,7 @@ class StorePool:
             if conn is None and not create and not self.path(kind, key).exists():
                 raise StoreMissingError(f"no {kind} store {int(key)}")
             if conn is None:
+                await self._closed(store_key)
                 conn = await self._open_store(kind, int(key))
                 self._open[store_key] = conn
             self._open.move_to_end(store_key)
@@ -200,6 +209,7 @@ class StorePool:
         conn = self._open.pop(store_key, None)
         if conn is not None:
             await conn.close()
+        await self._closed(store_key)
         self._touched.pop(store_key, None)
         path = self.path(*store_key)
         if not path.exists():
@@ -224,6 +234,7 @@ class StorePool:
             conn = self._open.pop(store_key, None)
             if conn is not None:
                 await conn.close()
+            await self._closed(store_key)
             self._touched.pop(store_key, None)
             path = self.path(kind, key)
             existed = path.exists()
@@ -245,21 +256,43 @@ class StorePool:
                     await conn.close()
             else:
                 await conn.close()
+        while self._evicted:
+            await self._closed(next(iter(self._evicted)))
         self._touched.clear()
 
     # -- internals ---------------------------------------------------------
     async def _evict(self) -> None:
+        """Close the least recently used connections beyond `max_open`, in the
+        background: closing (SQLite's checkpoint of the log, the thread's end) is nobody's
+        business but the pool's, so the member who was just answered doesn't wait for it."""
         for store_key in list(self._open):
             if len(self._open) <= self.max_open:
-                return
+                break
             lock = self._locks.get(store_key)
             if lock is not None and lock.locked():
                 continue  # in use right now; the next release will try again
-            conn = self._open.pop(store_key, None)
-            if conn is None:
-                continue  # another release evicted it while we awaited a close
+            conn = self._open.pop(store_key)
             self._touched.pop(store_key, None)
-            await conn.close()
+            closing = asyncio.create_task(conn.close(), name=f"close store {store_key}")
+            self._evicted[store_key] = closing
+            closing.add_done_callback(partial(self._forget_evicted, store_key))
+        # Each connection closing still has its thread: if closes fall behind, wait.
+        while len(still := [t for t in self._evicted.values() if not t.done()]) > MAX_CLOSING:
+            await asyncio.wait(still, return_when=asyncio.FIRST_COMPLETED)
+
+    def _forget_evicted(self, store_key: tuple[str, int], closing: asyncio.Task[None]) -> None:
+        if self._evicted.get(store_key) is closing:
+            del self._evicted[store_key]
+        if not closing.cancelled() and (error := closing.exception()) is not None:
+            log.error("store %s: closing its connection failed", store_key, exc_info=error)
+
+    async def _closed(self, store_key: tuple[str, int]) -> None:
+        """Wait until an evicted connection to this store has closed (at once if none)."""
+        closing = self._evicted.get(store_key)
+        if closing is not None:
+            await asyncio.wait([closing])
+            if self._evicted.get(store_key) is closing:
+                del self._evicted[store_key]
 
     async def _open_store(self, kind: str, key: int) -> StoreConnection:
         path = self.path(kind, key)

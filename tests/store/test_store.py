@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from bot.store import StorePool, Stores
+from bot.store.base import StoreConnection
 from bot.store.pool import _migrations
 
 
@@ -54,6 +55,77 @@ async def test_open_connections_stay_bounded_with_many_members(stores):
     # Closed stores reopen with their data intact.
     async with stores.member(1) as store:
         assert [p.name for p, _ in await store.list_prospects()] == ["Person 1"]
+
+
+class HeldClose:
+    """Holds the close of connections until released, noting the order of events."""
+
+    def __init__(self, monkeypatch):
+        self.release = asyncio.Event()
+        self.events: list[str] = []
+        close = StoreConnection.close
+
+        async def held(conn):
+            self.events.append("closing")
+            await self.release.wait()
+            await close(conn)
+            self.events.append("closed")
+
+        monkeypatch.setattr(StoreConnection, "close", held)
+
+
+async def fill_the_pool(stores, first: int = 1) -> None:
+    """Member `first` and then 8 others each use their store: `first` is evicted."""
+    for user_id in range(first, first + stores.pool.max_open + 1):
+        async with stores.member(user_id) as store:
+            await store.add_prospect(f"Person {user_id}")
+
+
+async def test_an_evicted_store_closes_in_the_background_and_reopens_after_its_close(
+    stores, monkeypatch
+):
+    """The member whose visit evicts another store isn't kept waiting for its close;
+    whoever opens that store again waits until it has closed, and finds its data."""
+    held = HeldClose(monkeypatch)
+    await asyncio.wait_for(fill_the_pool(stores), 5)  # never waits for the held close
+    assert held.events == ["closing"] and stores.pool.open_count == 8
+
+    async def reopen():
+        async with stores.member(1) as store:
+            held.events.append("reopened")
+            return [p.name for p, _ in await store.list_prospects()]
+
+    reopening = asyncio.ensure_future(reopen())
+    await asyncio.sleep(0.05)
+    assert held.events == ["closing"]  # still waiting for the close
+    held.release.set()
+    assert await reopening == ["Person 1"]
+    assert held.events[:3] == ["closing", "closed", "reopened"]
+
+
+async def test_deleting_a_store_waits_for_its_evicted_connection_to_close(stores, monkeypatch):
+    held = HeldClose(monkeypatch)
+    await fill_the_pool(stores)
+    deleting = asyncio.ensure_future(stores.pool.delete("users", 1))
+    await asyncio.sleep(0.05)
+    assert not deleting.done() and stores.pool.exists("users", 1)
+    held.release.set()
+    assert await deleting
+    assert held.events[:2] == ["closing", "closed"]
+    assert not stores.pool.exists("users", 1)
+
+
+async def test_shutdown_waits_for_every_evicted_connection_to_close(tmp_path, clock, monkeypatch):
+    held = HeldClose(monkeypatch)
+    stores = Stores(StorePool(tmp_path, clock, max_open=2))
+    await fill_the_pool(stores)
+    closing = asyncio.ensure_future(stores.close())
+    await asyncio.sleep(0.05)
+    assert not closing.done()
+    held.release.set()
+    await closing
+    # The two open connections and the one evicted before: all closed, none left behind.
+    assert held.events.count("closed") == held.events.count("closing") == 3
 
 
 async def test_a_file_that_is_not_a_database_is_moved_aside(stores, tmp_path):
