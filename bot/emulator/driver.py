@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -915,11 +916,13 @@ class Driver:
         for _ in range(CATCH_UP_YIELDS):
             await asyncio.sleep(0)
         timeout = self.timeout if timeout is None else timeout
+        began = time.perf_counter()
         await self.emu.send_interaction(record)
         try:
             await self.emu.wait_for(lambda: record.settled or record.rejections, timeout)
         except TimeoutError:
             raise DriverError(self._timeout_message(record, timeout, what)) from None
+        record.answered_in = time.perf_counter() - began
         if record.rejections and not record.settled:
             raise DriverError(f"Discord rejected the bot's answer to {what}: {record.rejections}")
         return Reply(self.emu, record)

@@ -518,6 +518,9 @@ class InteractionRecord:
     modal: dict[str, Any] | None = None
     settled: bool = False
     rejections: list[str] = field(default_factory=list)
+    answered_in: float | None = None
+    """Seconds from the INTERACTION_CREATE's dispatch until the driver saw the answer
+    settled (set by the driver)."""
 
     @property
     def deferred(self) -> bool:

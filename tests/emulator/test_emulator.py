@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import timedelta
 
 import aiohttp
@@ -69,6 +70,15 @@ async def test_subcommand_with_options(emu: Emulator, world: World, driver: Driv
     assert reply.content == "hello there hello there"
     assert reply.callback_type == 4 and not reply.ephemeral
     assert emu.channel_messages(world.guild.channel_id)[-1].content == reply.content
+
+
+async def test_the_driver_times_an_answer_from_its_dispatch(world: World, driver: Driver):
+    """The benchmark's second clock: from the INTERACTION_CREATE until the driver saw the
+    answer settled, within the whole call's time."""
+    began = time.perf_counter()
+    reply = await driver.run('/demo echo text:"hi" times:1', user=world.alice)
+    took = time.perf_counter() - began
+    assert reply.record.answered_in is not None and 0 < reply.record.answered_in <= took
 
 
 async def test_unquoted_value_runs_to_next_option(world: World, driver: Driver):
