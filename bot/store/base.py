@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -16,13 +17,15 @@ import aiosqlite
 
 from bot.clock import Clock
 
+log = logging.getLogger(__name__)
+
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
 # How long a statement in a connection's thread waits for a store another connection has
 # locked (an operator's tool); on the event loop, a statement never waits (see run).
 BUSY_TIMEOUT_MS = 5000
 # Commits never checkpoint by themselves (wal_autocheckpoint is off, see bot/store/pool.py):
 # once a store's write-ahead log passes this size (SQLite's own default, 1,000 pages), the
-# next commit has it copied into the store, in the connection's thread.
+# next commit has it copied into the store, in the connection's thread, and goes on.
 CHECKPOINT_BYTES = 4 * 1024 * 1024
 T = TypeVar("T")
 Params = Iterable[Any] | Mapping[str, Any]
@@ -91,6 +94,7 @@ class StoreConnection(aiosqlite.Connection):
         # Counted on each side by one thread only, so neither count can lose an update.
         self._queued = 0  # by the event loop, as work is queued
         self._finished = 0  # by the connection's thread, as work ends (even a cancelled trip's)
+        self.checkpointing: asyncio.Future[None] | None = None  # the latest checkpoint_soon
 
     @property
     def idle(self) -> bool:
@@ -99,9 +103,13 @@ class StoreConnection(aiosqlite.Connection):
 
     async def _execute(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """aiosqlite's, counting the work in and out."""
+        return await self.queue(partial(fn, *args, **kwargs))
+
+    def queue(self, function: Callable[[], T]) -> asyncio.Future[T]:
+        """Queue `function` to the connection's thread, after everything queued before
+        it; its future, which the caller may await or not."""
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        function = partial(fn, *args, **kwargs)
 
         def counted() -> T:
             try:
@@ -112,7 +120,22 @@ class StoreConnection(aiosqlite.Connection):
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queued += 1
         self._tx.put_nowait((future, counted))
-        return await future
+        return future
+
+    def checkpoint_soon(self) -> None:
+        """Once the write-ahead log has grown past CHECKPOINT_BYTES, have it copied into
+        the store (and synced) in the connection's thread, without waiting for it: that is
+        the slow part of a commit, and nobody's answer needs it. Whatever this store
+        does next queues behind it (the connection is no longer idle)."""
+        if self.checkpointing is not None and not self.checkpointing.done():
+            return
+        try:
+            grown = os.stat(self.wal_path).st_size >= CHECKPOINT_BYTES
+        except OSError:
+            return
+        if grown:
+            self.checkpointing = self.queue(partial(checkpoint, self._conn))
+            self.checkpointing.add_done_callback(_checkpoint_failed)
 
 
 class StoreBase:
@@ -164,7 +187,7 @@ class StoreBase:
                 # A commit after quick work only appends its pages to the log: here. One
                 # after bulk work (the thread's) writes many: there, like the work.
                 await self.run(_commit, quick=not self._threaded)
-                await self._checkpoint_if_due()
+                self.conn.checkpoint_soon()
         except BaseException:
             try:
                 self._begin = False
@@ -231,18 +254,8 @@ class StoreBase:
         async with self.transaction():
             result = await self.run(alone, quick=quick)
         if committed:  # (else the transaction committed, and checkpointed if due)
-            await self._checkpoint_if_due()
+            self.conn.checkpoint_soon()
         return result
-
-    async def _checkpoint_if_due(self) -> None:
-        """Once the write-ahead log has grown past CHECKPOINT_BYTES, copy it into the
-        store (and sync it) in the connection's thread: the slow part of a commit."""
-        try:
-            grown = os.stat(self.conn.wal_path).st_size >= CHECKPOINT_BYTES
-        except OSError:
-            return
-        if grown:
-            await self.run(checkpoint)
 
     def _settles_on_commit(self) -> bool:
         """Whether `_before_commit` or `_settle` has work to do (read where the work runs,
@@ -325,6 +338,12 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 def _commit(raw: sqlite3.Connection) -> None:
     raw.execute("COMMIT")
+
+
+def _checkpoint_failed(done: asyncio.Future[None]) -> None:
+    """Log a checkpoint that failed (the next commit past the size tries again)."""
+    if not done.cancelled() and (error := done.exception()) is not None:
+        log.warning("a store's checkpoint failed; the next commit tries again: %s", error)
 
 
 def checkpoint(raw: sqlite3.Connection, mode: str = "PASSIVE") -> None:

@@ -144,7 +144,8 @@ async def test_a_commit_only_appends_to_the_log_until_it_has_grown_then_it_is_co
     stores, monkeypatch, tmp_path
 ):
     """No commit checkpoints by itself (that syncs the disk, and would on the event
-    loop); once the log passes CHECKPOINT_BYTES the store copies it in, in the thread."""
+    loop); once the log passes CHECKPOINT_BYTES the store copies it in, in the thread,
+    while the commit that found it so goes on."""
     path = tmp_path / "users" / "1.sqlite3"
 
     def in_the_file_itself() -> list[str]:
@@ -156,11 +157,15 @@ async def test_a_commit_only_appends_to_the_log_until_it_has_grown_then_it_is_co
     async with stores.member(1) as store:
         await store.add_prospect("Ada Lovelace")
         assert "Ada Lovelace" not in in_the_file_itself()
+        assert store.conn.checkpointing is None
         monkeypatch.setattr("bot.store.base.CHECKPOINT_BYTES", 1)
-        trips = Trips(monkeypatch, store)
         await store.add_prospect("Grace Hopper")
-        assert trips.threaded == 1  # the checkpoint
+        # Queued to the thread; the commit that asked for it didn't wait for it.
+        assert store.conn.checkpointing is not None and not store.conn.checkpointing.done()
+        assert not store.conn.idle  # what the store does next waits its turn behind it
+        await store.conn.checkpointing
         assert in_the_file_itself() == ["Ada Lovelace", "Grace Hopper"]
+        assert await store.count_prospects() == 2
 
 
 async def test_the_bank_is_read_once_until_the_server_store_changes(stores, monkeypatch):
