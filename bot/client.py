@@ -23,6 +23,7 @@ from bot.practice_rounds import PracticeRounds
 from bot.reminders.engine import ReminderEngine
 from bot.stats import ClubActivity
 from bot.store import StorePool, Stores
+from bot.store.pool import MAX_OPEN
 from bot.types import bot_of
 from bot.ui.errors import message_for, on_app_command_error
 from bot.ui.respond import NOTICES_KEY
@@ -105,7 +106,7 @@ class InterviewBot(commands.Bot):
         settings: Config,
         *,
         clock: Clock | None = None,
-        max_open_stores: int = 32,
+        max_open_stores: int = MAX_OPEN,
         **options: Any,
     ) -> None:
         # The bot has no voice: discord.py's warnings about voice libraries are noise.

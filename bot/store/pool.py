@@ -91,6 +91,9 @@ def _migrations(kind: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+# How many stores are kept open: a club's members busy within the same minute or so.
+# Each open connection holds about 1 MB (its schema and cached pages) and a thread.
+MAX_OPEN = 64
 # How many evicted connections may be closing at once before a release waits for one.
 MAX_CLOSING = 8
 
@@ -98,7 +101,7 @@ MAX_CLOSING = 8
 class StorePool:
     """Hands out connections to stores, at most `max_open` kept open at once."""
 
-    def __init__(self, data_dir: Path, clock: Clock, *, max_open: int = 32) -> None:
+    def __init__(self, data_dir: Path, clock: Clock, *, max_open: int = MAX_OPEN) -> None:
         self.data_dir = Path(data_dir)
         self.clock = clock
         self.max_open = max_open
