@@ -75,9 +75,14 @@ class StoreConnection(aiosqlite.Connection):
     """
 
     def __init__(
-        self, path: Path, prepare: Callable[[sqlite3.Connection], None] | None = None
+        self,
+        path: Path,
+        prepare: Callable[[sqlite3.Connection], None] | None = None,
+        create: Callable[[], None] | None = None,
     ) -> None:
         def connector() -> sqlite3.Connection:
+            if create is not None:
+                create()
             raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             try:
                 if prepare is not None:

@@ -110,6 +110,7 @@ class StorePool:
             weakref.WeakValueDictionary()
         )
         self._migrations = {kind: _migrations(kind) for kind in KINDS}
+        self._templates: dict[str, bytes] = {}  # a new store's file, by kind (_template)
         self._moved_aside: dict[tuple[str, int], Path] = {}
         # The reminder rows each open member connection changed since they were settled.
         self._touched: dict[tuple[str, int], set[int]] = {}
@@ -318,7 +319,7 @@ class StorePool:
         return moved
 
     async def _connect(self, path: Path, kind: str, key: int) -> StoreConnection:
-        created = not path.exists()
+        create = partial(self._create, path, kind) if not path.exists() else None
         touched = None
         if kind == "users":
             touched = self._touched.setdefault((kind, key), set())
@@ -336,10 +337,34 @@ class StorePool:
                 raw.create_function("reminder_touched", 1, touched.add)
                 raw.executescript(_REMINDER_TRIGGERS + _NAME_KEY_TRIGGERS)
 
-        conn = await open_connection(path, prepare)
-        if created:
-            os.chmod(path, 0o600)
-        return conn
+        return await open_connection(path, prepare, create=create)
+
+    def _create(self, path: Path, kind: str) -> None:
+        """A new store's file, private from creation: a copy of the schema every
+        migration leaves (built once, `_template`), so a new member's first command
+        doesn't run ten migrations. Written aside and renamed, so a store file is never
+        half written."""
+        template = self._templates.get(kind)
+        if template is None:
+            template = self._templates[kind] = _template(self._migrations[kind])
+        creating = path.with_name(f"{path.name}.creating")
+        fd = os.open(creating, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(template)
+        creating.replace(path)
+
+
+def _template(migrations: list[tuple[int, str]]) -> bytes:
+    """The file of a store with every migration run, from an empty database in memory
+    (the pragmas each open sets, WAL included, are set when it is first opened)."""
+    raw = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        raw.execute("PRAGMA foreign_keys = ON")
+        raw.create_function("comparable_name", 1, comparable_name, deterministic=True)
+        _migrate(raw, migrations)
+        return raw.serialize()
+    finally:
+        raw.close()
 
 
 def _migrate(raw: sqlite3.Connection, migrations: list[tuple[int, str]]) -> None:
@@ -379,11 +404,14 @@ def _migrate(raw: sqlite3.Connection, migrations: list[tuple[int, str]]) -> None
 
 
 async def open_connection(
-    path: Path, prepare: Callable[[sqlite3.Connection], None] | None = None
+    path: Path,
+    prepare: Callable[[sqlite3.Connection], None] | None = None,
+    *,
+    create: Callable[[], None] | None = None,
 ) -> StoreConnection:
     """An aiosqlite connection in autocommit mode (transactions are explicit), `prepare`d
-    in its thread as it opens."""
-    conn = StoreConnection(path, prepare)
+    in its thread as it opens (after `create` has written the file there, if given)."""
+    conn = StoreConnection(path, prepare, create)
     await conn  # starts its thread and opens the file there
     return conn
 

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from bot.domain.names import comparable_name
 from bot.store import StorePool, Stores
 from bot.store.base import StoreConnection
 from bot.store.pool import _migrations
@@ -55,6 +56,39 @@ async def test_open_connections_stay_bounded_with_many_members(stores):
     # Closed stores reopen with their data intact.
     async with stores.member(1) as store:
         assert [p.name for p, _ in await store.list_prospects()] == ["Person 1"]
+
+
+@pytest.mark.parametrize("kind", ["users", "guilds"])
+async def test_a_new_store_is_the_schema_every_migration_leaves_private_from_creation(
+    stores, tmp_path, kind
+):
+    """New stores are copies of a template the migrations built once: the same schema
+    and version as running each migration on an empty file, readable only by the bot
+    from the start, and in WAL mode once opened."""
+    open_store = stores.member if kind == "users" else stores.guild
+    async with open_store(5) as store:
+        journal = (await store.fetchone("PRAGMA journal_mode"))[0]
+    path = tmp_path / kind / "5.sqlite3"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert journal == "wal"
+    assert not list((tmp_path / kind).glob("*.creating"))
+
+    def schema(file) -> tuple[int, list[tuple]]:
+        with sqlite3.connect(file) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            rows = conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+            ).fetchall()
+        return version, rows
+
+    stepwise = tmp_path / "stepwise.sqlite3"
+    with sqlite3.connect(stepwise) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.create_function("comparable_name", 1, comparable_name, deterministic=True)
+        for number, sql in _migrations(kind):
+            conn.executescript(f"{sql}\nPRAGMA user_version = {number};")
+    assert schema(path) == schema(stepwise)
+    assert schema(path)[0] == _migrations(kind)[-1][0]
 
 
 class HeldClose:
