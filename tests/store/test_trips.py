@@ -351,7 +351,7 @@ async def test_progress_reads_everything_in_one_trip_as_the_separate_reads_do(
 
 async def test_progress_finds_old_requests_and_ended_meetings_through_their_indexes(stores):
     """The dashboard's reads of open requests and meetings owing thanks go through the
-    indexes member migration 9 made for them (its SQL must match the index's)."""
+    indexes member migrations 9 and 10 made for them (its SQL must match the index's)."""
     async with stores.member(1) as store:
         statements = []
         store.conn._conn.set_trace_callback(statements.append)
@@ -364,10 +364,17 @@ async def test_progress_finds_old_requests_and_ended_meetings_through_their_inde
             for sql in statements
             if "open_since" in sql or "thanks_skipped" in sql
         }
+        met = [
+            " ".join(row[3] for row in await store.fetchall(f"EXPLAIN QUERY PLAN {sql}"))
+            for sql in statements
+            if "kept_status = 'meeting'" in sql
+        ]
     assert len(plans) == 6  # three reads each: how many, the oldest, the rest needed
     for sql, plan in plans.items():
         index = "prospects_open_since" if "open_since" in sql else "meetings_owing_thanks"
         assert index in plan and "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), (sql, plan)
+    # The funnel splits only the prospects with a meeting, from the index of just those.
+    assert len(met) == 1 and "prospects_meeting" in met[0], met
 
 
 @pytest.mark.parametrize("seed", range(4))

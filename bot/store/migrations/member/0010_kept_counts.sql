@@ -3,7 +3,7 @@
 -- prospect, which a member with thousands of imported connections would feel.
 -- stage is '' for a prospect with none. A row may fall to 0; it is read as absent.
 -- "met" and "scheduled" share kept_status 'meeting' (member migration 8): the store
--- splits that one by time, through the prospects_kept_status index.
+-- splits that one by time, through the prospects_meeting index below.
 CREATE TABLE prospect_counts (
     kept_status TEXT NOT NULL,
     stage       TEXT NOT NULL,
@@ -46,3 +46,13 @@ DROP INDEX prospects_origin;
 CREATE UNIQUE INDEX prospects_origin ON prospects (origin) WHERE origin IS NOT NULL;
 DROP INDEX prospects_open_since;
 CREATE INDEX prospects_open_since ON prospects (open_since, id) WHERE open_since IS NOT NULL;
+
+-- With the counts kept, the status index serves only the split of prospects with a
+-- meeting into met and scheduled: it holds just those.
+DROP INDEX prospects_kept_status;
+CREATE INDEX prospects_meeting ON prospects (stage, met_from) WHERE kept_status = 'meeting';
+
+-- Names are looked up by their comparable key (prospects_name_key, member migration 7)
+-- and ranked in Python; nothing reads prospects by name in SQL any more, so its index
+-- only cost every insert and rename a page.
+DROP INDEX prospects_name;
