@@ -228,8 +228,9 @@ class StorePool:
         return self._moved_aside.pop((kind, int(key)), None)
 
     async def delete(self, kind: str, key: int) -> bool:
-        """Close and remove one store's files, its sidecars and any copy of it set aside
-        as unreadable (`<id>.sqlite3.unreadable-<time>`); True if there was a store."""
+        """Close and remove one store's files, its sidecars, a new file a crash left half
+        written (`<id>.sqlite3.creating`) and any copy of it set aside as unreadable
+        (`<id>.sqlite3.unreadable-<time>`); True if there was a store."""
         store_key = (kind, int(key))
         lock = self._locks.get(store_key)
         if lock is None:
@@ -242,7 +243,7 @@ class StorePool:
             self._touched.pop(store_key, None)
             path = self.path(kind, key)
             existed = path.exists()
-            for suffix in ("", "-wal", "-shm", "-journal"):
+            for suffix in ("", "-wal", "-shm", "-journal", ".creating"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             for moved in path.parent.glob(f"{path.name}.unreadable-*"):
                 moved.unlink(missing_ok=True)

@@ -149,6 +149,14 @@ async def test_deleting_a_store_waits_for_its_evicted_connection_to_close(stores
     assert not stores.pool.exists("users", 1)
 
 
+async def test_deleting_a_store_leaves_no_file_a_crash_left_half_created(stores, tmp_path):
+    async with stores.member(3) as store:
+        await store.add_prospect("Ada Lovelace")
+    (tmp_path / "users" / "3.sqlite3.creating").write_bytes(b"half")  # a crash mid-create
+    assert await stores.pool.delete("users", 3)
+    assert not [p.name for p in (tmp_path / "users").iterdir() if p.name.startswith("3.")]
+
+
 async def test_shutdown_waits_for_every_evicted_connection_to_close(tmp_path, clock, monkeypatch):
     held = HeldClose(monkeypatch)
     stores = Stores(StorePool(tmp_path, clock, max_open=2))
