@@ -192,7 +192,8 @@ class StoreBase:
                 # A commit after quick work only appends its pages to the log: here. One
                 # after bulk work (the thread's) writes many: there, like the work.
                 await self.run(_commit, quick=not self._threaded)
-                self.conn.checkpoint_soon()
+            # Committed here or by the work itself (`write`): the log may have grown.
+            self.conn.checkpoint_soon()
         except BaseException:
             try:
                 self._begin = False
@@ -246,21 +247,14 @@ class StoreBase:
         if self.in_transaction:
             return await self.run(work, quick=quick)
 
-        committed = False
-
         def alone(raw: sqlite3.Connection) -> T:
-            nonlocal committed
             result = work(raw)
             if not self._settles_on_commit():
-                raw.execute("COMMIT")
-                committed = True
+                _commit(raw)
             return result
 
         async with self.transaction():
-            result = await self.run(alone, quick=quick)
-        if committed:  # (else the transaction committed, and checkpointed if due)
-            self.conn.checkpoint_soon()
-        return result
+            return await self.run(alone, quick=quick)
 
     def _settles_on_commit(self) -> bool:
         """Whether `_before_commit` or `_settle` has work to do (read where the work runs,
