@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot import metrics
+from bot import heap, metrics
 from bot.cli import build_parser, run_command
 from bot.config import (
     Config,
@@ -37,7 +37,9 @@ async def run_bot(settings: Config) -> int:
     from bot.client import InterviewBot
 
     apply_endpoints(settings.api_base, settings.gateway_url)
+    heap.tune()
     bot = InterviewBot(settings)
+    heap.settle_once_ready(bot)
     server = None
     if settings.metrics_port is not None:
         try:
