@@ -78,12 +78,20 @@ class OwnedView(GuardedView):
 class PersistentView(GuardedView):
     """The holder of persistent `GuardedItem`s (DM reminders' buttons, the bank's votes):
     no time-out, and nothing else, since each item carries its own owner and error path
-    and is answered by pattern, also after a restart."""
+    and is answered by pattern, also after a restart.
+
+    Stopped from the start: discord.py needn't listen to the view of each message, since
+    a press reaches the item by its custom_id's pattern (each cog registers its items
+    with `add_dynamic_items`). Otherwise discord.py gives a view sent in an ephemeral
+    answer a 15-minute time-out, and keeps it, its items and a sleeping task alive
+    for that long, for nothing: a /meeting prep sheet's 25 choices each time.
+    """
 
     def __init__(self, *items: GuardedItem[Any]) -> None:
         super().__init__(None, timeout=None)
         for item in items:
             self.add_item(item)
+        self.stop()
 
     def add_item(self, item: discord.ui.Item[Any]) -> PersistentView:
         """Add a persistent item; anything else would lose its guard after a restart."""

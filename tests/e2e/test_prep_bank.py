@@ -5,6 +5,7 @@ counted."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from bot.client import InterviewBot
@@ -193,6 +194,26 @@ async def test_meetings_held_count_once_per_meeting_and_not_in_dms(
 
 
 KEEP_IN_TOUCH = "May I keep in touch and let you know how my exploration goes?"
+
+
+def view_timers() -> list[asyncio.Task]:
+    """The tasks discord.py keeps to time out views it listens to."""
+    return [t for t in asyncio.all_tasks() if "timeout_task_impl" in t.get_coro().__qualname__]
+
+
+async def test_a_prep_sheet_leaves_no_view_behind_and_its_select_still_answers(
+    driver, alice, guild
+):
+    # The select is answered by its custom_id's pattern: discord.py needn't hold each
+    # sheet's view (with a 15-minute timer, as it does for an ephemeral answer's view).
+    await add_prospect(driver, alice, guild)
+    await schedule(driver, alice, guild)
+    sheet = await prep(driver, alice, guild)
+    assert view_timers() == []
+    picked = await driver.select(sheet, [TYPICAL_WEEK, PROJECTS], user=alice)
+    assert picked.callback_type == 7
+    assert sheet_questions(sheet) == [TYPICAL_WEEK, PROJECTS, WHO_ELSE]
+    assert view_timers() == []
 
 
 async def test_the_prep_select_offers_a_held_question_outside_the_banks_top_25(
