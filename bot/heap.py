@@ -18,14 +18,17 @@ the sandbox keep the defaults):
   reminders' timers) is collected once and then frozen: it lives as long as the
   process, and later full collections no longer walk it.
 
-Measured with the same benchmark: 187 young, 17 middle and 1 to 2 full collections,
-0.3 s in all. A full collection walks only what came after start-up.
+Measured with the same benchmark: 163 to 187 young, 14 to 17 middle and 1 to 2 full
+collections, 0.24 to 0.3 s in all; a full collection walks only what came after
+start-up. Settling costs one full collection at the first ready: 59 ms with 10,000
+members' timers loaded.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import time
 
 from discord.ext import commands
 
@@ -45,9 +48,14 @@ def tune() -> None:
 def settle() -> None:
     """Collect start-up's garbage, then leave everything still alive out of every later
     collection (it lives as long as the process). Once, when the bot is first ready."""
+    began = time.perf_counter()
     gc.collect()
     gc.freeze()
-    log.info("heap settled: %d objects kept out of collections", gc.get_freeze_count())
+    log.info(
+        "heap settled: %d objects kept out of collections (%.0f ms)",
+        gc.get_freeze_count(),
+        (time.perf_counter() - began) * 1000,
+    )
 
 
 def settle_once_ready(bot: commands.Bot) -> None:
