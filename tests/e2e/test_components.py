@@ -9,6 +9,7 @@ went wrong… nothing was changed" with the traceback in the log — and nothing
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import pytest
@@ -260,3 +261,27 @@ async def test_a_failing_vote_button_answers_and_counts_no_vote(
     assert emu.messages[listed.message.id].embeds[0]["description"] == before
     async with bot.stores.guild(guild.id) as store:
         assert all(q.votes == 0 for q in await store.list_questions())
+
+
+def subclasses(cls: type) -> set[type]:
+    """Every subclass of `cls`, however deep."""
+    found = set(cls.__subclasses__())
+    return found.union(*(subclasses(sub) for sub in found))
+
+
+async def test_every_persistent_item_is_registered_so_a_press_finds_it(bot):
+    # A PersistentView is never listened to (bot.ui.components): a press reaches its
+    # item only through the pattern the item's cog registered with add_dynamic_items.
+    # discord.py keeps those patterns in its view store, which has no public listing.
+    from bot.ui.components import GuardedItem
+
+    # The cogs as this bot loaded them (an earlier test's bot loaded its own copies).
+    items = {
+        cls
+        for cls in subclasses(GuardedItem)
+        if cls.__module__.startswith("cogs.")
+        and getattr(sys.modules.get(cls.__module__), cls.__name__, None) is cls
+    }
+    assert items, "the cogs define persistent items"
+    registered = set(bot._connection._view_store._dynamic_items.values())
+    assert items <= registered, f"not registered: {sorted(c.__name__ for c in items - registered)}"
