@@ -154,8 +154,11 @@ class OutreachMixin(StoreBase):
             )
 
     # -- /progress -------------------------------------------------------------
-    # Each read is a plain function of the connection, so /progress can take them all
-    # in one trip (MemberStore.dashboard); each also has its own method.
+    # Each read is a plain function of the connection, so /progress takes what it shows
+    # in one trip (MemberStore.dashboard: read_pipeline, read_due_thanks and
+    # read_due_requests). The two full lists below are not read by any command: they
+    # are what the dashboard's sums mean (DueThanks.of, DueRequests.of), and the store
+    # tests hold those sums to them.
     async def pipeline(self, shown: int = NEXT_ACTIONS_SHOWN) -> Pipeline:
         """Every prospect summed up: counts by stage and status, the `shown` oldest never
         contacted, the oldest with no stage."""
